@@ -1,0 +1,85 @@
+/**
+ * The public result of "Compute Gradient of Selection". This is the shape the
+ * CLI prints with `--json` (see README, "CLI"), the shape the extension sends
+ * to the panel, and the shape tests and benchmarks read. Keep it stable.
+ */
+import type { Lang, SourceError } from './parse/types';
+
+/** One rule application in a derivation. */
+export interface Step {
+  /** The rule's name, lower case: "sum rule", "product rule", "chain rule", "power rule", … */
+  rule: string;
+  /** The step as one LaTeX equation: `\frac{\partial}{\partial x}\left[…\right] = …`. */
+  latex: string;
+  /** Nesting level in the derivation (0 for the outermost rule), for indentation. */
+  depth: number;
+}
+
+/** A point where the function is not differentiable, stated honestly. */
+export interface Kink {
+  /** LaTeX of the condition, such as `x = 0`. */
+  latex: string;
+  /** Plain-text explanation, such as "ReLU is not differentiable at 0; the derivative used is 0 there." */
+  text: string;
+}
+
+export interface PartialDerivative {
+  wrt: string;
+  latex: string;
+  numpy: string;
+  text: string;
+  steps: Step[];
+  kinks: Kink[];
+  /** Tree nodes in the simplified result. */
+  size: number;
+}
+
+export interface NumericCheck {
+  /**
+   * Largest error between the symbolic derivative and a central finite
+   * difference, over all partials and points: |fd − sym| / max(1, |sym|).
+   * `null` when no valid point was found.
+   */
+  maxRelError: number | null;
+  /** Points at which every partial was checked. */
+  points: number;
+  /** The points used (variable → value), for display. */
+  at: Record<string, number>[];
+  /** True when maxRelError is small enough to trust the result (≤ 1e-5). */
+  passed: boolean;
+}
+
+export interface GradientOk {
+  ok: true;
+  lang: Lang;
+  /** All free variables of the expression, sorted. */
+  variables: string[];
+  /** The output name of a forward pass (`loss`), when there is one. */
+  target?: string;
+  expression: { latex: string; numpy: string; text: string };
+  gradient: PartialDerivative[];
+  check: NumericCheck;
+  /** Things the user should know: budget cuts, kinks, assumptions. */
+  notes: string[];
+  /** Milliseconds spent (parse + differentiate + simplify + check). */
+  elapsedMs: number;
+}
+
+export interface GradientFail {
+  ok: false;
+  error: SourceError & { kind?: 'parse' | 'budget' | 'unsupported' | 'internal' };
+}
+
+export type GradientResult = GradientOk | GradientFail;
+
+export interface GradientOptions {
+  lang: Lang;
+  /** Variables to differentiate with respect to; default: every free variable. */
+  wrt?: string[];
+  /** Time budget in milliseconds for the whole computation (default 2000). */
+  budgetMs?: number;
+  /** Number of random points for the numeric check (default 5). */
+  checkPoints?: number;
+  /** Seed of the check's random points (default fixed, so results are reproducible). */
+  seed?: number;
+}
