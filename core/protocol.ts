@@ -1,0 +1,211 @@
+/**
+ * The message contract between the extension host and the MathLens panel
+ * (the webview). Both sides import these declarations; each message is
+ * declared once, as a member of a discriminated union on `type`.
+ *
+ * Pure types plus tiny type guards: no `vscode` and no DOM imports, so the
+ * engine, the extension, the webview and the tests can all use it.
+ */
+import type { GradientResult } from './result';
+import type { Lang } from './parse/types';
+import { LANGS } from './parse/types';
+
+/** A 0-based position in a document (the same convention as `vscode.Position`). */
+export interface DocPosition {
+  line: number;
+  character: number;
+}
+
+/** Where a result came from: the text the engine saw and its place in the document. */
+export interface ResultSource {
+  /** The exact text passed to the engine; error offsets are relative to it. */
+  text: string;
+  /** The language the text was parsed as. */
+  lang: Lang;
+  /** The document's VS Code language id (`python`, `markdown`, …), when known. */
+  languageId?: string;
+  /** The document URI (`uri.toString()`), when the text came from a document. */
+  uri?: string;
+  /** Document position of the text's first character. */
+  start: DocPosition;
+  /** Last line of the selection (0-based): code is inserted below it. */
+  endLine: number;
+  /** For a failed result: the error offset converted to a document position. */
+  errorPosition?: DocPosition;
+}
+
+/** Panel display options, read from the settings when the result was computed. */
+export interface ViewOptions {
+  /** `mathlens.gradient.showSteps`: derivations start expanded. */
+  showSteps: boolean;
+}
+
+/** What a copy button copies: the whole gradient (no `wrt`) or one partial. */
+export interface CopyWhat {
+  format: 'latex' | 'numpy';
+  wrt?: string;
+}
+
+/** Where "Insert NumPy below selection" writes. */
+export interface InsertTarget {
+  uri: string;
+  /** Indentation is taken from this line (the selection's first line). */
+  startLine: number;
+  /** The code goes below this line (the selection's last line). */
+  endLine: number;
+}
+
+// ---------------------------------------------------------------- extension → webview
+
+/** A computation started: show the loading state. */
+export interface LoadingMessage {
+  type: 'loading';
+  text: string;
+  lang: Lang;
+}
+
+/** A computation finished (successfully or not). */
+export interface ResultMessage {
+  type: 'result';
+  result: GradientResult;
+  source: ResultSource;
+  view: ViewOptions;
+}
+
+/** The extension wrote a copy request to the clipboard. */
+export interface CopiedMessage {
+  type: 'copied';
+  what: CopyWhat;
+}
+
+/** The extension inserted code into a document (or could not). */
+export interface InsertedMessage {
+  type: 'inserted';
+  ok: boolean;
+  /** Readable outcome, shown briefly in the panel. */
+  text: string;
+}
+
+export type ExtensionToWebview = LoadingMessage | ResultMessage | CopiedMessage | InsertedMessage;
+
+// ---------------------------------------------------------------- webview → extension
+
+/** The webview script is running and listening. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** Copy `text` to the clipboard (through the extension: the webview's clipboard may be blocked). */
+export interface CopyMessage {
+  type: 'copy';
+  text: string;
+  what: CopyWhat;
+}
+
+/** Insert `code` (unindented lines) below the target's last line, indented like its first line. */
+export interface InsertMessage {
+  type: 'insert';
+  code: string;
+  target: InsertTarget;
+}
+
+export type WebviewToExtension = ReadyMessage | CopyMessage | InsertMessage;
+
+// ---------------------------------------------------------------- webview state
+
+/** What the webview keeps with `vscode.setState`, to re-render after a reload. */
+export interface PanelState {
+  version: 1;
+  last?: ResultMessage;
+}
+
+// ---------------------------------------------------------------- guards
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isNat(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0;
+}
+
+export function isLang(x: unknown): x is Lang {
+  return typeof x === 'string' && (LANGS as readonly string[]).includes(x);
+}
+
+function isPosition(x: unknown): x is DocPosition {
+  return isObject(x) && isNat(x.line) && isNat(x.character);
+}
+
+function isCopyWhat(x: unknown): x is CopyWhat {
+  return (
+    isObject(x) && (x.format === 'latex' || x.format === 'numpy') && (x.wrt === undefined || typeof x.wrt === 'string')
+  );
+}
+
+function isInsertTarget(x: unknown): x is InsertTarget {
+  return isObject(x) && typeof x.uri === 'string' && isNat(x.startLine) && isNat(x.endLine) && x.endLine >= x.startLine;
+}
+
+function isResultSource(x: unknown): x is ResultSource {
+  return (
+    isObject(x) &&
+    typeof x.text === 'string' &&
+    isLang(x.lang) &&
+    (x.languageId === undefined || typeof x.languageId === 'string') &&
+    (x.uri === undefined || typeof x.uri === 'string') &&
+    isPosition(x.start) &&
+    isNat(x.endLine) &&
+    (x.errorPosition === undefined || isPosition(x.errorPosition))
+  );
+}
+
+/** Shallow check of a result: the renderer still reads every field defensively. */
+function isGradientResult(x: unknown): x is GradientResult {
+  if (!isObject(x)) return false;
+  if (x.ok === false) return isObject(x.error) && typeof x.error.message === 'string';
+  return (
+    x.ok === true &&
+    isObject(x.expression) &&
+    Array.isArray(x.gradient) &&
+    Array.isArray(x.variables) &&
+    isObject(x.check) &&
+    Array.isArray(x.notes)
+  );
+}
+
+/** Messages the webview accepts (it ignores anything else posted to its window). */
+export function isExtensionToWebview(x: unknown): x is ExtensionToWebview {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'loading':
+      return typeof x.text === 'string' && isLang(x.lang);
+    case 'result':
+      return isGradientResult(x.result) && isResultSource(x.source) && isObject(x.view) && typeof x.view.showSteps === 'boolean';
+    case 'copied':
+      return isCopyWhat(x.what);
+    case 'inserted':
+      return typeof x.ok === 'boolean' && typeof x.text === 'string';
+    default:
+      return false;
+  }
+}
+
+/** Messages the extension accepts from the panel. */
+export function isWebviewToExtension(x: unknown): x is WebviewToExtension {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'ready':
+      return true;
+    case 'copy':
+      return typeof x.text === 'string' && isCopyWhat(x.what);
+    case 'insert':
+      return typeof x.code === 'string' && isInsertTarget(x.target);
+    default:
+      return false;
+  }
+}
+
+export function isPanelState(x: unknown): x is PanelState {
+  return isObject(x) && x.version === 1 && (x.last === undefined || isExtensionToWebview(x.last) && x.last.type === 'result');
+}

@@ -1,0 +1,36 @@
+/**
+ * Entry point of the extension host: wiring only. Commands and the panel
+ * serializer are registered here; behaviour lives in computeCommand.ts and
+ * gradientPanel.ts.
+ */
+import * as vscode from 'vscode';
+import { computeGradientOfSelection } from './computeCommand';
+import { GradientPanel } from './gradientPanel';
+
+/** Runs a handler so that nothing is ever thrown into the extension host. */
+function safely<A extends unknown[]>(name: string, fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`MathLens: ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  const { extensionUri } = context;
+  context.subscriptions.push(
+    vscode.commands.registerCommand(
+      'mathlens.computeGradient',
+      safely('Compute Gradient of Selection', () => computeGradientOfSelection(extensionUri)),
+    ),
+    vscode.window.registerWebviewPanelSerializer(GradientPanel.viewType, {
+      deserializeWebviewPanel: safely('restoring the panel', (panel: vscode.WebviewPanel, _state: unknown) =>
+        GradientPanel.revive(panel, extensionUri),
+      ),
+    }),
+  );
+}
+
+export function deactivate(): void {}

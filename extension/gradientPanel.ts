@@ -1,0 +1,146 @@
+/**
+ * The MathLens panel: one webview panel beside the editor, reused for every
+ * request, restored after a window reload by the serializer registered in
+ * extension.ts. All of the panel's behaviour lives here.
+ */
+import * as vscode from 'vscode';
+import type { CopyMessage, ExtensionToWebview, InsertMessage, WebviewToExtension } from '../core/protocol';
+import { isWebviewToExtension } from '../core/protocol';
+import { makeNonce, panelHtml } from './html';
+import { indentBlock, indentationOf } from './positions';
+
+export class GradientPanel {
+  static readonly viewType = 'mathlens.gradient';
+  static readonly title = 'MathLens: Gradient';
+
+  private static current: GradientPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  /** True once the webview's script said `ready` (and until it is unloaded). */
+  private ready = false;
+  /** The latest loading/result message not yet delivered to a ready webview. */
+  private pending: ExtensionToWebview | undefined;
+  private disposed = false;
+
+  /** Shows the panel beside the editor (without taking focus), creating it if needed. */
+  static createOrShow(extensionUri: vscode.Uri): GradientPanel {
+    const existing = GradientPanel.current;
+    if (existing) {
+      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      GradientPanel.viewType,
+      GradientPanel.title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      GradientPanel.webviewOptions(extensionUri),
+    );
+    GradientPanel.current = new GradientPanel(panel, extensionUri);
+    return GradientPanel.current;
+  }
+
+  /** A panel restored after a reload: its webview keeps its last result in its own state. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+    GradientPanel.current?.dispose();
+    panel.webview.options = GradientPanel.webviewOptions(extensionUri);
+    GradientPanel.current = new GradientPanel(panel, extensionUri);
+  }
+
+  /** The one place that decides what the webview may do and load. */
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      panel.onDidChangeViewState(() => {
+        // Without retainContextWhenHidden a hidden webview is unloaded; it says `ready` again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+    );
+  }
+
+  /** Sends a message now if the webview listens, else keeps the latest one for its `ready`. */
+  post(message: ExtensionToWebview): void {
+    if (message.type === 'loading' || message.type === 'result') this.pending = message;
+    if (!this.ready || this.disposed) return;
+    void this.panel.webview.postMessage(message).then((delivered) => {
+      if (delivered && this.pending === message) this.pending = undefined;
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (GradientPanel.current === this) GradientPanel.current = undefined;
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', name)).toString();
+    return panelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asset('main.js'),
+      styleUris: [asset('katex.min.css'), asset('main.css')],
+    });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isWebviewToExtension(raw)) return;
+    const message: WebviewToExtension = raw;
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.ready = true;
+          if (this.pending) this.post(this.pending);
+          return;
+        case 'copy':
+          return await this.copy(message);
+        case 'insert':
+          return await this.insert(message);
+      }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`MathLens: ${message.type} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async copy(message: CopyMessage): Promise<void> {
+    await vscode.env.clipboard.writeText(message.text);
+    this.post({ type: 'copied', what: message.what });
+  }
+
+  /** Inserts the code below the selection the result came from, indented like it. */
+  private async insert(message: InsertMessage): Promise<void> {
+    const uri = vscode.Uri.parse(message.target.uri, true);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const last = doc.lineCount - 1;
+    const endLine = doc.lineAt(Math.min(message.target.endLine, last));
+    const indent = indentationOf(doc.lineAt(Math.min(message.target.startLine, last)).text);
+    const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const block = indentBlock(message.code, indent, eol);
+    const edit = new vscode.WorkspaceEdit();
+    // At the end of the last line, so it also works on a file's last line without a line break.
+    edit.insert(uri, endLine.range.end, eol + block.slice(0, -eol.length));
+    const ok = await vscode.workspace.applyEdit(edit);
+    const lines = block.split(eol).length - 1;
+    this.post({
+      type: 'inserted',
+      ok,
+      text: ok
+        ? `Inserted ${lines} line${lines === 1 ? '' : 's'} below line ${endLine.lineNumber + 1}.`
+        : 'Could not edit the document (it may be read-only or closed).',
+    });
+  }
+}
