@@ -1,7 +1,9 @@
 // Builds the three bundles: the extension host, the webview and the CLI.
 // Type-checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
-import { mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, copyFileSync, readdirSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -48,6 +50,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
+    define: { __MATHLENS_VERSION__: JSON.stringify(pkg.version) },
   },
 ];
 

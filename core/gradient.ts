@@ -1,12 +1,133 @@
 /**
- * Entry point of "Compute Gradient of Selection": parse, differentiate,
- * simplify, print and check. Never throws: every failure becomes a
- * `GradientFail` with the position of the problem.
- *
- * (Work in progress: the implementation lands with the differentiation engine.)
+ * Entry point of "Compute Gradient of Selection": parse, recognize,
+ * differentiate, simplify, print and check. Never throws: every failure
+ * becomes a `GradientFail` with the position of the problem, and every stage
+ * runs under one time budget.
  */
-import type { GradientOptions, GradientResult } from './result';
+import { Budget, BudgetExceeded } from './budget';
+import { differentiate, type KinkInfo } from './diff';
+import { type Expr, freeSymbols, size } from './expr';
+import { numericCheck } from './check';
+import { parse } from './parse/index';
+import type { Parsed } from './parse/types';
+import { latexSymbol, toLatex, toNumpy, toText } from './print';
+import { recognize } from './recognize';
+import type { GradientFail, GradientOk, GradientOptions, GradientResult, PartialDerivative, Step } from './result';
+import { simplify } from './simplify';
 
-export function computeGradient(_text: string, _options: GradientOptions): GradientResult {
-  return { ok: false, error: { message: 'not implemented yet', offset: 0, length: 0, kind: 'internal' } };
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function fail(message: string, kind: GradientFail['error']['kind'], offset = 0, length = 0): GradientFail {
+  return { ok: false, error: { message, offset, length, kind } };
+}
+
+export function computeGradient(text: string, options: GradientOptions): GradientResult {
+  const started = now();
+  try {
+    const parsed = parse(text, options.lang);
+    if (!parsed.ok) return { ok: false, error: { ...parsed.error, kind: 'parse' } };
+    return gradientOf(parsed.value, options, started);
+  } catch (err) {
+    if (err instanceof BudgetExceeded) {
+      return fail(`${err.message} after ${Math.round(now() - started)} ms; raise mathlens.gradient.timeBudgetMs or select a smaller expression.`, 'budget');
+    }
+    if (err instanceof RangeError) {
+      return fail('The expression is too deeply nested to differentiate.', 'budget');
+    }
+    return fail(`Internal error: ${err instanceof Error ? err.message : String(err)}. Please report this selection.`, 'internal');
+  }
+}
+
+export function gradientOf(parsed: Parsed, options: GradientOptions, started = now()): GradientResult {
+  const budget = new Budget(options.budgetMs ?? 2000);
+  const f = parsed.expr;
+  const variables = freeSymbols(f);
+  const wrt = options.wrt && options.wrt.length ? [...new Set(options.wrt)] : variables;
+  for (const v of wrt) if (!IDENT.test(v)) return fail(`"${v}" is not a variable name.`, 'unsupported');
+  const notes: string[] = [];
+  for (const v of wrt) {
+    if (!variables.includes(v)) notes.push(`The expression does not depend on ${v}, so its partial derivative is 0.`);
+  }
+  if (variables.length === 0) notes.push('The expression has no free variables: it is a constant.');
+
+  budget.stage = 'simplification of the input';
+  const canonical = simplify(f, { budget });
+  budget.stage = 'recognition';
+  const recognized = recognize(canonical, budget);
+
+  const partial = variables.length > 1;
+  const gradient: PartialDerivative[] = [];
+  const allKinks: KinkInfo[] = [];
+  const kinkSeen = new Set<string>();
+  const partials: { wrt: string; d: Expr }[] = [];
+  for (const v of wrt) {
+    budget.stage = `differentiation with respect to ${v}`;
+    const steps: Step[] = [];
+    if (canonical !== f && toLatex(canonical) !== toLatex(f)) {
+      steps.push({ rule: 'simplify the input', latex: `${toLatex(f)} = ${toLatex(canonical)}`, depth: 0 });
+    }
+    for (const r of recognized.steps) steps.push({ rule: r.rule, latex: r.latex, depth: 0 });
+    const result = differentiate(recognized.expr, v, { budget, partial });
+    for (const s of result.steps) steps.push(s.detail ? { ...s } : s);
+    if (result.stepsTruncated) notes.push(`The derivation for ${v} is long; only its first steps are shown.`);
+    budget.stage = `simplification of ∂/∂${v}`;
+    let d: Expr;
+    try {
+      d = simplify(result.raw, { budget });
+      budget.checkSize(size(d));
+    } catch (err) {
+      if (!(err instanceof BudgetExceeded)) throw err;
+      d = result.raw;
+      notes.push(`Simplifying the derivative with respect to ${v} was cut by the time budget; the result shown is correct but not simplified.`);
+    }
+    const rawLatex = toLatex(result.raw);
+    const finalLatex = toLatex(d);
+    if (rawLatex !== finalLatex) steps.push({ rule: 'simplify', latex: `${rawLatex} = ${finalLatex}`, depth: 0 });
+    for (const k of result.kinks) {
+      if (!kinkSeen.has(k.latex)) {
+        kinkSeen.add(k.latex);
+        allKinks.push(k);
+      }
+    }
+    gradient.push({
+      wrt: v,
+      latex: finalLatex,
+      numpy: toNumpy(d),
+      text: toText(d),
+      steps,
+      kinks: result.kinks.map((k) => ({ latex: k.latex, text: k.text })),
+      size: size(d),
+    });
+    partials.push({ wrt: v, d });
+  }
+  if (allKinks.length) notes.push(`Not differentiable where ${allKinks.map((k) => k.latex.replace(/\\/g, '')).join(', ')}; see the kinks under each derivative.`);
+
+  budget.stage = 'numeric check';
+  const check = numericCheck({ f, variables, partials, kinks: allKinks.map((k) => k.zero), points: options.checkPoints ?? 5, seed: options.seed, budget });
+  if (check.points === 0 && partials.length) notes.push('The numeric check found no point where the function and its derivatives are all defined.');
+  else if (!check.passed && check.maxRelError !== null) notes.push(`The numeric check disagrees (max relative error ${check.maxRelError.toExponential(2)}); please report this expression.`);
+
+  const ok: GradientOk = {
+    ok: true,
+    lang: options.lang,
+    variables,
+    expression: { latex: toLatex(f), numpy: toNumpy(f), text: toText(f) },
+    gradient,
+    check,
+    notes,
+    elapsedMs: Math.round((now() - started) * 1000) / 1000,
+  };
+  if (parsed.target) ok.target = parsed.target;
+  return ok;
+}
+
+/** LaTeX of ∂target/∂x or d target/dx, for headings. */
+export function derivativeLabel(target: string | undefined, wrt: string, partial: boolean): string {
+  const t = target ? latexSymbol(target) : 'f';
+  const x = latexSymbol(wrt);
+  return partial ? `\\frac{\\partial ${t}}{\\partial ${x}}` : `\\frac{d${t.length > 1 ? ' ' : ''}${t}}{d${x.length > 1 ? ' ' : ''}${x}}`;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }

@@ -7,12 +7,14 @@ import type { Lang, SourceError } from './parse/types';
 
 /** One rule application in a derivation. */
 export interface Step {
-  /** The rule's name, lower case: "sum rule", "product rule", "chain rule", "power rule", … */
+  /** The rule's name: "sum rule", "product rule", "chain rule", "power rule", … */
   rule: string;
   /** The step as one LaTeX equation: `\frac{\partial}{\partial x}\left[…\right] = …`. */
   latex: string;
   /** Nesting level in the derivation (0 for the outermost rule), for indentation. */
   depth: number;
+  /** For a chain-rule step, the outer function's own rule and formula: `trigonometric rule: \frac{d}{du}\sin u = \cos u`. */
+  detail?: string;
 }
 
 /** A point where the function is not differentiable, stated honestly. */

@@ -1,0 +1,190 @@
+/**
+ * The `mathlens` command-line tool: the engine without VS Code, printing
+ * JSON for tests, benchmarks and scripts.
+ *
+ *   mathlens grad [--lang python|javascript|latex|math] [--wrt x,y] [--json] [EXPR]
+ *
+ * With --json and no EXPR it reads one JSON request per stdin line
+ * ({"expr": "...", "lang": "...", "wrt": [...]}) and writes one result per
+ * line, in order; a bad line yields an error result and the batch goes on.
+ */
+import { createInterface } from 'node:readline';
+import { computeGradient } from './gradient';
+import { LANGS, type Lang } from './parse/types';
+import type { GradientResult } from './result';
+
+const USAGE = `Usage:
+  mathlens grad [--lang python|javascript|latex|math] [--wrt x,y] [--json] [EXPR]
+
+  Differentiates EXPR (or, without EXPR, the expression read from stdin) with
+  respect to every free variable, or the ones given with --wrt.
+
+  --lang      input language (default: python)
+  --wrt       comma-separated variables to differentiate with respect to
+  --json      print one JSON object; without EXPR, read one JSON request per
+              stdin line: {"expr": "...", "lang": "...", "wrt": ["x"]}
+  --budget    time budget in milliseconds (default 2000)
+
+  Exit code: 0 when every result is ok, 1 when not, 2 on a usage error.
+
+  mathlens --version | --help`;
+
+interface GradArgs {
+  lang: Lang;
+  wrt?: string[];
+  json: boolean;
+  budgetMs: number;
+  expr?: string;
+}
+
+class UsageError extends Error {}
+
+function parseGradArgs(argv: string[]): GradArgs {
+  const out: GradArgs = { lang: 'python', json: false, budgetMs: 2000 };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const eq = a.indexOf('=');
+      if (eq > 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (name === '--json') out.json = true;
+    else if (name === '--lang') {
+      const l = value();
+      if (!(LANGS as readonly string[]).includes(l)) throw new UsageError(`unknown language "${l}" (expected ${LANGS.join(', ')})`);
+      out.lang = l as Lang;
+    } else if (name === '--wrt') out.wrt = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (name === '--budget') {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n <= 0) throw new UsageError('--budget needs a positive number of milliseconds');
+      out.budgetMs = n;
+    } else if (a === '--') rest.push(...argv.slice(i + 1)), (i = argv.length);
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else rest.push(a);
+  }
+  if (rest.length) out.expr = rest.join(' ');
+  return out;
+}
+
+/** The readable (non-JSON) report of one result. */
+export function formatReadable(r: GradientResult, source: string): string {
+  if (!r.ok) {
+    const lines = source.split('\n');
+    let offset = r.error.offset;
+    let lineNo = 0;
+    while (lineNo < lines.length - 1 && offset > lines[lineNo]!.length) {
+      offset -= lines[lineNo]!.length + 1;
+      lineNo++;
+    }
+    const line = lines[lineNo] ?? '';
+    return `error: ${r.error.message}\n  ${line}\n  ${' '.repeat(Math.max(0, offset))}${'^'.repeat(Math.max(1, r.error.length))}\n`;
+  }
+  const out: string[] = [];
+  const f = r.target ?? 'f';
+  out.push(`${f}(${r.variables.join(', ')}) = ${r.expression.text}`, '');
+  for (const p of r.gradient) {
+    out.push(`∂${f}/∂${p.wrt} = ${p.text}`);
+    for (const s of p.steps) out.push(`  ${'  '.repeat(s.depth)}[${s.rule}] ${s.latex}`);
+    for (const k of p.kinks) out.push(`  kink: ${k.text}`);
+    out.push(`  numpy: ${p.numpy}`, '');
+  }
+  const c = r.check;
+  out.push(
+    c.maxRelError === null
+      ? 'numeric check: no valid point found'
+      : `numeric check: max relative error ${c.maxRelError.toExponential(2)} at ${c.points} points (${c.passed ? 'passed' : 'FAILED'})`,
+  );
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n') + '\n';
+}
+
+function requestFromLine(line: string, defaults: GradArgs): { expr: string; lang: Lang; wrt?: string[] } | { error: string } {
+  let req: unknown;
+  try {
+    req = JSON.parse(line);
+  } catch (e) {
+    return { error: `invalid JSON request: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) return { error: 'a request must be a JSON object' };
+  const r = req as Record<string, unknown>;
+  if (typeof r.expr !== 'string') return { error: 'a request needs "expr" (a string)' };
+  const lang = r.lang ?? defaults.lang;
+  if (typeof lang !== 'string' || !(LANGS as readonly string[]).includes(lang)) return { error: `unknown language ${JSON.stringify(lang)}` };
+  let wrt: string[] | undefined = defaults.wrt;
+  if (r.wrt !== undefined) {
+    if (!Array.isArray(r.wrt) || !r.wrt.every((w) => typeof w === 'string')) return { error: '"wrt" must be an array of strings' };
+    wrt = r.wrt as string[];
+  }
+  return wrt ? { expr: r.expr, lang: lang as Lang, wrt } : { expr: r.expr, lang: lang as Lang };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runBatch(args: GradArgs): Promise<number> {
+  let allOk = true;
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    const req = requestFromLine(line, args);
+    let result: GradientResult;
+    if ('error' in req) result = { ok: false, error: { message: req.error, offset: 0, length: 0 } };
+    else result = computeGradient(req.expr, { lang: req.lang, wrt: req.wrt, budgetMs: args.budgetMs });
+    if (!result.ok) allOk = false;
+    process.stdout.write(JSON.stringify(result) + '\n');
+  }
+  return allOk ? 0 : 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command !== 'grad') {
+    process.stderr.write(`mathlens: unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  let args: GradArgs;
+  try {
+    args = parseGradArgs(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`mathlens grad: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.expr === undefined && args.json) return runBatch(args);
+  const expr = args.expr ?? (await readStdin());
+  const result = computeGradient(expr, { lang: args.lang, wrt: args.wrt, budgetMs: args.budgetMs });
+  process.stdout.write(args.json ? JSON.stringify(result) + '\n' : formatReadable(result, expr));
+  return result.ok ? 0 : 1;
+}
+
+declare const __MATHLENS_VERSION__: string | undefined;
+const VERSION = typeof __MATHLENS_VERSION__ === 'string' ? __MATHLENS_VERSION__ : 'dev';
+
+if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`mathlens: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,466 @@
+/**
+ * Rule-based, deterministic simplification to a canonical, textbook form.
+ *
+ * Written here rather than taken from math.js because we need three things its
+ * `simplify` does not give: (1) a canonical form that is stable, so results
+ * compare and print the same every time; (2) forms a learner expects, such as
+ * σ(x)(1 − σ(x)) and 1 − tanh²(x), which come from keeping the activations as
+ * functions and never expanding products of sums; (3) a hard budget.
+ *
+ * The canonical form (bottom-up, in one pass per node):
+ *  - sums and products are flat; numbers are folded exactly (rationals);
+ *  - like terms are collected (2x + 3x → 5x) and like factors combined into
+ *    powers (x·x² → x³, e^a·e^b → e^{a+b});
+ *  - a number times a sum is distributed (2(x + 1) → 2x + 2), as SymPy does;
+ *    a product of sums is never expanded;
+ *  - powers: x⁰ → 1, x¹ → x, (xᵃ)ⁿ → x^{an} for integer n only (so √(x²) stays
+ *    √(x²), not x), (ab)ⁿ → aⁿbⁿ for integer n, e^u is `exp(u)`;
+ *  - functions fold at exact points (sin 0 = 0, σ(0) = 1/2, e^{ln u} = u, …);
+ *  - terms and factors are sorted by a fixed order (see `compareExpr`).
+ *
+ * Every rewrite keeps the value wherever the original is defined; a rewrite
+ * may only enlarge the domain (x²/x → x), never change a value.
+ */
+import { Budget } from './budget';
+import {
+  type Expr,
+  type FnName,
+  ONE,
+  ZERO,
+  call,
+  equals,
+  isOne,
+  isZero,
+  numValue,
+  rat,
+} from './expr';
+import { type NumExpr, addNum, compareNum, isInteger, isNumber, mulNum, powNum, toFloat } from './num';
+
+// ---------------------------------------------------------------------------
+// Canonical keys and ordering
+
+const keyCache = new WeakMap<Expr, string>();
+
+/** A canonical string for an expression: equal keys ⇔ structurally equal. */
+export function key(e: Expr): string {
+  const cached = keyCache.get(e);
+  if (cached !== undefined) return cached;
+  let k: string;
+  switch (e.kind) {
+    case 'num':
+      k = e.q === 1 ? `${e.p}` : `${e.p}/${e.q}`;
+      break;
+    case 'float':
+      k = `f${e.value}`;
+      break;
+    case 'const':
+      k = `#${e.name}`;
+      break;
+    case 'sym':
+      k = e.name;
+      break;
+    case 'add':
+      k = `(+ ${e.terms.map(key).join(' ')})`;
+      break;
+    case 'mul':
+      k = `(* ${e.factors.map(key).join(' ')})`;
+      break;
+    case 'pow':
+      k = `(^ ${key(e.base)} ${key(e.exp)})`;
+      break;
+    case 'call':
+      k = `(${e.fn} ${e.args.map(key).join(' ')})`;
+      break;
+    case 'cmp':
+      k = `(${e.op} ${key(e.left)} ${key(e.right)})`;
+      break;
+  }
+  keyCache.set(e, k);
+  return k;
+}
+
+function kindRank(e: Expr): number {
+  switch (e.kind) {
+    case 'num':
+    case 'float':
+      return 0;
+    case 'const':
+      return 1;
+    case 'sym':
+      return 2;
+    case 'pow':
+      return e.base.kind === 'sym' ? 2 : 4;
+    case 'mul':
+      return 3;
+    case 'call':
+      return 5;
+    case 'add':
+      return 6;
+    case 'cmp':
+      return 7;
+  }
+}
+
+/** The base whose power a factor is, for ordering x, x², x³ together. */
+function orderBase(e: Expr): Expr {
+  return e.kind === 'pow' ? e.base : e;
+}
+
+/** Order of factors in a product: numbers, constants, symbols and their powers, then the rest. */
+export function compareFactors(a: Expr, b: Expr): number {
+  const ra = kindRank(a);
+  const rb = kindRank(b);
+  if (ra !== rb) return ra - rb;
+  const ka = key(orderBase(a));
+  const kb = key(orderBase(b));
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  const ea = a.kind === 'pow' ? key(a.exp) : '1';
+  const eb = b.kind === 'pow' ? key(b.exp) : '1';
+  return ea < eb ? -1 : ea > eb ? 1 : 0;
+}
+
+interface TermInfo {
+  degree: number;
+  polynomial: boolean;
+}
+
+function termInfo(t: Expr): TermInfo {
+  const factors = t.kind === 'mul' ? t.factors : [t];
+  let degree = 0;
+  let polynomial = true;
+  for (const f of factors) {
+    if (isNumber(f) || f.kind === 'const') continue;
+    if (f.kind === 'sym') degree += 1;
+    else if (f.kind === 'pow' && f.base.kind === 'sym' && isInteger(f.exp) && f.exp.p > 0) degree += f.exp.p;
+    else polynomial = false;
+  }
+  return { degree, polynomial };
+}
+
+/** The term without its numeric coefficient, for ordering. */
+function termRest(t: Expr): Expr {
+  if (t.kind === 'mul' && isNumber(t.factors[0]!)) {
+    const rest = t.factors.slice(1);
+    return rest.length === 1 ? rest[0]! : { kind: 'mul', factors: rest };
+  }
+  return t;
+}
+
+function isNegativeTerm(t: Expr): boolean {
+  if (isNumber(t)) return toFloat(t) < 0;
+  return t.kind === 'mul' && isNumber(t.factors[0]!) && toFloat(t.factors[0] as NumExpr) < 0;
+}
+
+/**
+ * Order of terms in a sum. Polynomials go by descending degree with the
+ * constant last (x² + 2x + 1); anything with functions keeps the constant
+ * first (1 − tanh²(x)). A positive term is moved to the front when there is
+ * one (y − wx − b rather than −wx − b + y).
+ */
+export function sortTerms(terms: Expr[]): Expr[] {
+  const infos = new Map<Expr, TermInfo>();
+  for (const t of terms) infos.set(t, termInfo(t));
+  const polynomial = terms.every((t) => infos.get(t)!.polynomial);
+  const sorted = [...terms].sort((a, b) => {
+    const na = isNumber(a);
+    const nb = isNumber(b);
+    if (na !== nb) return polynomial ? (na ? 1 : -1) : na ? -1 : 1;
+    const ia = infos.get(a)!;
+    const ib = infos.get(b)!;
+    if (ia.degree !== ib.degree) return ib.degree - ia.degree;
+    const ka = key(termRest(a));
+    const kb = key(termRest(b));
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  const firstPositive = sorted.findIndex((t) => !isNegativeTerm(t));
+  if (firstPositive > 0) {
+    const [t] = sorted.splice(firstPositive, 1);
+    sorted.unshift(t!);
+  }
+  return sorted;
+}
+
+// ---------------------------------------------------------------------------
+// The simplifier
+
+export interface SimplifyOptions {
+  budget?: Budget;
+}
+
+export function simplify(e: Expr, options: SimplifyOptions = {}): Expr {
+  const budget = options.budget ?? Budget.unlimited();
+  const memo = new Map<Expr, Expr>();
+  const go = (x: Expr, depth: number): Expr => {
+    const hit = memo.get(x);
+    if (hit) return hit;
+    budget.tick();
+    budget.checkDepth(depth);
+    let out: Expr;
+    switch (x.kind) {
+      case 'num':
+      case 'float':
+      case 'const':
+      case 'sym':
+        out = x;
+        break;
+      case 'add':
+        out = makeAdd(x.terms.map((t) => go(t, depth + 1)));
+        break;
+      case 'mul':
+        out = makeMul(x.factors.map((f) => go(f, depth + 1)));
+        break;
+      case 'pow':
+        out = makePow(go(x.base, depth + 1), go(x.exp, depth + 1));
+        break;
+      case 'call':
+        out = makeCall(
+          x.fn,
+          x.args.map((a) => go(a, depth + 1)),
+        );
+        break;
+      case 'cmp':
+        out = makeCmp(x.op, go(x.left, depth + 1), go(x.right, depth + 1));
+        break;
+    }
+    memo.set(x, out);
+    return out;
+  };
+  return go(e, 0);
+}
+
+/** Split a canonical term into numeric coefficient and the rest (as factors). */
+function splitCoeff(t: Expr): [NumExpr, Expr[]] {
+  if (isNumber(t)) return [t, []];
+  if (t.kind === 'mul' && isNumber(t.factors[0]!)) return [t.factors[0] as NumExpr, t.factors.slice(1)];
+  return [rat(1) as NumExpr, [t]];
+}
+
+function fromFactors(coeff: NumExpr, rest: readonly Expr[]): Expr {
+  if (isZero(coeff)) return ZERO;
+  if (rest.length === 0) return coeff;
+  if (isOne(coeff) && coeff.kind === 'num') return rest.length === 1 ? rest[0]! : { kind: 'mul', factors: rest };
+  return { kind: 'mul', factors: [coeff, ...rest] };
+}
+
+/** Canonical sum of already-canonical terms. */
+export function makeAdd(input: readonly Expr[]): Expr {
+  const flat: Expr[] = [];
+  for (const t of input) {
+    if (t.kind === 'add') flat.push(...t.terms);
+    else flat.push(t);
+  }
+  let constant: NumExpr = rat(0) as NumExpr;
+  const groups = new Map<string, { coeff: NumExpr; rest: readonly Expr[] }>();
+  const order: string[] = [];
+  for (const t of flat) {
+    const [c, rest] = splitCoeff(t);
+    if (rest.length === 0) {
+      constant = addNum(constant, c);
+      continue;
+    }
+    const k = rest.map(key).join('*');
+    const g = groups.get(k);
+    if (g) g.coeff = addNum(g.coeff, c);
+    else {
+      groups.set(k, { coeff: c, rest });
+      order.push(k);
+    }
+  }
+  const terms: Expr[] = [];
+  for (const k of order) {
+    const g = groups.get(k)!;
+    if (isZero(g.coeff)) continue;
+    terms.push(fromFactors(g.coeff, g.rest));
+  }
+  if (!isZero(constant)) terms.push(constant);
+  if (terms.length === 0) return constant.kind === 'float' ? constant : ZERO;
+  if (terms.length === 1) return terms[0]!;
+  return { kind: 'add', terms: sortTerms(terms) };
+}
+
+/** Canonical product of already-canonical factors. */
+export function makeMul(input: readonly Expr[]): Expr {
+  const flat: Expr[] = [];
+  for (const f of input) {
+    if (f.kind === 'mul') flat.push(...f.factors);
+    else flat.push(f);
+  }
+  let coeff: NumExpr = rat(1) as NumExpr;
+  // Group factors by base: x·x² → x³. e^a·e^b → e^{a+b}.
+  const groups = new Map<string, { base: Expr; exps: Expr[] }>();
+  const order: string[] = [];
+  const expArgs: Expr[] = [];
+  for (const f of flat) {
+    if (isNumber(f)) {
+      coeff = mulNum(coeff, f);
+      continue;
+    }
+    if (f.kind === 'call' && f.fn === 'exp') {
+      expArgs.push(f.args[0]!);
+      continue;
+    }
+    const base = f.kind === 'pow' ? f.base : f;
+    const exp = f.kind === 'pow' ? f.exp : ONE;
+    const k = key(base);
+    const g = groups.get(k);
+    if (g) g.exps.push(exp);
+    else {
+      groups.set(k, { base, exps: [exp] });
+      order.push(k);
+    }
+  }
+  if (isZero(coeff)) return coeff.kind === 'float' ? coeff : ZERO;
+  const factors: Expr[] = [];
+  const pushFactor = (f: Expr) => {
+    if (isNumber(f)) coeff = mulNum(coeff, f);
+    else if (f.kind === 'mul') {
+      for (const g of f.factors) pushFactor(g);
+    } else factors.push(f);
+  };
+  for (const k of order) {
+    const g = groups.get(k)!;
+    const exp = g.exps.length === 1 ? g.exps[0]! : makeAdd(g.exps);
+    pushFactor(makePow(g.base, exp));
+  }
+  if (expArgs.length > 0) pushFactor(makeCall('exp', [makeAdd(expArgs)]));
+  if (isZero(coeff)) return ZERO;
+  // A lone number times a sum is distributed: 2(x + 1) → 2x + 2, −(a − b) → b − a.
+  if (factors.length === 1 && factors[0]!.kind === 'add' && !isOne(coeff)) {
+    const c = coeff;
+    return makeAdd(factors[0]!.terms.map((t) => makeMul([c, t])));
+  }
+  factors.sort(compareFactors);
+  return fromFactors(coeff, factors);
+}
+
+/** Canonical power of already-canonical base and exponent. */
+export function makePow(base: Expr, exp: Expr): Expr {
+  if (isZero(exp)) return ONE;
+  if (isOne(exp) && exp.kind === 'num') return base;
+  if (isOne(base) && base.kind === 'num') return ONE;
+  if (isNumber(base) && isNumber(exp)) {
+    const v = powNum(base, exp);
+    if (v) return v;
+    // Pull out perfect powers is not attempted; a negative base to a fractional power stays as is.
+    return { kind: 'pow', base, exp };
+  }
+  if (base.kind === 'const' && base.name === 'e') return makeCall('exp', [exp]);
+  if (base.kind === 'call' && base.fn === 'exp') return makeCall('exp', [makeMul([base.args[0]!, exp])]);
+  if (isInteger(exp)) {
+    // (x^a)^n = x^{an} for integer n.
+    if (base.kind === 'pow') return makePow(base.base, makeMul([base.exp, exp]));
+    // (ab)^n = a^n b^n for integer n.
+    if (base.kind === 'mul') return makeMul(base.factors.map((f) => makePow(f, exp)));
+  } else if (isNumber(exp) && base.kind === 'mul' && isNumber(base.factors[0]!) && toFloat(base.factors[0] as NumExpr) > 0) {
+    // (c·u)^r = c^r · u^r for a positive number c: exact where u^r is defined.
+    const cr = powNum(base.factors[0] as NumExpr, exp);
+    if (cr) return makeMul([cr, makePow(makeMul(base.factors.slice(1)), exp)]);
+  }
+  return { kind: 'pow', base, exp };
+}
+
+const ZERO_AT_ZERO: ReadonlySet<FnName> = new Set([
+  'sin',
+  'tan',
+  'asin',
+  'atan',
+  'sinh',
+  'tanh',
+  'asinh',
+  'atanh',
+  'erf',
+  'abs',
+  'sign',
+  'relu',
+  'log1p',
+  'expm1',
+  'gelu',
+  'silu',
+]);
+
+function numberValue(e: Expr): number | undefined {
+  return isNumber(e) ? toFloat(e) : undefined;
+}
+
+/** Canonical function application of already-canonical arguments. */
+export function makeCall(fn: FnName, args: readonly Expr[]): Expr {
+  const a = args[0]!;
+  if (args.length === 1 && isZero(a) && a.kind === 'num') {
+    if (ZERO_AT_ZERO.has(fn)) return ZERO;
+    if (fn === 'exp' || fn === 'cos' || fn === 'cosh' || fn === 'sec') return ONE;
+    if (fn === 'sigmoid') return rat(1, 2);
+    if (fn === 'acos') return makeMul([rat(1, 2), { kind: 'const', name: 'pi' }]);
+  }
+  if (args.length === 1 && isOne(a) && a.kind === 'num') {
+    if (fn === 'log' || fn === 'log2' || fn === 'log10' || fn === 'acosh') return ZERO;
+    if (fn === 'abs' || fn === 'sign' || fn === 'relu' || fn === 'heaviside') return ONE;
+  }
+  switch (fn) {
+    case 'exp':
+      if (a.kind === 'call' && a.fn === 'log') return a.args[0]!;
+      // e^{n ln u} = u^n for integer n (exact where ln u is defined).
+      if (a.kind === 'mul' && a.factors.length === 2 && isInteger(a.factors[0]!)) {
+        const l = a.factors[1]!;
+        if (l.kind === 'call' && l.fn === 'log') return makePow(l.args[0]!, a.factors[0]!);
+      }
+      break;
+    case 'log':
+      if (a.kind === 'call' && a.fn === 'exp') return a.args[0]!;
+      if (a.kind === 'const' && a.name === 'e') return ONE;
+      break;
+    case 'abs': {
+      const v = numberValue(a);
+      if (v !== undefined) return v < 0 ? mulNum(a as NumExpr, rat(-1) as NumExpr) : a;
+      if (a.kind === 'call' && (a.fn === 'abs' || a.fn === 'exp' || a.fn === 'sigmoid' || a.fn === 'softplus' || a.fn === 'relu'))
+        return a;
+      break;
+    }
+    case 'sign':
+    case 'heaviside':
+    case 'relu': {
+      const v = numberValue(a);
+      if (v !== undefined && v !== 0) {
+        if (fn === 'sign') return rat(Math.sign(v));
+        if (fn === 'heaviside') return v > 0 ? ONE : ZERO;
+        return v > 0 ? a : ZERO;
+      }
+      break;
+    }
+    case 'max':
+    case 'min': {
+      const b = args[1]!;
+      if (equals(a, b)) return a;
+      if (isNumber(a) && isNumber(b)) {
+        const c = compareNum(a, b);
+        return fn === 'max' ? (c >= 0 ? a : b) : c <= 0 ? a : b;
+      }
+      break;
+    }
+    case 'where': {
+      const [c, x, y] = args as [Expr, Expr, Expr];
+      if (equals(x, y)) return x;
+      if (isNumber(c)) return isZero(c) ? y : x;
+      break;
+    }
+    default:
+      break;
+  }
+  return call(fn, ...args);
+}
+
+export function makeCmp(op: Extract<Expr, { kind: 'cmp' }>['op'], left: Expr, right: Expr): Expr {
+  const l = numValue(left);
+  const r = numValue(right);
+  if (l !== undefined && r !== undefined && isNumber(left) && isNumber(right)) {
+    const v =
+      op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : op === '>=' ? l >= r : op === '==' ? l === r : l !== r;
+    return v ? ONE : ZERO;
+  }
+  return { kind: 'cmp', op, left, right };
+}
+
+/** A quick structural check used by tests: is the tree in canonical form? */
+export function isCanonical(e: Expr): boolean {
+  return equals(simplify(e), e);
+}
+
