@@ -87,17 +87,27 @@ function formatFloat(v: number): string {
   return String(v);
 }
 
-/** 10^k for small k, so decimal rationals print as decimals (1/100 → 0.01). */
+/**
+ * Rationals whose denominator has a factor 5 and only factors 2 and 5 (1/5,
+ * 3/20, 1/100) print as decimals: they almost always came from decimals in
+ * the source (0.2, 0.15, 0.01). Halves and quarters stay fractions (x/2).
+ */
 function decimalOf(p: number, q: number): string | undefined {
-  let k = 0;
+  let twos = 0;
+  let fives = 0;
   let d = q;
-  while (d % 10 === 0) {
-    d /= 10;
-    k++;
+  while (d % 2 === 0) {
+    d /= 2;
+    twos++;
   }
-  if (d !== 1 || k === 0 || k > 12) return undefined;
-  const s = (Math.abs(p) / q).toFixed(k);
-  return (p < 0 ? '-' : '') + s;
+  while (d % 5 === 0) {
+    d /= 5;
+    fives++;
+  }
+  if (d !== 1 || fives === 0) return undefined;
+  const k = Math.max(twos, fives);
+  if (k > 12) return undefined;
+  return (p < 0 ? '-' : '') + (Math.abs(p) / q).toFixed(k);
 }
 
 // ---------------------------------------------------------------------------

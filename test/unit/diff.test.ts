@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { type Expr, add, call, cmp, div, int, mul, neg, numFromText, pow, rat, sqrt, sub, sym } from '../../core/expr';
+import { differentiate, RULES } from '../../core/diff';
+import { compile } from '../../core/evaluate';
+import { toLatex, toText } from '../../core/print';
+import { recognize } from '../../core/recognize';
+import { simplify } from '../../core/simplify';
+
+const x = sym('x');
+const y = sym('y');
+const w = sym('w');
+const b = sym('b');
+
+function d(e: Expr, v = 'x') {
+  const r = recognize(simplify(e));
+  const out = differentiate(r.expr, v, {});
+  return { ...out, recognized: r.steps, result: simplify(out.raw) };
+}
+const dt = (e: Expr, v = 'x') => toText(d(e, v).result);
+
+describe('textbook results', () => {
+  it('power, product and quotient', () => {
+    expect(dt(pow(x, int(3)))).toBe('3*x^2');
+    expect(dt(mul(pow(x, int(2)), call('sin', x)))).toBe('x^2*cos(x) + 2*x*sin(x)');
+    expect(dt(div(call('sin', x), x))).toBe('(x*cos(x) - sin(x))/x^2');
+    expect(dt(sqrt(x))).toBe('1/(2*sqrt(x))');
+  });
+  it('the sigmoid written out is recognized and differentiated as σ(1 − σ)', () => {
+    const r = d(div(int(1), add(int(1), call('exp', neg(x)))));
+    expect(toText(r.result)).toBe('sigmoid(x)*(1 - sigmoid(x))');
+    expect(toLatex(r.result)).toBe('\\sigma\\left(x\\right) \\left(1 - \\sigma\\left(x\\right)\\right)');
+    expect(r.recognized.map((s) => s.rule)).toEqual(['recognize the sigmoid']);
+  });
+  it('σ(wx + b) gets the chain rule', () => {
+    const r = d(call('sigmoid', add(mul(w, x), b)), 'w');
+    expect(toText(r.result)).toBe('x*sigmoid(w*x + b)*(1 - sigmoid(w*x + b))');
+    expect(r.steps[0]!.rule).toBe('chain rule');
+    expect(r.steps[0]!.detail).toContain('sigmoid rule');
+  });
+  it('tanh gives 1 − tanh²', () => {
+    expect(dt(call('tanh', x))).toBe('1 - tanh(x)^2');
+    const written = div(sub(call('exp', x), call('exp', neg(x))), add(call('exp', x), call('exp', neg(x))));
+    expect(dt(written)).toBe('1 - tanh(x)^2');
+  });
+  it('softplus written out differentiates to σ', () => {
+    expect(dt(call('log', add(int(1), call('exp', x))))).toBe('sigmoid(x)');
+    expect(dt(call('log1p', call('exp', x)))).toBe('sigmoid(x)');
+  });
+  it('MSE keeps the residual factored', () => {
+    expect(dt(pow(sub(sub(y, mul(w, x)), b), int(2)), 'w')).toBe('-2*x*(y - w*x - b)');
+  });
+  it('binary cross-entropy', () => {
+    const p = sym('p');
+    const bce = neg(add(mul(y, call('log', p)), mul(sub(int(1), y), call('log', sub(int(1), p)))));
+    expect(dt(bce, 'p')).toBe('(1 - y)/(1 - p) - y/p');
+  });
+  it('generalized power rule for x^x', () => {
+    expect(dt(pow(x, x))).toBe('x^x*(1 + ln(x))');
+  });
+  it('every rule in the table has a derivative that matches finite differences', () => {
+    let checked = 0;
+    for (const [name, rule] of Object.entries(RULES)) {
+      const f = compile(call(name as never, x));
+      const df = compile(simplify(rule!.d(x)));
+      for (const x0 of [0.3, 0.7, 1.3]) {
+        const h = 1e-5;
+        const fd = (f({ x: x0 + h }) - f({ x: x0 - h })) / (2 * h);
+        const v = df({ x: x0 });
+        if (!Number.isFinite(fd)) continue; // outside the domain (asin 1.3, acosh 0.3)
+        checked++;
+        expect(Math.abs(fd - v), `${name} at ${x0}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(v)));
+      }
+    }
+    expect(checked).toBeGreaterThan(Object.keys(RULES).length * 2);
+  });
+});
+
+describe('piecewise functions state their kinks', () => {
+  it('ReLU', () => {
+    const r = d(call('relu', x));
+    expect(toText(r.result)).toBe('[x > 0]');
+    expect(r.kinks.map((k) => k.latex)).toEqual(['x = 0']);
+  });
+  it('abs', () => {
+    const r = d(call('abs', sub(x, int(1))));
+    expect(toText(r.result)).toBe('sign(x - 1)');
+    expect(r.kinks.map((k) => k.latex)).toEqual(['x - 1 = 0']);
+  });
+  it('max(0, x) and where', () => {
+    expect(dt(call('max', int(0), x))).toBe('where(0 > x, 0, 1)');
+    const leaky = call('where', cmp('>', x, int(0)), x, mul(numFromText('0.01'), x));
+    const r = d(leaky);
+    expect(toText(r.result)).toBe('where(x > 0, 1, 0.01)');
+    expect(r.kinks.length).toBe(1);
+  });
+  it('clip has two kinks', () => {
+    const r = d(call('clip', x, int(-1), int(1)));
+    expect(toText(r.result)).toBe('where(x < -1, 0, where(x > 1, 0, 1))');
+    expect(r.kinks.map((k) => k.latex)).toEqual(['x + 1 = 0', 'x - 1 = 0']);
+  });
+  it('leaky ReLU uses the negative slope at 0, as PyTorch does', () => {
+    expect(dt(call('leaky_relu', x, numFromText('0.2')))).toBe('where(x > 0, 1, 0.2)');
+  });
+});
+
+describe('steps', () => {
+  it('name one rule each and show unevaluated derivatives', () => {
+    const r = d(mul(x, call('exp', mul(int(2), x))));
+    expect(r.steps.map((s) => s.rule)).toEqual(['product rule', 'chain rule', 'constant multiple rule']);
+    expect(r.steps[0]!.latex).toContain('\\frac{d}{dx}\\left[e^{2 x}\\right]');
+  });
+  it('use ∂ when asked for partial derivatives', () => {
+    const out = differentiate(mul(x, y), 'x', { partial: true });
+    expect(out.steps[0]!.latex.startsWith('\\frac{\\partial}{\\partial x}')).toBe(true);
+  });
+  it('are capped, but the derivative is still complete', () => {
+    let e: Expr = x;
+    for (let i = 0; i < 200; i++) e = call('sin', add(e, rat(1, i + 2)));
+    const out = differentiate(e, 'x', { maxSteps: 20 });
+    expect(out.steps.length).toBe(20);
+    expect(out.stepsTruncated).toBe(true);
+    expect(Number.isFinite(compile(out.raw)({ x: 0.1 }))).toBe(true);
+  });
+});
