@@ -80,7 +80,7 @@ export interface GradientOptions {
   wrt?: string[];
   /** Time budget in milliseconds for the whole computation (default 2000). */
   budgetMs?: number;
-  /** Number of random points for the numeric check (default 5). */
+  /** Number of random points for the numeric check (default 5; 0 skips the check). */
   checkPoints?: number;
   /** Seed of the check's random points (default fixed, so results are reproducible). */
   seed?: number;
