@@ -25,8 +25,8 @@ import {
   TWO,
   ZERO,
   call,
+  children,
   cmp,
-  dependsOn,
   isOne,
   isZero,
   numFromText,
@@ -263,6 +263,17 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
   const kinks: KinkInfo[] = [];
   const kinkKeys = new Set<string>();
   let truncated = false;
+  // Memoized "does this subtree contain x?", so the walk stays linear.
+  const depCache = new Map<Expr, boolean>();
+  const dependsOn = (e: Expr): boolean => {
+    const hit = depCache.get(e);
+    if (hit !== undefined) return hit;
+    let r: boolean;
+    if (e.kind === 'sym') r = e.name === x;
+    else r = children(e).some(dependsOn);
+    depCache.set(e, r);
+    return r;
+  };
   const xl = latexSymbol(x);
   const op = options.partial ? `\\frac{\\partial}{\\partial ${xl}}` : `\\frac{d}{d${xl.length > 1 ? ' ' : ''}${xl}}`;
   const D = (e: Expr) => `${op}\\left[${toLatex(e)}\\right]`;
@@ -307,7 +318,7 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
   const go = (e: Expr, depth: number): Expr => {
     budget.tick();
     budget.checkDepth(depth);
-    if (!dependsOn(e, x)) return ZERO;
+    if (!dependsOn(e)) return ZERO;
     switch (e.kind) {
       case 'num':
       case 'float':
@@ -316,7 +327,7 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
       case 'sym':
         return e.name === x ? ONE : ZERO;
       case 'add': {
-        const deps = e.terms.filter((t) => dependsOn(t, x));
+        const deps = e.terms.filter((t) => dependsOn(t));
         if (deps.length === 1) return go(deps[0]!, depth);
         return apply(e, depth, 'sum rule', deps, (ds) => addL(...ds));
       }
@@ -334,8 +345,8 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
   };
 
   const mulRule = (e: Extract<Expr, { kind: 'mul' }>, depth: number): Expr => {
-    const consts = e.factors.filter((f) => !dependsOn(f, x));
-    const deps = e.factors.filter((f) => dependsOn(f, x));
+    const consts = e.factors.filter((f) => !dependsOn(f));
+    const deps = e.factors.filter((f) => dependsOn(f));
     const c = consts.length ? mulL(...consts) : ONE;
     if (deps.length === 1) {
       return apply(e, depth, 'constant multiple rule', deps, (ds) => mulL(c, ds[0]!));
@@ -359,8 +370,8 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
 
   const powRule = (e: Extract<Expr, { kind: 'pow' }>, depth: number): Expr => {
     const { base, exp } = e;
-    const baseDep = dependsOn(base, x);
-    const expDep = dependsOn(exp, x);
+    const baseDep = dependsOn(base);
+    const expDep = dependsOn(exp);
     if (baseDep && !expDep) {
       const n = exp;
       const nm1 = isNumber(n) ? makeAdd([n, NEG_ONE]) : addL(n, NEG_ONE);
@@ -419,7 +430,7 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
       }
       case 'where': {
         const [c, a, b] = args as [Expr, Expr, Expr];
-        if (c.kind === 'cmp' && dependsOn(c, x)) {
+        if (c.kind === 'cmp' && dependsOn(c)) {
           addKink(
             makeAdd([c.left, makeMul([NEG_ONE, c.right])]),
             'where(…) switches branches here; it is not differentiable there unless both branches meet smoothly.',
