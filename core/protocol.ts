@@ -117,6 +117,8 @@ export type WebviewToExtension = ReadyMessage | CopyMessage | InsertMessage;
 export interface PanelState {
   version: 1;
   last?: ResultMessage;
+  /** Sections the user opened or closed, by variable (overrides `view.showSteps`). */
+  open?: Record<string, boolean>;
 }
 
 // ---------------------------------------------------------------- guards
@@ -207,5 +209,10 @@ export function isWebviewToExtension(x: unknown): x is WebviewToExtension {
 }
 
 export function isPanelState(x: unknown): x is PanelState {
-  return isObject(x) && x.version === 1 && (x.last === undefined || isExtensionToWebview(x.last) && x.last.type === 'result');
+  return (
+    isObject(x) &&
+    x.version === 1 &&
+    (x.last === undefined || (isExtensionToWebview(x.last) && x.last.type === 'result')) &&
+    (x.open === undefined || (isObject(x.open) && Object.values(x.open).every((v) => typeof v === 'boolean')))
+  );
 }

@@ -1,0 +1,267 @@
+/**
+ * Builds the panel's DOM for each state: empty, loading, result, error.
+ * Everything user-provided goes in as text; math goes through KaTeX.
+ */
+import type { CopyWhat, InsertTarget, LoadingMessage, ResultMessage } from '../core/protocol';
+import type { GradientFail, GradientOk, NumericCheck, PartialDerivative } from '../core/result';
+import type { Lang } from '../core/parse/types';
+import type { VscodeCollapsible } from '@vscode-elements/elements/dist/vscode-collapsible/vscode-collapsible.js';
+import { h, type Child } from './dom';
+import { math } from './math';
+import { derivativeText, expressionLatex, gradientLatex, numpyAssignment, numpyBlock, partialEquationLatex } from './code';
+
+export interface Actions {
+  copy(text: string, what: CopyWhat): void;
+  insert(code: string, target: InsertTarget): void;
+  /** A partial's section was opened or closed by the user. */
+  toggled(wrt: string, open: boolean): void;
+}
+
+const LANG_NAMES: Record<Lang, string> = { python: 'Python', javascript: 'JavaScript', latex: 'LaTeX', math: 'Math' };
+
+function button(label: string, testid: string, onClick: () => void, opts: { secondary?: boolean; title?: string } = {}): HTMLElement {
+  const b = h('vscode-button', { testid, attrs: opts.title ? { title: opts.title } : {} }, label);
+  if (opts.secondary) b.setAttribute('secondary', '');
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export function renderEmpty(): HTMLElement {
+  return h(
+    'section',
+    { class: 'empty', testid: 'empty' },
+    h('p', {}, 'Select an expression in a Python, JavaScript, LaTeX or Markdown file and run '),
+    h('p', {}, h('strong', {}, 'MathLens: Compute Gradient of Selection'), ' (Ctrl+Alt+G).'),
+  );
+}
+
+export function renderLoading(msg: LoadingMessage): HTMLElement {
+  return h(
+    'section',
+    { class: 'loading', testid: 'loading', attrs: { 'aria-busy': 'true' } },
+    h('vscode-progress-ring', { attrs: { 'aria-label': 'Computing' } }),
+    h('div', {}, h('p', {}, `Computing the gradient (${LANG_NAMES[msg.lang]})…`), h('pre', { class: 'source' }, msg.text)),
+  );
+}
+
+export function renderResult(msg: ResultMessage, actions: Actions, isOpen: (wrt: string) => boolean): HTMLElement {
+  return msg.result.ok ? renderOk(msg.result, msg, actions, isOpen) : renderError(msg.result, msg);
+}
+
+// ---------------------------------------------------------------- success
+
+function renderOk(r: GradientOk, msg: ResultMessage, actions: Actions, isOpen: (wrt: string) => boolean): HTMLElement {
+  const { source } = msg;
+  const meta = h(
+    'div',
+    { class: 'meta' },
+    h('span', { class: 'chip', testid: 'lang' }, LANG_NAMES[r.lang] ?? r.lang),
+    r.target ? h('span', { class: 'chip', testid: 'target' }, `target: ${r.target}`) : null,
+    h('span', { class: 'chip subtle' }, `${r.variables.length} variable${r.variables.length === 1 ? '' : 's'}`),
+    Number.isFinite(r.elapsedMs) ? h('span', { class: 'chip subtle' }, `${Math.round(r.elapsedMs)} ms`) : null,
+  );
+
+  const gradientActions = h(
+    'div',
+    { class: 'actions' },
+    button('Copy LaTeX', 'copy-latex', () => actions.copy(gradientLatex(r), { format: 'latex' })),
+    button('Copy NumPy', 'copy-numpy', () => actions.copy(numpyBlock(r), { format: 'numpy' })),
+    canInsert(msg)
+      ? button(
+          'Insert NumPy below selection',
+          'insert-numpy',
+          () => actions.insert(numpyBlock(r), { uri: source.uri!, startLine: source.start.line, endLine: source.endLine }),
+          { secondary: true, title: `Insert the partial derivatives as NumPy code below line ${source.endLine + 1}` },
+        )
+      : null,
+  );
+
+  return h(
+    'article',
+    { class: 'result', testid: 'result' },
+    h('header', { class: 'header' }, meta, math(expressionLatex(r), true, { class: 'expression', testid: 'expression' })),
+    h(
+      'section',
+      { class: 'gradient', attrs: { 'aria-label': 'Gradient' } },
+      h('h2', {}, r.target ? `Gradient of ${r.target}` : 'Gradient'),
+      math(gradientLatex(r), true, { testid: 'gradient' }),
+      gradientActions,
+    ),
+    h(
+      'section',
+      { class: 'partials', attrs: { 'aria-label': 'Partial derivatives' } },
+      h('h2', {}, 'Partial derivatives'),
+      ...r.gradient.map((p) => renderPartial(r, p, actions, isOpen(p.wrt))),
+    ),
+    renderCheck(r.check),
+    r.notes.length
+      ? h('section', { class: 'notes', testid: 'notes' }, h('h2', {}, 'Notes'), h('ul', {}, ...r.notes.map((n) => h('li', {}, n))))
+      : null,
+  );
+}
+
+function canInsert(msg: ResultMessage): boolean {
+  return !!msg.source.uri && (msg.source.lang === 'python' || msg.source.languageId === 'python');
+}
+
+/** Style fixes inside vscode-collapsible's shadow root: case-sensitive, math-friendly header. */
+let headerSheet: CSSStyleSheet | undefined;
+function adoptHeaderFix(el: VscodeCollapsible): void {
+  if (!headerSheet) {
+    headerSheet = new CSSStyleSheet();
+    headerSheet.replaceSync(`
+      .title { text-transform: none; font-size: var(--vscode-font-size, 13px); font-weight: 600; flex-shrink: 0; }
+      .collapsible-header { height: auto; min-height: 26px; line-height: normal; padding: 2px 0; }
+      .header-slots { height: auto; margin-left: 8px; min-width: 0; }
+      .header-slots slot { max-height: none; }
+      .decorations { min-width: 0; }
+    `);
+  }
+  const apply = () => {
+    const root = el.shadowRoot;
+    if (root && !root.adoptedStyleSheets.includes(headerSheet!)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, headerSheet!];
+  };
+  if (el.shadowRoot) apply();
+  else void customElements.whenDefined('vscode-collapsible').then(() => el.updateComplete).then(apply);
+}
+
+function renderPartial(r: GradientOk, p: PartialDerivative, actions: Actions, open: boolean): HTMLElement {
+  const title = derivativeText(r, p.wrt);
+  const coll = h('vscode-collapsible', { class: 'partial', testid: `partial-${p.wrt}`, attrs: { heading: title } });
+  coll.open = open;
+  adoptHeaderFix(coll);
+
+  const decorations = h(
+    'div',
+    { class: 'partial-head', attrs: { slot: 'decorations' } },
+    h('span', { class: 'eq' }, '='),
+    math(p.latex, false, { class: 'partial-result' }),
+    p.kinks.length ? h('span', { class: 'kink-flag', attrs: { title: 'Not differentiable everywhere', 'aria-label': 'has kinks' } }, '⚠') : null,
+  );
+
+  const body = h(
+    'div',
+    { class: 'partial-body' },
+    math(partialEquationLatex(r, p), true, { class: 'partial-eq' }),
+    h(
+      'div',
+      { class: 'actions' },
+      button('Copy LaTeX', `copy-latex-${p.wrt}`, () => actions.copy(partialEquationLatex(r, p), { format: 'latex', wrt: p.wrt }), { secondary: true }),
+      button('Copy NumPy', `copy-numpy-${p.wrt}`, () => actions.copy(numpyAssignment(r, p), { format: 'numpy', wrt: p.wrt }), { secondary: true }),
+    ),
+    p.kinks.length
+      ? h(
+          'ul',
+          { class: 'kinks', testid: `kinks-${p.wrt}` },
+          ...p.kinks.map((k) => h('li', {}, h('span', { class: 'warn-icon', attrs: { 'aria-hidden': 'true' } }, '⚠'), math(k.latex, false), ' ', h('span', {}, k.text))),
+        )
+      : null,
+  );
+  const steps = h('ol', { class: 'steps', testid: `steps-${p.wrt}`, attrs: { 'aria-label': `Derivation of ${title}` } });
+  body.append(steps);
+
+  // Steps are rendered when first shown: long derivations cost nothing while collapsed.
+  let rendered = false;
+  const renderSteps = () => {
+    if (rendered) return;
+    rendered = true;
+    if (!p.steps.length) steps.append(h('li', { class: 'step none' }, 'No derivation steps recorded.'));
+    for (const s of p.steps) {
+      const li = h('li', { class: 'step' }, h('span', { class: 'rule' }, s.rule), s.detail ? renderDetail(s.detail) : null, math(s.latex, true, { class: 'step-math' }));
+      li.style.setProperty('--depth', String(Math.max(0, Math.min(20, Math.floor(s.depth) || 0))));
+      steps.append(li);
+    }
+  };
+  if (open) renderSteps();
+
+  coll.addEventListener('vsc-collapsible-toggle', () => {
+    if (coll.open) renderSteps();
+    actions.toggled(p.wrt, coll.open);
+  });
+  // vscode-collapsible toggles on Enter only; Space should work too (as on a button).
+  coll.addEventListener('keydown', (e) => {
+    const origin = e.composedPath()[0];
+    if (e.key !== ' ' || !(origin instanceof HTMLElement) || !origin.classList.contains('collapsible-header')) return;
+    e.preventDefault();
+    coll.open = !coll.open;
+    coll.dispatchEvent(new CustomEvent('vsc-collapsible-toggle', { detail: { open: coll.open } }));
+  });
+
+  coll.append(decorations, body);
+  return coll;
+}
+
+/** A chain-rule step's detail, `rule name: LaTeX formula`: the name as text, the formula as math. */
+function renderDetail(detail: string): HTMLElement {
+  const colon = detail.indexOf(': ');
+  return colon < 0
+    ? h('span', { class: 'detail' }, detail)
+    : h('span', { class: 'detail' }, `${detail.slice(0, colon)}: `, math(detail.slice(colon + 2), false));
+}
+
+function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= 1e-3 && a < 1e5 ? String(Number(x.toPrecision(4))) : x.toExponential(2);
+}
+
+function renderCheck(c: NumericCheck): HTMLElement {
+  const summary: Child =
+    c.maxRelError === null
+      ? 'no valid point found for a numeric check'
+      : `max relative error ${c.maxRelError === 0 ? '0' : c.maxRelError.toExponential(1)} at ${c.points} point${c.points === 1 ? '' : 's'}`;
+  const badge = h('vscode-badge', { class: c.passed ? 'pass' : 'fail', testid: 'check-badge' }, c.passed ? 'pass' : 'fail');
+  const vars = [...new Set(c.at.flatMap((p) => Object.keys(p)))];
+  const table = c.at.length
+    ? h(
+        'details',
+        { class: 'points' },
+        h('summary', {}, 'Points'),
+        h(
+          'table',
+          {},
+          h('thead', {}, h('tr', {}, ...vars.map((v) => h('th', { attrs: { scope: 'col' } }, v)))),
+          h('tbody', {}, ...c.at.map((p) => h('tr', {}, ...vars.map((v) => h('td', {}, p[v] === undefined ? '' : formatNumber(p[v])))))),
+        ),
+      )
+    : null;
+  return h(
+    'section',
+    { class: 'check', testid: 'check' },
+    h('h2', {}, 'Numeric check'),
+    h('p', { class: 'check-line' }, badge, ' ', h('span', { testid: 'check-summary' }, summary), ' (central finite differences)'),
+    table,
+  );
+}
+
+// ---------------------------------------------------------------- failure
+
+const KIND_TITLES: Record<string, string> = {
+  parse: 'Could not parse the selection',
+  budget: 'Time budget exceeded',
+  unsupported: 'Not supported',
+  internal: 'Internal error',
+};
+
+function renderError(r: GradientFail, msg: ResultMessage): HTMLElement {
+  const { text, errorPosition } = msg.source;
+  const e = r.error;
+  const offset = Math.max(0, Math.min(Number.isFinite(e.offset) ? Math.floor(e.offset) : 0, text.length));
+  const length = Math.max(0, Math.min(Number.isFinite(e.length) ? Math.floor(e.length) : 0, text.length - offset));
+  const marked =
+    length > 0
+      ? h('mark', { testid: 'error-mark' }, text.slice(offset, offset + length))
+      : h('mark', { class: 'point', testid: 'error-mark', attrs: { title: offset === text.length ? 'end of input' : 'here' } });
+  const where = errorPosition
+    ? `Line ${errorPosition.line + 1}, column ${errorPosition.character + 1} (offset ${offset} in the selection).`
+    : `Offset ${offset} in the selection.`;
+  return h(
+    'section',
+    { class: 'error', testid: 'error', attrs: { role: 'alert' } },
+    h('h2', {}, KIND_TITLES[e.kind ?? 'parse'] ?? 'Error'),
+    h('p', { class: 'error-message', testid: 'error-message' }, e.message),
+    h('pre', { class: 'source', testid: 'error-source' }, text.slice(0, offset), marked, text.slice(offset + length)),
+    h('p', { class: 'error-where', testid: 'error-where' }, where),
+  );
+}
