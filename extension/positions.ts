@@ -10,7 +10,7 @@ import type { DocPosition } from '../core/protocol';
  * clamped to the text; an offset inside a \r\n pair counts as its start.
  */
 export function positionInDocument(text: string, offset: number, start: DocPosition): DocPosition {
-  const end = Math.max(0, Math.min(Math.floor(Number.isFinite(offset) ? offset : 0), text.length));
+  let end = Math.max(0, Math.min(Math.floor(Number.isFinite(offset) ? offset : 0), text.length));
   let line = 0;
   let lineStart = 0;
   for (let i = 0; i < end; i++) {
@@ -20,7 +20,10 @@ export function positionInDocument(text: string, offset: number, start: DocPosit
       lineStart = i + 1;
     } else if (c === 13 /* \r */) {
       if (text.charCodeAt(i + 1) === 10) {
-        if (i + 1 === end) break; // between \r and \n: stay on this line
+        if (i + 1 === end) {
+          end = i; // between \r and \n: the end of this line
+          break;
+        }
         i++;
       }
       line++;
