@@ -120,6 +120,8 @@ export const QUIET_SETTINGS = {
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
   'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.secondarySideBar.showLabels': false,
 };
 
 export function writeUserSettings(userDataDir, extra = {}) {
@@ -190,7 +192,7 @@ export async function startCodeServer({
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const config = join(userDataDir, 'code-server.yaml');
-  writeFileSync(config, '# written by scripts/code-server.mjs\n');
+  writeFileSync(config, '# written by scripts/code-server.mjs; the command line sets the rest\nauth: none\ncert: false\n');
   const args = [
     p.codeServerEntry,
     '--config', config,
