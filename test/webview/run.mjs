@@ -3,8 +3,7 @@
 // 1. esbuild bundles the test page (a fake acquireVsCodeApi, then the real
 //    webview/main.ts) into test-output/webview/, with KaTeX's CSS and fonts;
 // 2. results come from the real engine (core/computeGradient, bundled for
-//    node), or from hand-written rendering fixtures if the engine can't be
-//    bundled yet (a warning says so);
+//    node) for the selections in cases.ts;
 // 3. a localhost server serves the page built by extension/html.ts, so the
 //    page has exactly the panel's CSP; every CSP violation, console error and
 //    page error fails the run;
@@ -49,22 +48,11 @@ const nodeBuild = (entry, outfile) =>
 await nodeBuild('test/webview/helpers.ts', 'helpers.mjs');
 const { panelHtml, panelCsp, makeNonce } = await import(pathToFileURL(join(out, 'helpers.mjs')).href);
 
+// Results from the real engine, for the selections in cases.ts.
+await nodeBuild('test/webview/cases.ts', 'cases.mjs');
+const { CASES, engineResults } = await import(pathToFileURL(join(out, 'cases.mjs')).href);
 /** name → GradientResult */
-let results;
-let fromEngine = false;
-try {
-  await nodeBuild('test/webview/cases.ts', 'cases.mjs');
-  const { engineResults } = await import(pathToFileURL(join(out, 'cases.mjs')).href);
-  results = engineResults();
-  fromEngine = true;
-} catch (e) {
-  console.warn(`\n*** WARNING: the engine could not be bundled (${String(e.message ?? e).split('\n')[0]});`);
-  console.warn('*** rendering with the hand-written fixtures in test/webview/rendering-fixtures.ts.\n');
-  await nodeBuild('test/webview/rendering-fixtures.ts', 'fixtures.mjs');
-  const { renderingFixtures } = await import(pathToFileURL(join(out, 'fixtures.mjs')).href);
-  results = renderingFixtures();
-}
-const { CASES } = fromEngine ? await import(pathToFileURL(join(out, 'cases.mjs')).href) : { CASES: null };
+const results = engineResults();
 
 const TEXTS = {
   poly: 'x**2 * y + np.sin(x)',
@@ -73,7 +61,7 @@ const TEXTS = {
   parseError: 'x = 1\ny = 2\nz = x **  * y',
   xss: '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>',
 };
-if (CASES) for (const c of CASES) assert.equal(TEXTS[c.name], c.text, `case ${c.name} text`);
+for (const c of CASES) assert.equal(TEXTS[c.name], c.text, `case ${c.name} text`);
 
 /** A `result` message as the extension sends it (source at line 10, column 4 of a Python file). */
 function resultMessage(name, view = { showSteps: true }) {
@@ -362,6 +350,7 @@ test('an error result shows the message, the selection with the problem marked, 
   // Error colors come from the theme.
   const color = await page.locator('[data-testid="error"] h2').evaluate((el) => getComputedStyle(el).color);
   assert.equal(color, 'rgb(248, 81, 73)');
+  await page.screenshot({ path: join(out, 'panel-error.png') });
   assertClean(await cspViolations());
 });
 
@@ -421,7 +410,3 @@ test('state survives a reload (setState/getState), and user toggles are kept', a
 test('no CSP violations or console errors over the whole run', () => {
   assert.deepEqual(problems, []);
 });
-
-if (!fromEngine) {
-  test('results come from the real engine', { todo: 'the engine could not be bundled; hand-written rendering fixtures were used' }, () => {});
-}
