@@ -1,0 +1,138 @@
+/**
+ * Pieces shared by every selection parser: the located error, the nesting
+ * guard, literal-aware negation, variable names, and the forward-pass
+ * builder that substitutes intermediate assignments.
+ *
+ * The parsers are hand-written (no parser generator) so that every error can
+ * carry the exact UTF-16 offset and length of the offending token.
+ */
+import { children, ExprError, float, neg, rat, sym, withChildren } from '../expr';
+import type { Expr } from '../expr';
+import type { Parsed } from './types';
+
+/** A parse failure at a place in the source. Thrown internally, caught by `parse`. */
+export class ParseError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly length: number,
+  ) {
+    super(message);
+  }
+}
+
+export function fail(message: string, offset: number, length: number): never {
+  throw new ParseError(message, offset, Math.max(0, length));
+}
+
+/** The smallest thing a located error needs. */
+export interface Span {
+  offset: number;
+  length: number;
+}
+
+export const DEFAULT_MAX_DEPTH = 200;
+export const DEFAULT_MAX_LENGTH = 20000;
+
+export function tooDeepMessage(max: number): string {
+  return `expression is nested too deeply (more than ${max} levels)`;
+}
+
+/**
+ * Counts nesting (brackets, unary operators, right-associative powers,
+ * function arguments) and stops the parse once `max` is crossed, long before
+ * the JavaScript stack is at risk.
+ */
+export class DepthGuard {
+  depth = 0;
+  constructor(readonly max: number) {}
+  enter(at: Span): void {
+    if (++this.depth > this.max) fail(tooDeepMessage(this.max), at.offset, at.length);
+  }
+  leave(): void {
+    this.depth--;
+  }
+}
+
+/** `-e`, folding a numeric literal into a negative number (`-3` is the number −3, not −1·3). */
+export function negate(e: Expr): Expr {
+  if (e.kind === 'num') return rat(-e.p, e.q);
+  if (e.kind === 'float') return float(-e.value);
+  return neg(e);
+}
+
+/** A variable, or a located error when the name cannot be one. */
+export function variable(name: string, at: Span): Expr {
+  try {
+    return sym(name);
+  } catch (err) {
+    if (err instanceof ExprError) fail(`"${name}" cannot be used as a variable name`, at.offset, at.length);
+    throw err;
+  }
+}
+
+/** Replace variables by their definitions; iterative and sharing-aware (the tree may be a DAG). */
+export function substitute(e: Expr, env: ReadonlyMap<string, Expr>): Expr {
+  if (env.size === 0) return e;
+  const memo = new Map<Expr, Expr>();
+  const stack: [Expr, boolean][] = [[e, false]];
+  while (stack.length) {
+    const [x, expanded] = stack.pop()!;
+    if (memo.has(x)) continue;
+    if (x.kind === 'sym') {
+      memo.set(x, env.get(x.name) ?? x);
+      continue;
+    }
+    const kids = children(x);
+    if (kids.length === 0) {
+      memo.set(x, x);
+      continue;
+    }
+    if (!expanded) {
+      stack.push([x, true]);
+      for (const k of kids) if (!memo.has(k)) stack.push([k, false]);
+      continue;
+    }
+    const next = kids.map((k) => memo.get(k)!);
+    memo.set(x, next.every((k, i) => k === kids[i]) ? x : withChildren(x, next));
+  }
+  return memo.get(e)!;
+}
+
+/** One statement of a forward pass. */
+export type Statement =
+  | { kind: 'assign'; name: string; expr: Expr; at: Span }
+  | { kind: 'return'; expr: Expr; at: Span }
+  | { kind: 'expr'; expr: Expr; at: Span };
+
+/**
+ * Turn a forward pass into the result: the last assignment's (or return's, or
+ * bare expression's) value with earlier assignments substituted in.
+ * `assignments` lists every assignment in order, before substitution.
+ */
+export function buildResult(statements: readonly Statement[]): Parsed {
+  const last = statements[statements.length - 1];
+  if (!last) fail('no expression found in the selection', 0, 0);
+  for (let i = 0; i < statements.length - 1; i++) {
+    const s = statements[i]!;
+    if (s.kind === 'expr') {
+      fail('this expression has no effect: only the last statement can be a bare expression', s.at.offset, s.at.length);
+    }
+    if (s.kind === 'return') {
+      const after = statements[i + 1]!;
+      fail('code after "return" is not supported', after.at.offset, after.at.length);
+    }
+  }
+  const env = new Map<string, Expr>();
+  const assignments: { name: string; expr: Expr }[] = [];
+  for (const s of statements) {
+    if (s.kind !== 'assign') continue;
+    assignments.push({ name: s.name, expr: s.expr });
+    env.set(s.name, substitute(s.expr, env));
+  }
+  const out: Parsed = { expr: last.kind === 'assign' ? env.get(last.name)! : substitute(last.expr, env) };
+  if (last.kind === 'assign') out.target = last.name;
+  else if (last.kind === 'return' && last.expr.kind === 'sym') out.target = last.expr.name;
+  if (assignments.length) out.assignments = assignments;
+  return out;
+}

@@ -1,0 +1,206 @@
+/**
+ * Python selections: NumPy / PyTorch / math / scipy.special / JAX spellings,
+ * and multi-line forward passes (assignments, `def` headers, `return`,
+ * `lambda`). Hand-written on the shared Pratt core (./pratt.ts) so errors
+ * carry exact offsets.
+ */
+import { add, int, mul, pow, NEG_ONE } from '../expr';
+import type { Expr } from '../expr';
+import { buildResult, fail, negate, variable } from './common';
+import type { Statement } from './common';
+import { PYTHON_CONSTANTS, PYTHON_FUNCTIONS, PYTHON_METHODS, PYTHON_MODULES } from './functions';
+import type { Token } from './lexer';
+import { ExprParser } from './pratt';
+import type { Dialect } from './pratt';
+import type { Parsed } from './types';
+
+const KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del elif else except finally for from ' +
+    'global if import in is lambda nonlocal not or pass raise return try while with yield'
+  ).split(' '),
+);
+
+export const PYTHON: Dialect = {
+  lang: 'python',
+  lex: {
+    ops: [
+      '**=', '//=', '>>=', '<<=', '**', '//', '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '%=', '@=', '->', ':=',
+      '+', '-', '*', '/', '%', '@', '<', '>', '=', '(', ')', '[', ']', '{', '}', ',', ';', '.', ':', '~', '&', '|', '^',
+    ],
+    lineComment: '#',
+    newlineTokens: true,
+    backslashContinuation: true,
+    strings: true,
+    programmingNumbers: true,
+  },
+  powerOps: ['**'],
+  implicitMul: false,
+  absBars: false,
+  groupBrackets: false,
+  unaryPowIsError: false,
+  ternary: 'python',
+  cmpOps: { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '==', '!=': '!=' },
+  functions: PYTHON_FUNCTIONS,
+  methods: PYTHON_METHODS,
+  caseInsensitiveFunctions: false,
+  modules: PYTHON_MODULES,
+  memberConstants: PYTHON_CONSTANTS,
+  bareConstants: {},
+  selfNames: ['self'],
+  keywords: KEYWORDS,
+  literalKeywords: { True: int(1), False: int(0) },
+  kwargs: true,
+  bareFunctionArgs: false,
+  eToExp: false,
+  boolOps: ['and', 'or'],
+};
+
+const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '**=', '@=', '//=', '%=', '>>=', '<<=', ':=']);
+const UNSUPPORTED_STATEMENTS = new Set(
+  'class if elif else for while with try except finally raise assert global nonlocal del yield await break continue'.split(' '),
+);
+
+function atStatementEnd(p: ExprParser): boolean {
+  const t = p.peek();
+  return t.kind === 'nl' || t.kind === 'eof' || p.isOp(t, ';');
+}
+
+function endStatement(p: ExprParser): void {
+  if (!atStatementEnd(p)) p.unexpected(p.peek());
+}
+
+function skipLine(p: ExprParser): void {
+  while (!atStatementEnd(p)) p.next();
+}
+
+/** Apply an augmented assignment operator: `x += e` → x + e. */
+function augmented(op: Token, current: Expr, rhs: Expr): Expr {
+  switch (op.text) {
+    case '+=':
+      return add(current, rhs);
+    case '-=':
+      return add(current, negate(rhs));
+    case '*=':
+      return mul(current, rhs);
+    case '/=':
+      return mul(current, pow(rhs, NEG_ONE));
+    case '**=':
+      return pow(current, rhs);
+    case '@=':
+      fail('matrix product is not supported here', op.offset, op.length);
+    // falls through (fail never returns)
+    default:
+      fail(`"${op.src}" is not supported`, op.offset, op.length);
+  }
+}
+
+/**
+ * Find a top-level assignment operator in the statement starting at the
+ * cursor: its token index, or -1.
+ */
+function findAssign(p: ExprParser): number {
+  let depth = 0;
+  for (let i = p.pos; i < p.toks.length; i++) {
+    const t = p.toks[i]!;
+    if (t.kind === 'eof' || (depth === 0 && (t.kind === 'nl' || p.isOp(t, ';')))) return -1;
+    if (t.kind !== 'op') continue;
+    if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+    else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
+    else if (depth === 0 && ASSIGN_OPS.has(t.text)) return i;
+  }
+  return -1;
+}
+
+export function parsePython(text: string, maxDepth: number): Parsed {
+  const p = new ExprParser(text, PYTHON, maxDepth);
+  if (p.peek().kind === 'eof') fail('empty selection', 0, 0);
+  const statements: Statement[] = [];
+  for (;;) {
+    while (p.peek().kind === 'nl' || p.isOp(p.peek(), ';')) p.next();
+    const t = p.peek();
+    if (t.kind === 'eof') break;
+    if (t.kind === 'name') {
+      if (t.text === 'async' && p.isName(p.peek(1), 'def')) p.next();
+      const k = p.peek();
+      if (k.text === 'def') {
+        // `def f(x, y) -> float:` — the header only introduces names; skip it.
+        let depth = 0;
+        for (;;) {
+          const u = p.next();
+          if (u.kind === 'eof' || (u.kind === 'nl' && depth === 0)) {
+            fail('expected ":" to end the "def" header', u.offset, u.length);
+          }
+          if (u.kind !== 'op') continue;
+          if (u.text === '(' || u.text === '[') depth++;
+          else if (u.text === ')' || u.text === ']') depth--;
+          else if (u.text === ':' && depth === 0) break;
+        }
+        continue;
+      }
+      if (k.text === 'import' || k.text === 'from') {
+        skipLine(p);
+        continue;
+      }
+      if (k.text === 'pass') {
+        p.next();
+        endStatement(p);
+        continue;
+      }
+      if (k.text === 'return') {
+        p.next();
+        if (atStatementEnd(p)) fail('"return" needs a value', k.offset, k.length);
+        const expr = p.parseTest();
+        statements.push({ kind: 'return', expr, at: { offset: k.offset, length: p.prevEnd() - k.offset } });
+        endStatement(p);
+        continue;
+      }
+      if (UNSUPPORTED_STATEMENTS.has(k.text)) fail(`"${k.text}" statements are not supported`, k.offset, k.length);
+    }
+    if (p.isOp(t, '@')) {
+      skipLine(p); // a decorator
+      continue;
+    }
+    if (t.kind === 'str' && atStatementEndAfter(p)) {
+      p.next(); // a docstring
+      continue;
+    }
+    const eq = findAssign(p);
+    if (eq >= 0) {
+      const first = p.toks[p.pos]!;
+      const opTok = p.toks[eq]!;
+      const lhsEnd = eq > p.pos ? p.toks[eq - 1]! : first;
+      const lhsSpan = { offset: first.offset, length: lhsEnd.offset + lhsEnd.length - first.offset };
+      const simple = first.kind === 'name' && !KEYWORDS.has(first.text);
+      const annotated = simple && p.isOp(p.toks[p.pos + 1]!, ':') && opTok.text === '=';
+      if (eq === p.pos) p.unexpected(opTok);
+      if (!(simple && (eq === p.pos + 1 || annotated))) {
+        const lhs = text.slice(lhsSpan.offset, lhsSpan.offset + lhsSpan.length);
+        const tuple = p.toks.slice(p.pos, eq).some((u) => p.isOp(u, ','));
+        fail(
+          tuple ? 'tuple assignment is not supported' : `cannot assign to "${lhs}": only plain names can be assigned`,
+          lhsSpan.offset,
+          lhsSpan.length,
+        );
+      }
+      if (opTok.text === ':=') fail('":=" is not supported', opTok.offset, opTok.length);
+      const target = variable(first.text, first);
+      p.pos = eq + 1;
+      if (atStatementEnd(p)) p.unexpected(p.peek());
+      const rhs = p.parseTest();
+      const expr = opTok.text === '=' ? rhs : augmented(opTok, target, rhs);
+      statements.push({ kind: 'assign', name: first.text, expr, at: { offset: first.offset, length: p.prevEnd() - first.offset } });
+      endStatement(p);
+      continue;
+    }
+    const expr = p.parseTest();
+    statements.push({ kind: 'expr', expr, at: { offset: t.offset, length: p.prevEnd() - t.offset } });
+    endStatement(p);
+  }
+  return buildResult(statements);
+}
+
+function atStatementEndAfter(p: ExprParser): boolean {
+  const t = p.peek(1);
+  return t.kind === 'nl' || t.kind === 'eof' || p.isOp(t, ';');
+}
