@@ -133,7 +133,11 @@ export class GradientPanel {
     const edit = new vscode.WorkspaceEdit();
     // At the end of the last line, so it also works on a file's last line without a line break.
     edit.insert(uri, endLine.range.end, eol + block.slice(0, -eol.length));
+    // An insertion at a selection's end would extend it: keep the user's selections as they were.
+    const editors = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri.toString());
+    const selections = editors.map((e) => e.selections);
     const ok = await vscode.workspace.applyEdit(edit);
+    if (ok) editors.forEach((e, i) => (e.selections = selections[i]!));
     const lines = block.split(eol).length - 1;
     this.post({
       type: 'inserted',
