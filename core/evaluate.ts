@@ -206,11 +206,10 @@ export function compile(e: Expr): Compiled {
             return x > 0 ? x : b(env) * x;
           };
         default:
-          break;
+          throw new Error(`cannot evaluate ${e.fn}`);
       }
     }
   }
-  throw new Error(`cannot evaluate ${e.kind === 'call' ? e.fn : e.kind}`);
 }
 
 export function evaluate(e: Expr, env: Env): number {

@@ -76,6 +76,23 @@ function recognizeNode(e: Expr): [Expr, string] | undefined {
       }
     }
   }
+  // max(0, u) = max(u, 0) = ReLU(u)
+  if (e.kind === 'call' && e.fn === 'max') {
+    const [a, b] = e.args as [Expr, Expr];
+    if (isNum(a, 0)) return [call('relu', b), 'relu'];
+    if (isNum(b, 0)) return [call('relu', a), 'relu'];
+  }
+  // where(u > 0, u, 0) = ReLU(u);  where(u > 0, u, a·u) = LeakyReLU_a(u) for a number a
+  if (e.kind === 'call' && e.fn === 'where') {
+    const [c, a, b] = e.args as [Expr, Expr, Expr];
+    if (c.kind === 'cmp' && (c.op === '>' || c.op === '>=') && isNum(c.right, 0) && key(c.left) === key(a)) {
+      if (isNum(b, 0)) return [call('relu', a), 'relu'];
+      if (b.kind === 'mul' && b.factors.length >= 2 && (b.factors[0]!.kind === 'num' || b.factors[0]!.kind === 'float')) {
+        const rest = makeMul(b.factors.slice(1));
+        if (key(rest) === key(a)) return [call('leaky_relu', a, b.factors[0]!), 'leaky_relu'];
+      }
+    }
+  }
   // ln(1 + e^{a}) = softplus(a);  ln1p(e^{a}) = softplus(a)
   if (e.kind === 'call' && e.fn === 'log') {
     const a = onePlusExp(e.args[0]!);
@@ -91,6 +108,8 @@ const NAMES: Record<string, string> = {
   sigmoid: 'recognize the sigmoid',
   tanh: 'recognize tanh',
   softplus: 'recognize softplus',
+  relu: 'recognize ReLU',
+  leaky_relu: 'recognize leaky ReLU',
 };
 
 export function recognize(e: Expr, budget: Budget = Budget.unlimited()): { expr: Expr; steps: Recognition[] } {
