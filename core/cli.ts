@@ -62,7 +62,10 @@ function parseGradArgs(argv: string[]): GradArgs {
       const n = Number(value());
       if (!Number.isFinite(n) || n <= 0) throw new UsageError('--budget needs a positive number of milliseconds');
       out.budgetMs = n;
-    } else if (a === '--') rest.push(...argv.slice(i + 1)), (i = argv.length);
+    } else if (a === '--') {
+      rest.push(...argv.slice(i + 1));
+      break;
+    }
     else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
     else rest.push(a);
   }
