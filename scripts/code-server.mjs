@@ -1,3 +1,4 @@
+/* global fetch, AbortSignal */
 // Shared helpers to run code-server (installed in .tools/ by scripts/setup-tools.mjs)
 // with the MathLens extension loaded: used by `npm start` and the e2e tests.
 import { spawn, spawnSync } from 'node:child_process';

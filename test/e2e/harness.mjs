@@ -1,3 +1,4 @@
+/* global document */ // (in page.evaluate callbacks, which run in the browser)
 // End-to-end harness: a real VS Code (code-server from .tools/) with MathLens loaded,
 // driven by Playwright (playwright-core + Debian's /usr/bin/chromium).
 //
@@ -93,7 +94,7 @@ export async function launchVSCode({ name = 'session', extension = 'folder', vsi
   const server = await startCodeServer({ userDataDir, extensionsDir, workspace, logFile: join(dir, 'code-server.log') });
   const vs = new VSCodeSession({ name, dir, server, workspace });
   try {
-    await vs._open();
+    await vs._open(viewport);
   } catch (e) {
     await vs.screenshot(`${name}-launch-failure`).catch(() => {});
     await vs.close();

@@ -1,3 +1,4 @@
+/* global document */ // (in frame.evaluate callbacks, which run in the webview)
 // What the e2e tests know about the MathLens panel (webview/): its title, the command,
 // and the data-testid hooks it renders.
 import { waitFor } from './harness.mjs';
@@ -7,7 +8,7 @@ export const PANEL_TITLE = 'MathLens';
 
 /**
  * Waits until the panel shows `expect` ('partial-x' or 'error') and returns what it shows:
- * { expression, partialTex, error, check, katexCount, text }.
+ * { expression, partialTex, error, check, checkBadge, katexCount, text }.
  */
 export async function readPanel(frame, { expect, timeout = 30_000 } = {}) {
   const sel = `[data-testid="${expect}"]`;
@@ -21,12 +22,15 @@ export async function readPanel(frame, { expect, timeout = 30_000 } = {}) {
   return frame.evaluate(() => {
     const q = (id) => document.querySelector(`[data-testid="${id}"]`);
     const txt = (id) => (q(id) ? q(id).textContent.trim() : null);
-    const ann = q('partial-x')?.querySelector('annotation[encoding="application/x-tex"]');
+    // The derivative itself (.partial-result, shown next to the heading); else the first formula.
+    const px = q('partial-x');
+    const ann = px?.querySelector('.partial-result annotation[encoding="application/x-tex"]') ?? px?.querySelector('annotation[encoding="application/x-tex"]');
     return {
       expression: txt('expression'),
       partialTex: ann ? ann.textContent : null,
       error: txt('error'),
       check: txt('check'),
+      checkBadge: txt('check-badge'),
       katexCount: document.querySelectorAll('.katex').length,
       text: document.body.innerText.slice(0, 2000),
     };

@@ -14,7 +14,7 @@ after(async () => {
   await vs?.close();
 });
 
-test('open a file and select text', async (t) => {
+test('open a file and select text', async () => {
   await vs.openFile('activations.py');
   await vs.selectText('1 / (1 + np.exp(-x))');
   const status = await vs.page.locator('#status\\.editor\\.selection').textContent();
