@@ -1,0 +1,102 @@
+/**
+ * The CLI contract, exercised through a real process: tests and benchmarks
+ * rely on it exactly.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const out = resolve('test-output/unit/cli.js');
+
+beforeAll(async () => {
+  mkdirSync('test-output/unit', { recursive: true });
+  await esbuild.build({
+    entryPoints: ['core/cli.ts'],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+    define: { __MATHLENS_VERSION__: '"test"' },
+  });
+});
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [out, ...args], { input, encoding: 'utf8', timeout: 30000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('mathlens grad --json', () => {
+  it('prints one JSON object with sorted variables, printers, steps and the check', () => {
+    const r = run(['grad', '--json', 'np.tanh(w*x + b)']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(true);
+    expect(j.lang).toBe('python');
+    expect(j.variables).toEqual(['b', 'w', 'x']);
+    expect(j.expression.numpy).toBe('np.tanh(w*x + b)');
+    expect(j.gradient.map((g: { wrt: string }) => g.wrt)).toEqual(['b', 'w', 'x']);
+    const dw = j.gradient[1];
+    expect(dw.numpy).toBe('x*(1 - np.tanh(w*x + b)**2)');
+    expect(dw.steps[0].rule).toBe('chain rule');
+    expect(typeof dw.steps[0].latex).toBe('string');
+    expect(j.check.points).toBe(5);
+    expect(j.check.maxRelError).toBeLessThan(1e-6);
+  });
+
+  it('honours --lang and --wrt', () => {
+    const j = JSON.parse(run(['grad', '--json', '--lang', 'latex', '--wrt', 'y', '\\frac{x}{y}']).stdout);
+    expect(j.gradient.map((g: { wrt: string }) => g.wrt)).toEqual(['y']);
+    expect(j.gradient[0].latex).toBe('-\\frac{x}{y^{2}}');
+  });
+
+  it('reports an error with its offset and exits 1', () => {
+    const r = run(['grad', '--json', '1 + * 2']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(false);
+    expect(j.error.offset).toBe(4);
+    expect(j.error.message).toMatch(/\*/);
+  });
+
+  it('batch mode: one result per line, in order, and a bad line does not stop the batch', () => {
+    const lines = [
+      JSON.stringify({ expr: 'x**2' }),
+      'this is not json',
+      JSON.stringify({ expr: 'Math.sin(t)', lang: 'javascript' }),
+      JSON.stringify({ expr: 'np.exp(', lang: 'python' }),
+      JSON.stringify({ expr: 'x*y', wrt: ['y'] }),
+    ];
+    const r = run(['grad', '--json'], lines.join('\n') + '\n');
+    expect(r.code).toBe(1);
+    const results = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(results).toHaveLength(5);
+    expect(results.map((x) => x.ok)).toEqual([true, false, true, false, true]);
+    expect(results[0].gradient[0].numpy).toBe('2*x');
+    expect(results[1].error.message).toMatch(/JSON/);
+    expect(results[2].gradient[0].numpy).toBe('np.cos(t)');
+    expect(results[4].gradient.map((g: { wrt: string }) => g.wrt)).toEqual(['y']);
+  });
+});
+
+describe('mathlens grad (readable)', () => {
+  it('prints the derivation', () => {
+    const r = run(['grad', 'x**2 * np.sin(x)']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('∂f/∂x = x^2*cos(x) + 2*x*sin(x)');
+    expect(r.stdout).toContain('[product rule]');
+    expect(r.stdout).toMatch(/numeric check: max relative error .* at 5 points \(passed\)/);
+  });
+  it('marks the position of an error', () => {
+    const r = run(['grad', 'np.exp(x']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('np.exp(x\n');
+    expect(r.stdout).toMatch(/\n {2}\s*\^/);
+  });
+  it('exits 2 on a usage error', () => {
+    expect(run(['grad', '--lang', 'fortran', 'x']).code).toBe(2);
+    expect(run(['frobnicate']).code).toBe(2);
+  });
+});
