@@ -195,7 +195,7 @@ function clampDef(lo: Param, hi: Param): FnDef {
     if (l && h) return call('clip', x, l, h);
     if (l) return call('max', x, l);
     if (h) return call('min', x, h);
-    return b.fail(`"${b.display}" needs at least one of its bounds`, 0);
+    return b.fail(`"${b.display}" needs at least one of its bounds`, -1);
   });
 }
 

@@ -35,6 +35,7 @@ export const JAVASCRIPT: Dialect = {
     lineComment: '//',
     blockComments: true,
     programmingNumbers: true,
+    dollarNames: true,
   },
   powerOps: ['**'],
   implicitMul: false,

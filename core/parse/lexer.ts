@@ -34,11 +34,14 @@ export interface LexConfig {
   programmingNumbers?: boolean;
   /** Plain math: names are ASCII words (with digits, `_`, primes); a Greek letter is a name of its own. */
   mathNames?: boolean;
+  /** `$` may appear in names (JavaScript). */
+  dollarNames?: boolean;
   /** Single characters written for operators: `×` for `*`, `−` for `-`, … */
   aliases?: Readonly<Record<string, string>>;
 }
 
-const PROG_NAME = /[\p{L}_$][\p{L}\p{N}_$]*/uy;
+const PROG_NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;
+const JS_NAME = /[\p{L}_$][\p{L}\p{N}_$]*/uy;
 const MATH_NAME = /[A-Za-z_][A-Za-z0-9_']*|[\u0370-\u03ff](?:_[A-Za-z0-9]+|[0-9'])*/y;
 const PROG_NUMBER = /0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*(?:\.(?:\d[\d_]*)?)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?/y;
 const MATH_NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
@@ -123,7 +126,7 @@ export function tokenize(text: string, cfg: LexConfig): Token[] {
         continue;
       }
     }
-    const name = match(cfg.mathNames ? MATH_NAME : PROG_NAME, text, i);
+    const name = match(cfg.mathNames ? MATH_NAME : cfg.dollarNames ? JS_NAME : PROG_NAME, text, i);
     if (name) {
       push('name', name, name, i);
       i += name.length;

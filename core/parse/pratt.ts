@@ -544,11 +544,22 @@ export class ExprParser {
 
   // ------------------------------------------------ JavaScript arrow functions
 
-  /** Is the `(` at the cursor the parameter list of an arrow function? Returns the index of `=>` or -1. */
+  /**
+   * Is the `(` at token index `from` the parameter list of an arrow function?
+   * Returns the index of `=>` or -1. Only a flat list of names (with
+   * TypeScript annotations) is looked at, so this stays cheap on `((((…`.
+   */
   arrowIndex(from = this.pos): number {
-    const close = this.matchClose(from);
-    if (close < 0) return -1;
-    let j = close + 1;
+    let j = from + 1;
+    for (; j < this.toks.length; j++) {
+      const u = this.toks[j]!;
+      if (u.kind === 'name') continue;
+      if (u.kind === 'op' && [',', ':', '?', '.', '[', ']', '<', '>', '|', '='].includes(u.text)) continue;
+      break;
+    }
+    const close = this.toks[j];
+    if (!close || !this.isOp(close, ')')) return -1;
+    j++;
     const t = this.toks[j];
     if (t && this.isOp(t, '=>')) return j;
     if (t && this.isOp(t, ':')) {
@@ -556,7 +567,7 @@ export class ExprParser {
       for (j++; j < this.toks.length; j++) {
         const u = this.toks[j]!;
         if (this.isOp(u, '=>')) return j;
-        if (u.kind === 'eof' || this.isOp(u, ';') || this.isOp(u, '=') || this.isOp(u, '{')) return -1;
+        if (u.kind === 'eof' || this.isOp(u, ';') || this.isOp(u, '=') || this.isOp(u, '{') || this.isOp(u, '(')) return -1;
       }
     }
     return -1;
