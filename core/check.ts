@@ -87,6 +87,12 @@ export function numericCheck(input: CheckInput): NumericCheck {
   };
 }
 
+/**
+ * Central difference with one Richardson extrapolation, computed at two step
+ * sizes. When the two disagree, the point is ill-conditioned for finite
+ * differences (near a pole or a branch point): undefined, and the point is
+ * skipped, so a wrong finite difference never blames a right derivative.
+ */
 function finiteDifference(f: (env: Env) => number, env: Record<string, number>, v: string): number | undefined {
   const x = env[v]!;
   const h = 1e-3 * Math.max(1, Math.abs(x));
@@ -94,6 +100,10 @@ function finiteDifference(f: (env: Env) => number, env: Record<string, number>, 
   const d = (step: number) => (at(step) - at(-step)) / (2 * step);
   const d1 = d(h);
   const d2 = d(h / 2);
-  if (!Number.isFinite(d1) || !Number.isFinite(d2)) return undefined;
-  return (4 * d2 - d1) / 3;
+  const d3 = d(h / 4);
+  if (!Number.isFinite(d1) || !Number.isFinite(d2) || !Number.isFinite(d3)) return undefined;
+  const r1 = (4 * d2 - d1) / 3;
+  const r2 = (4 * d3 - d2) / 3;
+  if (Math.abs(r1 - r2) > 1e-7 * Math.max(1, Math.abs(r2))) return undefined;
+  return r2;
 }

@@ -33,7 +33,7 @@ import {
   rat,
 } from './expr';
 import { isNumber, toFloat } from './num';
-import { latexSymbol, toLatex } from './print';
+import { latexSymbol, toLatex, toText } from './print';
 import { makeAdd, makeMul, simplify } from './simplify';
 
 export interface DiffStep {
@@ -48,6 +48,8 @@ export interface KinkInfo {
   /** The kink lies where this expression is zero. */
   zero: Expr;
   latex: string;
+  /** The condition as plain text, such as `x - 1 = 0`. */
+  plain: string;
   text: string;
 }
 
@@ -283,7 +285,7 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
     const latex = `${toLatex(z)} = 0`;
     if (kinkKeys.has(latex)) return;
     kinkKeys.add(latex);
-    kinks.push({ zero: z, latex, text });
+    kinks.push({ zero: z, latex, plain: `${toText(z)} = 0`, text });
   };
 
   /**

@@ -100,7 +100,7 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
     });
     partials.push({ wrt: v, d });
   }
-  if (allKinks.length) notes.push(`Not differentiable where ${allKinks.map((k) => k.latex.replace(/\\/g, '')).join(', ')}; see the kinks under each derivative.`);
+  if (allKinks.length) notes.push(`Not differentiable where ${allKinks.map((k) => k.plain).join(', ')}; see the kinks under each derivative.`);
 
   budget.stage = 'numeric check';
   const check = numericCheck({ f, variables, partials, kinks: allKinks.map((k) => k.zero), points: options.checkPoints ?? 5, seed: options.seed, budget });

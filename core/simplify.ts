@@ -89,7 +89,7 @@ function kindRank(e: Expr): number {
     case 'sym':
       return 2;
     case 'pow':
-      return e.base.kind === 'sym' ? 2 : 4;
+      return e.base.kind === 'sym' && isNumber(e.exp) ? 2 : 4;
     case 'mul':
       return 3;
     case 'call':
@@ -278,6 +278,11 @@ export function makeAdd(input: readonly Expr[]): Expr {
   return { kind: 'add', terms: sortTerms(terms) };
 }
 
+const QUOTIENTS: readonly [FnName, FnName, FnName][] = [
+  ['sin', 'cos', 'tan'],
+  ['sinh', 'cosh', 'tanh'],
+];
+
 /** Canonical product of already-canonical factors. */
 export function makeMul(input: readonly Expr[]): Expr {
   const flat: Expr[] = [];
@@ -317,6 +322,25 @@ export function makeMul(input: readonly Expr[]): Expr {
       for (const g of f.factors) pushFactor(g);
     } else factors.push(f);
   };
+  // sin(u)/cos(u) → tan(u) and sinh(u)/cosh(u) → tanh(u), when the powers match exactly.
+  for (const [num, den, quot] of QUOTIENTS) {
+    for (const k of [...order]) {
+      const g = groups.get(k);
+      if (!g || g.base.kind !== 'call' || g.base.fn !== num || g.exps.length !== 1) continue;
+      const dk = key({ kind: 'call', fn: den, args: g.base.args });
+      const h = groups.get(dk);
+      if (!h || h.exps.length !== 1) continue;
+      const e = g.exps[0]!;
+      if (!isNumber(e) || !isNumber(h.exps[0]!)) continue;
+      if (compareNum(mulNum(e, rat(-1) as NumExpr), h.exps[0] as NumExpr) !== 0) continue;
+      groups.delete(k);
+      groups.delete(dk);
+      order.splice(order.indexOf(dk), 1);
+      const t = makeCall(quot, g.base.args);
+      order[order.indexOf(k)] = key(t);
+      groups.set(key(t), { base: t, exps: [e] });
+    }
+  }
   for (const k of order) {
     const g = groups.get(k)!;
     const exp = g.exps.length === 1 ? g.exps[0]! : makeAdd(g.exps);
