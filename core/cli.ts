@@ -181,6 +181,11 @@ declare const __MATHLENS_VERSION__: string | undefined;
 const VERSION = typeof __MATHLENS_VERSION__ === 'string' ? __MATHLENS_VERSION__ : 'dev';
 
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  // A closed pipe (`mathlens … | head`) ends the program quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

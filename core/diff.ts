@@ -257,6 +257,8 @@ export const RULES: Partial<Record<FnName, UnaryRule>> = {
 // ---------------------------------------------------------------------------
 
 const PLACEHOLDER = '\u0001d';
+/** Steps stop being recorded past this much LaTeX: a derivation nobody can read is not worth sending. */
+const MAX_STEP_CHARS = 200_000;
 
 export function differentiate(f: Expr, x: string, options: DiffOptions = {}): DiffResult {
   const budget = options.budget ?? Budget.unlimited();
@@ -265,6 +267,7 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
   const kinks: KinkInfo[] = [];
   const kinkKeys = new Set<string>();
   let truncated = false;
+  let latexChars = 0;
   // Memoized "does this subtree contain x?", so the walk stays linear.
   const depCache = new Map<Expr, boolean>();
   const dependsOn = (e: Expr): boolean => {
@@ -301,7 +304,7 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
     build: (ds: readonly Expr[]) => Expr,
     detail?: string,
   ): Expr => {
-    if (steps.length < maxSteps) {
+    if (steps.length < maxSteps && latexChars < MAX_STEP_CHARS) {
       const raw = new Map<string, string>();
       const holders = kids.map((k, i) => {
         const name = `${PLACEHOLDER}${depth}_${i}`;
@@ -310,6 +313,7 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
       });
       const shown = build(holders);
       const step: DiffStep = { rule, latex: `${D(e)} = ${toLatex(shown, { raw })}`, depth };
+      latexChars += step.latex.length;
       if (detail) step.detail = detail;
       steps.push(step);
     } else truncated = true;

@@ -236,6 +236,31 @@ export function size(e: Expr): number {
   return n;
 }
 
+/**
+ * Size of the tree once shared subtrees are written out, as a printer or a
+ * tree walk sees it, computed in time linear in the number of distinct nodes
+ * (a forward pass such as `a = a*a` repeated is a DAG whose written-out size
+ * doubles each line). Stops counting past `cap`.
+ */
+export function expandedSize(e: Expr, cap = Number.POSITIVE_INFINITY): number {
+  const memo = new Map<Expr, number>();
+  const stack: [Expr, boolean][] = [[e, false]];
+  while (stack.length) {
+    const [x, done] = stack.pop()!;
+    if (memo.has(x)) continue;
+    const kids = children(x);
+    if (!done && kids.length) {
+      stack.push([x, true]);
+      for (const c of kids) if (!memo.has(c)) stack.push([c, false]);
+      continue;
+    }
+    let n = 1;
+    for (const c of kids) n += memo.get(c)!;
+    memo.set(x, Math.min(n, cap + 1));
+  }
+  return memo.get(e)!;
+}
+
 /** Depth of the tree (a leaf has depth 1), with an explicit stack. */
 export function depth(e: Expr): number {
   let max = 0;

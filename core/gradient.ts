@@ -6,7 +6,7 @@
  */
 import { Budget, BudgetExceeded } from './budget';
 import { differentiate, type KinkInfo } from './diff';
-import { type Expr, freeSymbols, size } from './expr';
+import { type Expr, depth, expandedSize, freeSymbols, size } from './expr';
 import { numericCheck } from './check';
 import { parse } from './parse/index';
 import type { Parsed } from './parse/types';
@@ -16,6 +16,10 @@ import type { GradientFail, GradientOk, GradientOptions, GradientResult, Partial
 import { simplify } from './simplify';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_DEPTH = 400;
+/** Written-out size limits: beyond these, a formula is not something a person can read. */
+const MAX_INPUT_NODES = 20_000;
+const MAX_RESULT_NODES = 50_000;
 
 function fail(message: string, kind: GradientFail['error']['kind'], offset = 0, length = 0): GradientFail {
   return { ok: false, error: { message, offset, length, kind } };
@@ -41,6 +45,19 @@ export function computeGradient(text: string, options: GradientOptions): Gradien
 export function gradientOf(parsed: Parsed, options: GradientOptions, started = now()): GradientResult {
   const budget = new Budget(options.budgetMs ?? 2000);
   const f = parsed.expr;
+  // Substituting a forward pass can nest deeper than the parser's own limit; every later stage walks
+  // the tree, so stop here with a clear message rather than deep in a stage.
+  const written = expandedSize(f, MAX_INPUT_NODES);
+  if (written > MAX_INPUT_NODES) {
+    return fail(
+      `The expression is too large: written out (after substituting assignments) it has more than ${MAX_INPUT_NODES.toLocaleString('en-US')} terms.`,
+      'unsupported',
+    );
+  }
+  const levels = depth(f);
+  if (levels > MAX_DEPTH) {
+    return fail(`The expression is nested ${levels} levels deep (after substituting assignments); MathLens handles up to ${MAX_DEPTH}.`, 'unsupported');
+  }
   const variables = freeSymbols(f);
   const wrt = options.wrt && options.wrt.length ? [...new Set(options.wrt)] : variables;
   for (const v of wrt) if (!IDENT.test(v)) return fail(`"${v}" is not a variable name.`, 'unsupported');
@@ -74,11 +91,16 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
     let d: Expr;
     try {
       d = simplify(result.raw, { budget });
-      budget.checkSize(size(d));
     } catch (err) {
       if (!(err instanceof BudgetExceeded)) throw err;
       d = result.raw;
       notes.push(`Simplifying the derivative with respect to ${v} was cut by the time budget; the result shown is correct but not simplified.`);
+    }
+    if (expandedSize(d, MAX_RESULT_NODES) > MAX_RESULT_NODES) {
+      return fail(
+        `The derivative with respect to ${v} is too large to show: written out it has more than ${MAX_RESULT_NODES.toLocaleString('en-US')} terms. Try a smaller selection, or introduce intermediate variables.`,
+        'budget',
+      );
     }
     const rawLatex = toLatex(result.raw);
     const finalLatex = toLatex(d);
