@@ -40,6 +40,16 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+// Sessions still open: killed if this process is interrupted (Ctrl+C, the runner's timeout).
+const openSessions = new Set();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    for (const s of openSessions) s.server.stop();
+    setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 1000).unref();
+    console.error(`e2e: ${sig}: stopping ${openSessions.size} code-server instance(s)`);
+  });
+}
+
 /** Bounded wait: polls `fn` until it returns a truthy value; throws `what` on timeout. */
 export async function waitFor(what, fn, { timeout = 15_000, interval = 200 } = {}) {
   const deadline = Date.now() + timeout;
@@ -93,6 +103,7 @@ export async function launchVSCode({ name = 'session', extension = 'folder', vsi
 
   const server = await startCodeServer({ userDataDir, extensionsDir, workspace, logFile: join(dir, 'code-server.log') });
   const vs = new VSCodeSession({ name, dir, server, workspace });
+  openSessions.add(vs);
   try {
     await vs._open(viewport);
   } catch (e) {
@@ -279,6 +290,7 @@ export class VSCodeSession {
     }
     this.browser = null;
     await this.server.stop();
+    openSessions.delete(this);
   }
 
   /** Last lines of code-server's output and the browser console, for failure messages. */

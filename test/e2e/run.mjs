@@ -47,13 +47,21 @@ const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test
   cwd: ROOT,
   env,
   stdio: 'inherit',
+  detached: true, // its own process group: a timeout or Ctrl+C reaches every test file
 });
+const killGroup = (sig) => {
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    /* already gone */
+  }
+};
 const timer = setTimeout(() => {
   console.error(`test:e2e: still running after ${TOTAL_TIMEOUT_MS / 1000} s: stopping`);
-  child.kill('SIGTERM');
-  setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  killGroup('SIGTERM');
+  setTimeout(() => killGroup('SIGKILL'), 10_000).unref();
 }, TOTAL_TIMEOUT_MS);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => killGroup(sig));
 child.on('exit', (code, signal) => {
   clearTimeout(timer);
   console.log(`test:e2e: screenshots and logs in ${OUTPUT_DIR}`);
