@@ -1,7 +1,7 @@
 // Builds the three bundles: the extension host, the webview and the CLI.
 // Type-checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
-import { mkdirSync, copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -54,6 +54,8 @@ const builds = [
   },
 ];
 
+// A production build starts clean, so no stale source map ends up in the .vsix.
+if (production) rmSync('dist', { recursive: true, force: true });
 copyKatexAssets();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
