@@ -179,7 +179,9 @@ export interface LatexOptions {
 
 export function toLatex(e: Expr, options: LatexOptions = {}): string {
   const raw = options.raw;
-  const paren = (s: string) => `\\left(${s}\\right)`;
+  // \left( … \right) only around tall content: it is an "inner" atom, and TeX puts a thin space
+  // between σ and \left(, so σ(x) would read σ (x).
+  const paren = (s: string) => (/\\frac|\\begin|\\sqrt|\\sum|\\left/.test(s) ? `\\left(${s}\\right)` : `(${s})`);
   const wrap = (x: Expr, minPrec: number) => (precOf(x) < minPrec ? paren(p(x)) : p(x));
 
   const printCmp = (c: Extract<Expr, { kind: 'cmp' }>): string => {
@@ -280,7 +282,7 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
       case 'expm1':
         return `\\left(e^{${a[0]}} - 1\\right)`;
       case 'heaviside':
-        return `\\mathbf{1}_{\\left[${a[0]} > 0\\right]}`;
+        return `\\mathbf{1}_{[${a[0]} > 0]}`;
       case 'leaky_relu':
         return `\\operatorname{LeakyReLU}_{${a[1]}}${paren(a[0]!)}`;
       case 'where': {
