@@ -38,16 +38,17 @@ export function partialEquationLatex(result: GradientOk, p: PartialDerivative): 
   return `${derivativeLatex(result.target, p.wrt, isPartial(result))} = ${p.latex}`;
 }
 
-/** `\nabla f = \left( …, … \right)`. */
+/** `\nabla f = f'` for one variable; the column vector `\begin{pmatrix} ∂f/∂x \\ ∂f/∂y \end{pmatrix}` for several. */
 export function gradientLatex(result: GradientOk): string {
   const f = result.target ? latexSymbol(result.target) : 'f';
-  const body = result.gradient.map((p) => p.latex).join(',\\; ');
-  return `\\nabla ${f} = \\left( ${body} \\right)`;
+  if (result.gradient.length === 1) return `\\nabla ${f} = ${result.gradient[0]!.latex}`;
+  const body = result.gradient.map((p) => p.latex).join(' \\\\ ');
+  return `\\nabla ${f} = \\begin{pmatrix} ${body} \\end{pmatrix}`;
 }
 
 /** `f(x, y) = …` or `\mathit{loss}(w, b) = …`. */
 export function expressionLatex(result: GradientOk): string {
   const f = result.target ? latexSymbol(result.target) : 'f';
-  const args = result.variables.length ? `\\left(${result.variables.map(latexSymbol).join(', ')}\\right)` : '';
+  const args = result.variables.length ? `(${result.variables.map(latexSymbol).join(', ')})` : '';
   return `${f}${args} = ${result.expression.latex}`;
 }
