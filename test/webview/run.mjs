@@ -252,7 +252,7 @@ test('copy and insert buttons post the right messages; "copied" shows feedback',
 
   assert.equal(latex.type, 'copy');
   assert.deepEqual(latex.what, { format: 'latex' });
-  assert.equal(latex.text, `\\nabla f = \\left( ${r.gradient.map((p) => p.latex).join(',\\; ')} \\right)`);
+  assert.equal(latex.text, `\\nabla f = \\begin{pmatrix} ${r.gradient.map((p) => p.latex).join(' \\\\ ')} \\end{pmatrix}`);
   assert.deepEqual(numpy.what, { format: 'numpy' });
   const px = r.gradient.find((p) => p.wrt === 'x');
   const py = r.gradient.find((p) => p.wrt === 'y');
