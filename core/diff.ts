@@ -333,8 +333,8 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
       case 'sym':
         return e.name === x ? ONE : ZERO;
       case 'add': {
+        // Terms without the variable have derivative 0 and drop out here.
         const deps = e.terms.filter((t) => dependsOn(t));
-        if (deps.length === 1) return go(deps[0]!, depth);
         return apply(e, depth, 'sum rule', deps, (ds) => addL(...ds));
       }
       case 'mul':

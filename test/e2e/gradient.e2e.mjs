@@ -34,12 +34,15 @@ test('the gradient of the sigmoid is rendered with KaTeX', async () => {
 
   const png = await vs.screenshot('gradient-panel', await vs.webviewElement(frame));
   await vs.screenshot('gradient-window');
-  if (process.env.MATHLENS_UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
-    copyFileSync(png, join(ROOT, 'docs', 'screenshots', 'gradient-panel.png'));
-    console.log(`# copied ${png} to docs/screenshots/gradient-panel.png`);
-  }
+  updateDocs(png, 'gradient-panel.png');
 });
+
+function updateDocs(png, name) {
+  if (process.env.MATHLENS_UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
+  copyFileSync(png, join(ROOT, 'docs', 'screenshots', name));
+  console.log(`# copied ${png} to docs/screenshots/${name}`);
+}
 
 test('an incomplete selection shows an error in the panel', async () => {
   await vs.openFile('activations.py');
@@ -50,6 +53,49 @@ test('an incomplete selection shows an error in the panel', async () => {
     throw new Error(`${e.message}\n${vs.diagnostics()}`);
   });
   assert.ok(panel.error && panel.error.trim().length > 0, 'data-testid="error" has a message');
-  await vs.screenshot('gradient-error-panel', await vs.webviewElement(frame));
+  // The message names the missing ")" and the panel marks where the problem is in the selection.
+  assert.match(panel.error, /\)/, `the error names the missing ")": ${panel.error}`);
+  const mark = await frame.locator('[data-testid="error-mark"]').count();
+  assert.ok(mark > 0, 'the problem is marked in the selection (data-testid="error-mark")');
+  const png = await vs.screenshot('gradient-error-panel', await vs.webviewElement(frame));
+  updateDocs(png, 'gradient-error.png');
   await waitFor('the panel to keep showing the error', async () => (await frame.locator('[data-testid="error"]').count()) > 0, { timeout: 5000 });
+});
+
+// Last: it clicks inside the panel, which takes keyboard focus from the workbench.
+test('a network loss: one partial per weight, chain-rule steps, and Insert NumPy below the selection', async () => {
+  await vs.openFile('tiny_network.py');
+  await vs.selectText('(w2 * np.tanh(w1 * x + b1) + b2 - y) ** 2', { after: 'def neuron_loss' });
+  await vs.runCommand(COMMAND);
+  const frame = await vs.webviewFrame(PANEL_TITLE);
+  await readPanel(frame, { expect: 'partial-w1' }).catch((e) => {
+    throw new Error(`${e.message}\n${vs.diagnostics()}`);
+  });
+  const shown = await frame.evaluate(() => {
+    const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+    const tex = (id) => q(id)?.querySelector('.partial-result annotation[encoding="application/x-tex"]')?.textContent ?? null;
+    return {
+      partials: [...document.querySelectorAll('[data-testid^="partial-"]')].map((e) => e.getAttribute('data-testid')),
+      w2: tex('partial-w2'),
+      w1: tex('partial-w1'),
+      steps: q('steps-w1')?.textContent ?? '',
+      badge: q('check-badge')?.textContent?.trim() ?? null,
+    };
+  });
+  assert.deepEqual(shown.partials, ['partial-b1', 'partial-b2', 'partial-w1', 'partial-w2', 'partial-x', 'partial-y']);
+  // ∂/∂w2 = 2 tanh(w1 x + b1) (w2 tanh(w1 x + b1) + b2 − y): the residual stays factored.
+  assert.ok(shown.w2 && /^2 \\tanh\(w_\{1\} x \+ b_\{1\}\)/.test(shown.w2), `∂/∂w2 starts with 2 tanh(w1 x + b1); got ${shown.w2}`);
+  assert.ok(shown.w1 && shown.w1.includes('1 - \\tanh^{2}'), `∂/∂w1 contains tanh's derivative 1 − tanh²; got ${shown.w1}`);
+  assert.match(shown.steps.toLowerCase(), /chain rule/);
+  assert.equal(shown.badge, 'pass');
+  const png = await vs.screenshot('gradient-network-panel', await vs.webviewElement(frame));
+  updateDocs(png, 'gradient-network.png');
+
+  // Insert NumPy: the partials appear as code below the selected line, in the editor.
+  await frame.locator('[data-testid="insert-numpy"]').click();
+  await waitFor('the inserted NumPy code in the editor', async () => {
+    const text = await vs.page.locator('.monaco-editor .view-lines').first().innerText();
+    return text.includes('dloss_dw1') || text.includes('df_dw1');
+  }, { timeout: 10_000 });
+  await vs.screenshot('gradient-network-inserted');
 });
