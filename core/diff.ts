@@ -254,6 +254,18 @@ export const RULES: Partial<Record<FnName, UnaryRule>> = {
   },
 };
 
+/** Every comparison inside a condition. */
+function comparisons(c: Expr): Extract<Expr, { kind: 'cmp' }>[] {
+  const out: Extract<Expr, { kind: 'cmp' }>[] = [];
+  const stack: Expr[] = [c];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.kind === 'cmp') out.push(x);
+    else stack.push(...children(x));
+  }
+  return out.reverse();
+}
+
 // ---------------------------------------------------------------------------
 
 const PLACEHOLDER = '\u0001d';
@@ -436,9 +448,10 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
       }
       case 'where': {
         const [c, a, b] = args as [Expr, Expr, Expr];
-        if (c.kind === 'cmp' && dependsOn(c)) {
+        for (const k of comparisons(c)) {
+          if (!dependsOn(k)) continue;
           addKink(
-            makeAdd([c.left, makeMul([NEG_ONE, c.right])]),
+            makeAdd([k.left, makeMul([NEG_ONE, k.right])]),
             'where(…) switches branches here; it is not differentiable there unless both branches meet smoothly.',
           );
         }
@@ -448,8 +461,17 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
         const [v, lo, hi] = args as [Expr, Expr, Expr];
         addKink(makeAdd([v, makeMul([NEG_ONE, lo])]), 'clip is not differentiable at its lower bound.');
         addKink(makeAdd([v, makeMul([NEG_ONE, hi])]), 'clip is not differentiable at its upper bound.');
+        const l = isNumber(lo) ? toFloat(lo) : undefined;
+        const h = isNumber(hi) ? toFloat(hi) : undefined;
+        if (l !== undefined && h !== undefined && l <= h) {
+          return apply(e, depth, 'piecewise rule (clip)', [v, lo, hi], ([dv, dlo, dhi]) =>
+            call('where', cmp('<', v, lo), dlo!, call('where', cmp('>', v, hi), dhi!, dv!)),
+          );
+        }
+        // Bounds that may cross: NumPy's clip is min(max(x, lo), hi), so hi wins when lo > hi.
+        addKink(makeAdd([lo, makeMul([NEG_ONE, hi])]), 'clip switches to its upper bound where lo = hi.');
         return apply(e, depth, 'piecewise rule (clip)', [v, lo, hi], ([dv, dlo, dhi]) =>
-          call('where', cmp('<', v, lo), dlo!, call('where', cmp('>', v, hi), dhi!, dv!)),
+          call('where', cmp('<', call('max', v, lo), hi), call('where', cmp('>', v, lo), dv!, dlo!), dhi!),
         );
       }
       case 'leaky_relu': {

@@ -110,6 +110,14 @@ function decimalOf(p: number, q: number): string | undefined {
   return (p < 0 ? '-' : '') + (Math.abs(p) / q).toFixed(k);
 }
 
+/** Is `e` a 0/1 condition: a comparison, or a product (and) or maximum (or) of conditions? */
+export function isCond(e: Expr): boolean {
+  if (e.kind === 'cmp') return true;
+  if (e.kind === 'mul') return e.factors.every(isCond);
+  if (e.kind === 'call' && e.fn === 'max') return e.args.every(isCond);
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // LaTeX
 
@@ -230,7 +238,7 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
       case 'add': {
         let out = '';
         e.terms.forEach((t, i) => {
-          if (i === 0) out = p(t);
+          if (i === 0) out = wrap(t, PREC.add);
           else if (isNegativeLeading(t)) out += ` - ${wrap(negateTerm(t), PREC.mul)}`;
           else out += ` + ${wrap(t, PREC.mul)}`;
         });
@@ -268,6 +276,13 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
     }
   };
 
+  /** A 0/1 condition: comparisons joined by ∧ (a product) and ∨ (a maximum). */
+  const condition = (c: Expr): string => {
+    if (c.kind === 'mul') return c.factors.map((f) => (f.kind === 'call' ? `(${condition(f)})` : condition(f))).join(' \\land ');
+    if (c.kind === 'call' && c.fn === 'max') return c.args.map((a) => (a.kind === 'mul' ? `(${condition(a)})` : condition(a))).join(' \\lor ');
+    return p(c);
+  };
+
   const printCall = (fn: FnName, args: readonly Expr[]): string => {
     const a = args.map(p);
     switch (fn) {
@@ -287,7 +302,7 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
         return `\\operatorname{LeakyReLU}_{${a[1]}}${paren(a[0]!)}`;
       case 'where': {
         const c = args[0]!;
-        const cond = c.kind === 'cmp' ? p(c) : `${p(c)} \\ne 0`;
+        const cond = isCond(c) ? condition(c) : `${p(c)} \\ne 0`;
         return `\\begin{cases} ${a[1]} & \\text{if } ${cond} \\\\ ${a[2]} & \\text{otherwise} \\end{cases}`;
       }
       default:
@@ -331,9 +346,9 @@ function codePrinter(style: CodeStyle) {
       case 'add': {
         let out = '';
         e.terms.forEach((t, i) => {
-          if (i === 0) out = p(t);
+          if (i === 0) out = wrap(t, PREC.add);
           else if (isNegativeLeading(t)) out += ` - ${wrap(negateTerm(t), PREC.mul)}`;
-          else out += ` + ${p(t)}`;
+          else out += ` + ${wrap(t, PREC.add)}`;
         });
         return out;
       }

@@ -111,6 +111,8 @@ export function compareFactors(a: Expr, b: Expr): number {
   const ra = kindRank(a);
   const rb = kindRank(b);
   if (ra !== rb) return ra - rb;
+  // Conditions keep the order they were written in: (x > 0)(x < 1) reads as 0 < x < 1.
+  if (a.kind === 'cmp' && b.kind === 'cmp') return 0;
   const ka = key(orderBase(a));
   const kb = key(orderBase(b));
   if (ka !== kb) return ka < kb ? -1 : 1;

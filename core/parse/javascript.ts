@@ -56,7 +56,8 @@ export const JAVASCRIPT: Dialect = {
   kwargs: false,
   bareFunctionArgs: false,
   eToExp: false,
-  boolOps: ['&&', '||', '??'],
+  condOps: { '&&': { op: 'and', bracketed: false }, '||': { op: 'or', bracketed: false } },
+  boolOps: ['??'],
 };
 
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '**=', '%=']);

@@ -56,6 +56,7 @@ export const MATH: Dialect = {
   kwargs: false,
   bareFunctionArgs: true,
   eToExp: true,
+  condOps: {},
   boolOps: [],
 };
 

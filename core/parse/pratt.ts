@@ -21,9 +21,10 @@ import type { Span } from './common';
 import { applyFunction, INVERSE, isUnaryDef } from './functions';
 import type { Arg, ArgValue, FnDef, FnTable } from './functions';
 import { tokenize } from './lexer';
+import { isCond } from '../print';
 import type { LexConfig, Token } from './lexer';
 
-export const BP = { TERNARY: 1, CMP: 3, ADD: 5, MUL: 7, UNARY: 9, POW: 11 } as const;
+export const BP = { TERNARY: 1, COND: 2, CMP: 3, ADD: 5, MUL: 7, UNARY: 9, POW: 11 } as const;
 
 export interface Dialect {
   lang: 'python' | 'javascript' | 'math';
@@ -62,7 +63,16 @@ export interface Dialect {
   eToExp: boolean;
   /** Boolean operators rejected with a clear message. */
   boolOps: readonly string[];
+  /**
+   * Logical operators between conditions: `(x > 0) & (x < 1)`, `a > 0 and b > 0`, `c1 && c2`.
+   * "and" is the product of the 0/1 conditions and "or" their maximum, both exact.
+   * `bracketed` operators (Python's `&`, `|`, which bind tighter than comparisons) need parenthesized
+   * operands, so that `x > 0 & x < 1`, which NumPy rejects, is not silently read otherwise.
+   */
+  condOps: Readonly<Record<string, { op: 'and' | 'or'; bracketed: boolean }>>;
 }
+
+export { isCond as isCondition } from '../print';
 
 const has = <T>(o: Readonly<Record<string, T>>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -209,6 +219,25 @@ export class ExprParser {
         const b = this.parseExpr(BP.TERNARY);
         this.guard.leave();
         left = call('where', left, a, b);
+        continue;
+      }
+      if ((t.kind === 'op' || t.kind === 'name') && has(d.condOps, t.text)) {
+        if (BP.COND < minBp) break;
+        const { op, bracketed } = d.condOps[t.text]!;
+        const before = this.toks[this.pos - 1];
+        if (bracketed && !(before && this.isOp(before, ')'))) {
+          fail(`put each side of "${t.src}" in parentheses, as in (x > 0) ${t.src} (x < 1): "${t.src}" binds tighter than comparisons`, t.offset, t.length);
+        }
+        this.next();
+        const after = this.peek();
+        if (bracketed && !this.isOp(after, '(')) {
+          fail(`put each side of "${t.src}" in parentheses, as in (x > 0) ${t.src} (x < 1): "${t.src}" binds tighter than comparisons`, t.offset, t.length);
+        }
+        const rhs = this.parseExpr(BP.COND + 1);
+        if (!isCond(left) || !isCond(rhs)) {
+          fail(`"${t.src}" is supported only between conditions such as (x > 0)`, t.offset, t.length);
+        }
+        left = op === 'and' ? mul(left, rhs) : call('max', left, rhs);
         continue;
       }
       if ((t.kind === 'op' || t.kind === 'name') && d.boolOps.includes(t.text)) {

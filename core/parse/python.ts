@@ -53,7 +53,8 @@ export const PYTHON: Dialect = {
   kwargs: true,
   bareFunctionArgs: false,
   eToExp: false,
-  boolOps: ['and', 'or'],
+  condOps: { '&': { op: 'and', bracketed: true }, '|': { op: 'or', bracketed: true }, and: { op: 'and', bracketed: false }, or: { op: 'or', bracketed: false } },
+  boolOps: ['not'],
 };
 
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '**=', '@=', '//=', '%=', '>>=', '<<=', ':=']);
