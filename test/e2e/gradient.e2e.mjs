@@ -1,3 +1,4 @@
+/* global document */ // (in frame.evaluate callbacks, which run in the webview)
 // MathLens in a real VS Code: select an expression in examples/activations.py, run
 // "MathLens: Compute Gradient of Selection" and read the panel (a webview).
 // The extension is loaded from the built dist/ (copied into the extensions dir as
