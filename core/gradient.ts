@@ -13,7 +13,7 @@ import type { Parsed } from './parse/types';
 import { latexSymbol, toLatex, toNumpy, toText } from './print';
 import { recognize } from './recognize';
 import type { GradientFail, GradientOk, GradientOptions, GradientResult, PartialDerivative, Step } from './result';
-import { simplify } from './simplify';
+import { expandWhereSmaller, simplify } from './simplify';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_DEPTH = 400;
@@ -90,7 +90,7 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
     budget.stage = `simplification of ∂/∂${v}`;
     let d: Expr;
     try {
-      d = simplify(result.raw, { budget });
+      d = expandWhereSmaller(simplify(result.raw, { budget }), { budget });
     } catch (err) {
       if (!(err instanceof BudgetExceeded)) throw err;
       d = result.raw;

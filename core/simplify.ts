@@ -29,8 +29,10 @@ import {
   ZERO,
   call,
   equals,
+  children as childrenOf,
   isOne,
   isZero,
+  withChildren as rebuild,
   numValue,
   rat,
 } from './expr';
@@ -355,8 +357,95 @@ export function makeMul(input: readonly Expr[]): Expr {
     const c = coeff;
     return makeAdd(factors[0]!.terms.map((t) => makeMul([c, t])));
   }
+  // Pull the integer content out of a sum next to other factors: x(2y + 2) → 2x(y + 1),
+  // (2x − 2m)/(2s²) → (x − m)/s². Sums inside products stay primitive.
+  if (factors.length >= 2) {
+    for (let i = 0; i < factors.length; i++) {
+      const f = factors[i]!;
+      if (f.kind !== 'add') continue;
+      const g = integerContent(f);
+      if (g <= 1) continue;
+      factors[i] = makeAdd(f.terms.map((t) => makeMul([rat(1, g), t])));
+      coeff = mulNum(coeff, rat(g) as NumExpr);
+    }
+  }
   factors.sort(compareFactors);
   return fromFactors(coeff, factors);
+}
+
+/** gcd of the integer coefficients of a sum's terms (1 when any coefficient is not an integer). */
+function integerContent(sum: Extract<Expr, { kind: 'add' }>): number {
+  let g = 0;
+  for (const t of sum.terms) {
+    const [c] = splitCoeff(t);
+    if (c.kind !== 'num' || c.q !== 1) return 1;
+    let a = Math.abs(c.p);
+    let b = g;
+    while (b) [a, b] = [b, a % b];
+    g = a;
+    if (g === 1) return 1;
+  }
+  return g;
+}
+
+/**
+ * Expand products of sums inside sums when that makes the result smaller:
+ * 2x(x² + y²) − 2x(x² − y²) → 4xy². Never applied when it grows the tree, so
+ * factored textbook forms such as −2x(y − wx − b) stay as they are.
+ */
+export function expandWhereSmaller(e: Expr, options: SimplifyOptions = {}): Expr {
+  const budget = options.budget ?? Budget.unlimited();
+  const memo = new Map<Expr, Expr>();
+  const go = (x: Expr, depth: number): Expr => {
+    const hit = memo.get(x);
+    if (hit) return hit;
+    budget.tick();
+    budget.checkDepth(depth);
+    const kids = childrenOf(x);
+    let out = x;
+    if (kids.length) {
+      const next = kids.map((k) => go(k, depth + 1));
+      if (next.some((k, i) => k !== kids[i])) out = simplify(rebuild(x, next), { budget });
+    }
+    if (out.kind === 'add') {
+      let changed = false;
+      const terms = out.terms.map((t) => {
+        const ex = expandTerm(t);
+        if (ex) changed = true;
+        return ex ?? t;
+      });
+      if (changed) {
+        const candidate = makeAdd(terms);
+        if (treeSize(candidate) < treeSize(out)) out = candidate;
+      }
+    }
+    memo.set(x, out);
+    return out;
+  };
+  return go(e, 0);
+}
+
+function expandTerm(t: Expr): Expr | undefined {
+  if (t.kind !== 'mul') return undefined;
+  const sums = t.factors.filter((f): f is Extract<Expr, { kind: 'add' }> => f.kind === 'add');
+  if (sums.length === 0) return undefined;
+  let acc: Expr[] = [makeMul(t.factors.filter((f) => f.kind !== 'add'))];
+  for (const s of sums) {
+    if (acc.length * s.terms.length > 64) return undefined;
+    acc = acc.flatMap((a) => s.terms.map((u) => makeMul([a, u])));
+  }
+  return makeAdd(acc);
+}
+
+function treeSize(e: Expr): number {
+  let n = 0;
+  const stack: Expr[] = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    n++;
+    stack.push(...childrenOf(x));
+  }
+  return n;
 }
 
 /** Canonical power of already-canonical base and exponent. */

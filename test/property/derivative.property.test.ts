@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type Expr, type FnName, add, call, children, div, int, mul, pow, rat, sub, sym } from '../../core/expr';
 import { differentiate } from '../../core/diff';
 import { compile } from '../../core/evaluate';
-import { simplify } from '../../core/simplify';
+import { expandWhereSmaller, simplify } from '../../core/simplify';
 import { toText } from '../../core/print';
 
 const SMOOTH: FnName[] = ['exp', 'log', 'sin', 'cos', 'tan', 'atan', 'sinh', 'cosh', 'tanh', 'sigmoid', 'softplus', 'erf', 'gelu', 'silu', 'asinh', 'log1p', 'expm1'];
@@ -88,13 +88,13 @@ describe('property: derivatives match finite differences', () => {
   });
 });
 
-describe('property: simplification keeps values', () => {
+describe('property: simplification (and expansion where smaller) keeps values', () => {
   it('wherever the original is defined', () => {
     fc.assert(
       fc.property(expr, point, (e, env) => {
         const before = compile(e)(env);
         if (!Number.isFinite(before) || Math.abs(before) > 1e8 || !healthy(e, env)) return true;
-        const after = compile(simplify(e))(env);
+        const after = compile(expandWhereSmaller(simplify(e)))(env);
         const err = Math.abs(after - before) / Math.max(1, Math.abs(before));
         if (!(err < 1e-9)) throw new Error(`${toText(e)} → ${toText(simplify(e))} at ${JSON.stringify(env)}: ${before} vs ${after}`);
         return true;
