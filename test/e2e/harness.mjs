@@ -14,7 +14,7 @@
 //   }
 //
 // Every wait is bounded and fails with a message that says what was awaited.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
@@ -101,6 +101,10 @@ export async function launchVSCode({ name = 'session', extension = 'folder', vsi
   if (extension === 'folder') installExtensionFolder(extensionsDir);
   else if (extension === 'vsix') installVsix(vsix, { extensionsDir, userDataDir });
 
+  // Tests edit files (Insert NumPy) and VS Code may save them: work on a copy, never on examples/ itself.
+  const copy = join(dir, 'workspace');
+  cpSync(workspace, copy, { recursive: true });
+  workspace = copy;
   const server = await startCodeServer({ userDataDir, extensionsDir, workspace, logFile: join(dir, 'code-server.log') });
   const vs = new VSCodeSession({ name, dir, server, workspace });
   openSessions.add(vs);
