@@ -53,6 +53,17 @@ function negateTerm(e: Expr): Expr {
   return e;
 }
 
+/** `a + b - c`: a sum with its negative terms written as subtractions. */
+function joinTerms(terms: readonly Expr[], wrap: (x: Expr, minPrec: number) => string, positivePrec: number): string {
+  let out = '';
+  terms.forEach((t, i) => {
+    if (i === 0) out = wrap(t, PREC.add);
+    else if (isNegativeLeading(t)) out += ` - ${wrap(negateTerm(t), PREC.mul)}`;
+    else out += ` + ${wrap(t, positivePrec)}`;
+  });
+  return out;
+}
+
 interface Fraction {
   negative: boolean;
   num: Expr[];
@@ -235,15 +246,8 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
         return e.name === 'pi' ? '\\pi' : 'e';
       case 'sym':
         return raw?.get(e.name) ?? latexSymbol(e.name);
-      case 'add': {
-        let out = '';
-        e.terms.forEach((t, i) => {
-          if (i === 0) out = wrap(t, PREC.add);
-          else if (isNegativeLeading(t)) out += ` - ${wrap(negateTerm(t), PREC.mul)}`;
-          else out += ` + ${wrap(t, PREC.mul)}`;
-        });
-        return out;
-      }
+      case 'add':
+        return joinTerms(e.terms, wrap, PREC.mul);
       case 'mul': {
         const f = splitFraction(e);
         const sign = f.negative ? '-' : '';
@@ -343,15 +347,8 @@ function codePrinter(style: CodeStyle) {
         return e.name === 'pi' ? style.pi : style.e;
       case 'sym':
         return e.name;
-      case 'add': {
-        let out = '';
-        e.terms.forEach((t, i) => {
-          if (i === 0) out = wrap(t, PREC.add);
-          else if (isNegativeLeading(t)) out += ` - ${wrap(negateTerm(t), PREC.mul)}`;
-          else out += ` + ${wrap(t, PREC.add)}`;
-        });
-        return out;
-      }
+      case 'add':
+        return joinTerms(e.terms, wrap, PREC.add);
       case 'mul': {
         const f = splitFraction(e);
         const sign = f.negative ? '-' : '';

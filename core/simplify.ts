@@ -191,14 +191,27 @@ export interface SimplifyOptions {
   budget?: Budget;
 }
 
-export function simplify(e: Expr, options: SimplifyOptions = {}): Expr {
-  const budget = options.budget ?? Budget.unlimited();
+/**
+ * A bottom-up rewrite, memoized per node (forward passes share subtrees) and
+ * budgeted: `step(x, go)` rewrites one node, calling `go` for children.
+ */
+function rewriteBottomUp(e: Expr, budget: Budget, step: (x: Expr, go: (y: Expr) => Expr) => Expr): Expr {
   const memo = new Map<Expr, Expr>();
-  const go = (x: Expr, depth: number): Expr => {
+  const visit = (x: Expr, depth: number): Expr => {
     const hit = memo.get(x);
     if (hit) return hit;
     budget.tick();
     budget.checkDepth(depth);
+    const out = step(x, (y) => visit(y, depth + 1));
+    memo.set(x, out);
+    return out;
+  };
+  return visit(e, 0);
+}
+
+export function simplify(e: Expr, options: SimplifyOptions = {}): Expr {
+  const budget = options.budget ?? Budget.unlimited();
+  return rewriteBottomUp(e, budget, (x, go) => {
     let out: Expr;
     switch (x.kind) {
       case 'num':
@@ -208,28 +221,23 @@ export function simplify(e: Expr, options: SimplifyOptions = {}): Expr {
         out = x;
         break;
       case 'add':
-        out = makeAdd(x.terms.map((t) => go(t, depth + 1)));
+        out = makeAdd(x.terms.map(go));
         break;
       case 'mul':
-        out = makeMul(x.factors.map((f) => go(f, depth + 1)));
+        out = makeMul(x.factors.map(go));
         break;
       case 'pow':
-        out = makePow(go(x.base, depth + 1), go(x.exp, depth + 1));
+        out = makePow(go(x.base), go(x.exp));
         break;
       case 'call':
-        out = makeCall(
-          x.fn,
-          x.args.map((a) => go(a, depth + 1)),
-        );
+        out = makeCall(x.fn, x.args.map(go));
         break;
       case 'cmp':
-        out = makeCmp(x.op, go(x.left, depth + 1), go(x.right, depth + 1));
+        out = makeCmp(x.op, go(x.left), go(x.right));
         break;
     }
-    memo.set(x, out);
     return out;
-  };
-  return go(e, 0);
+  });
 }
 
 /** Split a canonical term into numeric coefficient and the rest (as factors). */
@@ -395,16 +403,11 @@ function integerContent(sum: Extract<Expr, { kind: 'add' }>): number {
  */
 export function expandWhereSmaller(e: Expr, options: SimplifyOptions = {}): Expr {
   const budget = options.budget ?? Budget.unlimited();
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr, depth: number): Expr => {
-    const hit = memo.get(x);
-    if (hit) return hit;
-    budget.tick();
-    budget.checkDepth(depth);
+  return rewriteBottomUp(e, budget, (x, go) => {
     const kids = childrenOf(x);
     let out = x;
     if (kids.length) {
-      const next = kids.map((k) => go(k, depth + 1));
+      const next = kids.map(go);
       if (next.some((k, i) => k !== kids[i])) out = simplify(rebuild(x, next), { budget });
     }
     if (out.kind === 'add') {
@@ -419,10 +422,8 @@ export function expandWhereSmaller(e: Expr, options: SimplifyOptions = {}): Expr
         if (treeSize(candidate) < treeSize(out)) out = candidate;
       }
     }
-    memo.set(x, out);
     return out;
-  };
-  return go(e, 0);
+  });
 }
 
 function expandTerm(t: Expr): Expr | undefined {
