@@ -63,6 +63,18 @@ test('an incomplete selection shows an error in the panel', async () => {
   await waitFor('the panel to keep showing the error', async () => (await frame.locator('[data-testid="error"]').count()) > 0, { timeout: 5000 });
 });
 
+test('the panel survives a window reload (webview serializer + saved state)', async () => {
+  // The previous test left the panel showing an error. Reload the window as a user does.
+  await vs.runCommand('Developer: Reload Window');
+  await new Promise((r) => setTimeout(r, 3000));
+  await waitFor('the workbench after reload', () => vs.page.locator('.monaco-workbench').isVisible(), { timeout: 90_000 });
+  const frame = await vs.webviewFrame(PANEL_TITLE);
+  const panel = await readPanel(frame, { expect: 'error', timeout: 60_000 }).catch((e) => {
+    throw new Error(`${e.message}\n${vs.diagnostics()}`);
+  });
+  assert.match(panel.error, /\)/, `the restored panel shows the same error: ${panel.error}`);
+});
+
 // Last: it clicks inside the panel, which takes keyboard focus from the workbench.
 test('a network loss: one partial per weight, chain-rule steps, and Insert NumPy below the selection', async () => {
   await vs.openFile('tiny_network.py');
