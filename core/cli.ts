@@ -91,7 +91,7 @@ export function formatReadable(r: GradientResult, source: string): string {
   out.push(`${f}(${r.variables.join(', ')}) = ${r.expression.text}`, '');
   for (const p of r.gradient) {
     out.push(`∂${f}/∂${p.wrt} = ${p.text}`);
-    for (const s of p.steps) out.push(`  ${'  '.repeat(s.depth)}[${s.rule}] ${s.latex}`);
+    for (const s of p.steps) out.push(`  ${'  '.repeat(s.depth)}[${s.rule}] ${s.text}`);
     for (const k of p.kinks) out.push(`  kink: ${k.text}`);
     out.push(`  numpy: ${p.numpy}`, '');
   }

@@ -39,6 +39,8 @@ import { makeAdd, makeMul, simplify } from './simplify';
 export interface DiffStep {
   rule: string;
   latex: string;
+  /** The same step as plain text: `d/dx[sin(x^2)] = cos(x^2)*d/dx[x^2]`. */
+  text: string;
   depth: number;
   /** The outer function's own derivative, for chain-rule steps: `\frac{d}{du}\sin u = \cos u`. */
   detail?: string;
@@ -294,6 +296,7 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
   const xl = latexSymbol(x);
   const op = options.partial ? `\\frac{\\partial}{\\partial ${xl}}` : `\\frac{d}{d${xl.length > 1 ? ' ' : ''}${xl}}`;
   const D = (e: Expr) => `${op}\\left[${toLatex(e)}\\right]`;
+  const Dt = (e: Expr) => `${options.partial ? '∂' : 'd'}/${options.partial ? '∂' : 'd'}${x}[${toText(e)}]`;
 
   const addKink = (zero: Expr, text: string) => {
     const z = simplify(zero, { budget });
@@ -324,7 +327,9 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
         return { kind: 'sym', name } as Expr;
       });
       const shown = build(holders);
-      const step: DiffStep = { rule, latex: `${D(e)} = ${toLatex(shown, { raw })}`, depth };
+      let text = `${Dt(e)} = ${toText(shown)}`;
+      kids.forEach((k, i) => (text = text.split(`${PLACEHOLDER}${depth}_${i}`).join(Dt(k))));
+      const step: DiffStep = { rule, latex: `${D(e)} = ${toLatex(shown, { raw })}`, text, depth };
       latexChars += step.latex.length;
       if (detail) step.detail = detail;
       steps.push(step);

@@ -81,9 +81,9 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
     budget.stage = `differentiation with respect to ${v}`;
     const steps: Step[] = [];
     if (canonical !== f && toLatex(canonical) !== toLatex(f)) {
-      steps.push({ rule: 'simplify the input', latex: `${toLatex(f)} = ${toLatex(canonical)}`, depth: 0 });
+      steps.push({ rule: 'simplify the input', latex: `${toLatex(f)} = ${toLatex(canonical)}`, text: `${toText(f)} = ${toText(canonical)}`, depth: 0 });
     }
-    for (const r of recognized.steps) steps.push({ rule: r.rule, latex: r.latex, depth: 0 });
+    for (const r of recognized.steps) steps.push({ rule: r.rule, latex: r.latex, text: r.text, depth: 0 });
     const result = differentiate(recognized.expr, v, { budget, partial });
     for (const s of result.steps) steps.push(s.detail ? { ...s } : s);
     if (result.stepsTruncated) notes.push(`The derivation for ${v} is long; only its first steps are shown.`);
@@ -104,7 +104,9 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
     }
     const rawLatex = toLatex(result.raw);
     const finalLatex = toLatex(d);
-    if (rawLatex !== finalLatex) steps.push({ rule: 'simplify', latex: `${rawLatex} = ${finalLatex}`, depth: 0 });
+    // A simplification that only reorders factors is not worth a step.
+    const reorderOnly = [...rawLatex].sort().join('') === [...finalLatex].sort().join('');
+    if (rawLatex !== finalLatex && !reorderOnly) steps.push({ rule: 'simplify', latex: `${rawLatex} = ${finalLatex}`, text: `${toText(result.raw)} = ${toText(d)}`, depth: 0 });
     for (const k of result.kinks) {
       if (!kinkSeen.has(k.latex)) {
         kinkSeen.add(k.latex);

@@ -9,12 +9,13 @@
  */
 import { Budget } from './budget';
 import { type Expr, NEG_ONE, call, children, withChildren } from './expr';
-import { toLatex } from './print';
+import { toLatex, toText } from './print';
 import { key, makeMul } from './simplify';
 
 export interface Recognition {
   rule: string;
   latex: string;
+  text: string;
 }
 
 const neg = (u: Expr) => makeMul([NEG_ONE, u]);
@@ -129,7 +130,7 @@ export function recognize(e: Expr, budget: Budget = Budget.unlimited()): { expr:
     if (!r) return y;
     const [z, name] = r;
     // The argument was simplified by construction (neg of a canonical term); keep it canonical.
-    steps.push({ rule: NAMES[name] ?? `recognize ${name}`, latex: `${toLatex(y)} = ${toLatex(z)}` });
+    steps.push({ rule: NAMES[name] ?? `recognize ${name}`, latex: `${toLatex(y)} = ${toLatex(z)}`, text: `${toText(y)} = ${toText(z)}` });
     return z;
   };
   return { expr: go(e, 0), steps };

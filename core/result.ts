@@ -11,6 +11,8 @@ export interface Step {
   rule: string;
   /** The step as one LaTeX equation: `\frac{\partial}{\partial x}\left[…\right] = …`. */
   latex: string;
+  /** The same step as plain text: `d/dx[sin(x^2)] = cos(x^2)*d/dx[x^2]`. */
+  text: string;
   /** Nesting level in the derivation (0 for the outermost rule), for indentation. */
   depth: number;
   /** For a chain-rule step, the outer function's own rule and formula: `trigonometric rule: \frac{d}{du}\sin u = \cos u`. */
