@@ -89,6 +89,11 @@ describe('mathlens grad (readable)', () => {
     expect(r.stdout).toContain('[product rule]');
     expect(r.stdout).toMatch(/numeric check: max relative error .* at 5 points \(passed\)/);
   });
+  it('writes each step as plain text', () => {
+    const r = run(['grad', '1/(1+np.exp(-x))']);
+    expect(r.stdout).toContain('[recognize the sigmoid] 1/(1 + exp(-x)) = sigmoid(x)');
+    expect(r.stdout).toContain('[sigmoid rule] d/dx[sigmoid(x)] = sigmoid(x)*(1 - sigmoid(x))');
+  });
   it('marks the position of an error', () => {
     const r = run(['grad', 'np.exp(x']);
     expect(r.code).toBe(1);
