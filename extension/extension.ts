@@ -20,6 +20,7 @@ function safely<A extends unknown[]>(name: string, fn: (...args: A) => Promise<v
 
 export function activate(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
+  GradientPanel.memento = context.workspaceState;
   context.subscriptions.push(
     vscode.commands.registerCommand(
       'mathlens.computeGradient',

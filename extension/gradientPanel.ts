@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CopyMessage, ExtensionToWebview, InsertMessage, WebviewToExtension } from '../core/protocol';
-import { isWebviewToExtension } from '../core/protocol';
+import { isExtensionToWebview, isWebviewToExtension } from '../core/protocol';
 import { makeNonce, panelHtml } from './html';
 import { indentBlock, indentationOf } from './positions';
 
@@ -14,6 +14,13 @@ export class GradientPanel {
   static readonly title = 'MathLens: Gradient';
 
   private static current: GradientPanel | undefined;
+  /**
+   * Where the last result is also kept, per workspace. The webview's own state is what VS Code
+   * restores, but a browser refresh of VS Code for the Web can lose its latest update; the memento
+   * is kept by the extension host, so a revived panel is brought up to date from it.
+   */
+  static memento: vscode.Memento | undefined;
+  private static readonly lastKey = 'mathlens.gradient.lastResult';
 
   private readonly disposables: vscode.Disposable[] = [];
   /** True once the webview's script said `ready` (and until it is unloaded). */
@@ -43,7 +50,10 @@ export class GradientPanel {
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
     GradientPanel.current?.dispose();
     panel.webview.options = GradientPanel.webviewOptions(extensionUri);
-    GradientPanel.current = new GradientPanel(panel, extensionUri);
+    const revived = new GradientPanel(panel, extensionUri);
+    const last = GradientPanel.memento?.get<unknown>(GradientPanel.lastKey);
+    if (isExtensionToWebview(last) && last.type === 'result') revived.pending = last;
+    GradientPanel.current = revived;
   }
 
   /** The one place that decides what the webview may do and load. */
@@ -72,6 +82,7 @@ export class GradientPanel {
   /** Sends a message now if the webview listens, else keeps the latest one for its `ready`. */
   post(message: ExtensionToWebview): void {
     if (message.type === 'loading' || message.type === 'result') this.pending = message;
+    if (message.type === 'result') void GradientPanel.memento?.update(GradientPanel.lastKey, message);
     if (!this.ready || this.disposed) return;
     void this.panel.webview.postMessage(message).then((delivered) => {
       if (delivered && this.pending === message) this.pending = undefined;

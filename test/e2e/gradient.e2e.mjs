@@ -75,6 +75,22 @@ test('the panel survives a window reload (webview serializer + saved state)', as
   assert.match(panel.error, /\)/, `the restored panel shows the same error: ${panel.error}`);
 });
 
+test('the panel is up to date after a browser refresh of VS Code for the Web', async () => {
+  // The panel shows the error (saved by the window reload above); compute a new result, then refresh
+  // the page at once. The webview's own saved state can lag behind; the extension's copy catches up.
+  await vs.openFile('activations.py');
+  await vs.selectText('1 / (1 + np.exp(-x))', { after: 'def sigmoid' });
+  await vs.runCommand(COMMAND);
+  await readPanel(await vs.webviewFrame(PANEL_TITLE), { expect: 'partial-x' });
+  await vs.page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await waitFor('the workbench after the refresh', () => vs.page.locator('.monaco-workbench').isVisible(), { timeout: 90_000 });
+  const frame = await vs.webviewFrame(PANEL_TITLE);
+  const panel = await readPanel(frame, { expect: 'partial-x', timeout: 60_000 }).catch((e) => {
+    throw new Error(`${e.message}\n${vs.diagnostics()}`);
+  });
+  assert.ok(isSigmoidDerivative(panel.partialTex), `the refreshed panel shows the latest result; got ${panel.partialTex}`);
+});
+
 // Last: it clicks inside the panel, which takes keyboard focus from the workbench.
 test('a network loss: one partial per weight, chain-rule steps, and Insert NumPy below the selection', async () => {
   await vs.openFile('tiny_network.py');
