@@ -244,6 +244,7 @@ export function simplify(e: Expr, options: SimplifyOptions = {}): Expr {
 function splitCoeff(t: Expr): [NumExpr, Expr[]] {
   if (isNumber(t)) return [t, []];
   if (t.kind === 'mul' && isNumber(t.factors[0]!)) return [t.factors[0] as NumExpr, t.factors.slice(1)];
+  if (t.kind === 'mul') return [rat(1) as NumExpr, t.factors];
   return [rat(1) as NumExpr, [t]];
 }
 

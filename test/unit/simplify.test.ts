@@ -25,6 +25,10 @@ describe('simplify: canonical form', () => {
     expect(s(div(x, x))).toBe('1');
     expect(s(mul(call('exp', x), call('exp', neg(x))))).toBe('1');
   });
+  it('collects like terms whatever their coefficients: xy + 2xy → 3xy', () => {
+    expect(s(add(mul(x, y), mul(int(2), x, y)))).toBe('3*x*y');
+    expect(s(add(mul(x, y), neg(mul(x, y))))).toBe('0');
+  });
   it('orders polynomials by degree with the constant last', () => {
     expect(s(add(int(1), x, pow(x, int(2))))).toBe('x^2 + x + 1');
   });
