@@ -244,7 +244,7 @@ export function simplify(e: Expr, options: SimplifyOptions = {}): Expr {
 function splitCoeff(t: Expr): [NumExpr, Expr[]] {
   if (isNumber(t)) return [t, []];
   if (t.kind === 'mul' && isNumber(t.factors[0]!)) return [t.factors[0] as NumExpr, t.factors.slice(1)];
-  if (t.kind === 'mul') return [rat(1) as NumExpr, t.factors];
+  if (t.kind === 'mul') return [rat(1) as NumExpr, [...t.factors]];
   return [rat(1) as NumExpr, [t]];
 }
 
@@ -423,8 +423,51 @@ export function expandWhereSmaller(e: Expr, options: SimplifyOptions = {}): Expr
         if (treeSize(candidate) < treeSize(out)) out = candidate;
       }
     }
+    if (out.kind === 'add') {
+      const factored = factorCommon(out);
+      // Only when it clearly pays: x² cos x + 2x sin x reads better than x(x cos x + 2 sin x).
+      if (factored && treeSize(factored) <= 0.8 * treeSize(out)) out = factored;
+    }
     return out;
   });
+}
+
+/**
+ * Pull the factors every term shares out of a sum: q·v₁·E/D² − q·v₂·E/D² → q·E(v₁ − v₂)/D².
+ * A base is shared when every term has it with a numeric exponent of the same sign; the smallest
+ * such power comes out.
+ */
+function factorCommon(sum: Extract<Expr, { kind: 'add' }>): Expr | undefined {
+  const powersOf = (t: Expr): Map<string, { base: Expr; exp: NumExpr }> => {
+    const m = new Map<string, { base: Expr; exp: NumExpr }>();
+    const [, factors] = splitCoeff(t);
+    for (const f of factors) {
+      const base = f.kind === 'pow' ? f.base : f;
+      const exp = f.kind === 'pow' ? f.exp : ONE;
+      if (!isNumber(exp)) continue;
+      m.set(key(base), { base, exp });
+    }
+    return m;
+  };
+  const maps = sum.terms.map(powersOf);
+  const common: Expr[] = [];
+  for (const [k, { base, exp }] of maps[0]!) {
+    let best = exp;
+    let shared = true;
+    for (const m of maps.slice(1)) {
+      const other = m.get(k);
+      if (!other || Math.sign(toFloat(other.exp)) !== Math.sign(toFloat(exp))) {
+        shared = false;
+        break;
+      }
+      if (Math.abs(toFloat(other.exp)) < Math.abs(toFloat(best))) best = other.exp;
+    }
+    if (shared) common.push(makePow(base, best));
+  }
+  if (common.length === 0) return undefined;
+  const divisor = common.map((c) => makePow(c, rat(-1)));
+  const rest = makeAdd(sum.terms.map((t) => makeMul([t, ...divisor])));
+  return makeMul([...common, rest]);
 }
 
 function expandTerm(t: Expr): Expr | undefined {

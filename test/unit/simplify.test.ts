@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { E, PI, add, call, cmp, div, int, mul, neg, numFromText, pow, rat, sqrt, sub, sym } from '../../core/expr';
 import { toLatex, toNumpy, toText } from '../../core/print';
-import { simplify } from '../../core/simplify';
+import { expandWhereSmaller, simplify } from '../../core/simplify';
 
 const x = sym('x');
 const y = sym('y');
@@ -62,6 +62,15 @@ describe('simplify: canonical form', () => {
     expect(s(call('abs', int(-3)))).toBe('3');
     expect(s(call('max', int(2), int(5)))).toBe('5');
     expect(s(call('where', cmp('>', int(1), int(0)), x, y))).toBe('x');
+  });
+  it('expands or factors sums only when that clearly shrinks them', () => {
+    const q = sym('q');
+    const E = call('exp', add(x, y));
+    expect(toText(expandWhereSmaller(simplify(sub(mul(q, x, E), mul(q, y, E)))))).toBe('q*exp(x + y)*(x - y)');
+    const twice = sub(mul(int(2), x, add(pow(x, int(2)), pow(y, int(2)))), mul(int(2), x, sub(pow(x, int(2)), pow(y, int(2)))));
+    expect(toText(expandWhereSmaller(simplify(twice)))).toBe('4*x*y^2');
+    const textbook = add(mul(pow(x, int(2)), call('cos', x)), mul(int(2), x, call('sin', x)));
+    expect(toText(expandWhereSmaller(simplify(textbook)))).toBe('x^2*cos(x) + 2*x*sin(x)');
   });
   it('is idempotent', () => {
     const e = add(mul(int(3), x, y), div(call('sin', x), add(x, int(1))), neg(mul(int(2), pow(x, rat(1, 3)))));
