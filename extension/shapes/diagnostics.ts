@@ -1,0 +1,48 @@
+/**
+ * Shape errors as diagnostics: the 'mathlens' collection is set from each
+ * analysis as it lands (so it follows the same debounce) and cleared for a
+ * document when its analysis is dropped (closed, disabled).
+ */
+import * as vscode from 'vscode';
+import type { ShapeDiagnostic } from '../../core/shapes/types';
+import type { AnalysisEvent, ShapeDocuments } from './documents';
+import type { LineIndex } from './lines';
+
+export const DIAGNOSTIC_SOURCE = 'MathLens';
+
+export class ShapeDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('mathlens');
+  private readonly subscription: vscode.Disposable;
+
+  constructor(documents: ShapeDocuments) {
+    this.subscription = documents.onDidAnalyze((e) => this.update(e));
+  }
+
+  private update({ uri, result }: AnalysisEvent): void {
+    try {
+      if (!result) {
+        this.collection.delete(uri);
+        return;
+      }
+      this.collection.set(uri, result.analysis.diagnostics.map((d) => toDiagnostic(d, result.lines)));
+    } catch (e) {
+      console.error('MathLens: shape diagnostics failed:', e);
+      this.collection.delete(uri);
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.collection.dispose();
+  }
+}
+
+function toDiagnostic(d: ShapeDiagnostic, lines: LineIndex): vscode.Diagnostic {
+  const from = lines.positionAt(d.from);
+  const to = lines.positionAt(Math.max(d.from, d.to));
+  const severity = d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error;
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(from.line, from.character, to.line, to.character), d.message, severity);
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  diagnostic.code = d.code;
+  return diagnostic;
+}
