@@ -297,3 +297,4 @@ writeFileSync(
     1,
   ),
 );
+spawnSync(process.execPath, [join(root, 'bench', 'shapes.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the shape-analysis bench (issue 3)
