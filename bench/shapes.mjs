@@ -215,11 +215,10 @@ function measureHover(useDocument) {
   let doc;
   let update;
   if (useDocument) {
-    doc = new ShapeDocument(text, OPTIONS);
-    update = (t) => {
-      const r = doc.update(t);
-      return r && typeof r.at === 'function' ? r : (doc.analysis ?? doc);
-    };
+    // As the extension uses it: one document per file, update(text) → ShapeAnalysis.
+    doc = new ShapeDocument();
+    update = (t) => doc.update(t);
+    update(text);
   } else {
     update = (t) => analyzeShapes(t, OPTIONS);
   }
