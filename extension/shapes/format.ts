@@ -64,6 +64,8 @@ export function describeKind(info: Pick<ShapeInfo, 'kind' | 'lib'>): string {
 export interface HoverOptions {
   /** A link target for the origin line (e.g. `file:///…/cnn.py#L12`); plain text when absent. */
   originLink?: string;
+  /** Set when the analysis was cut by its budget: the hover says the shapes may be incomplete. */
+  cut?: string;
 }
 
 /**
@@ -96,6 +98,7 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
     const where = `line ${info.originLine}`;
     lines.push('', options.originLink ? `From [${where}](${escapeLinkTarget(options.originLink)})` : `From ${where}`);
   }
+  if (options.cut) lines.push('', `*The analysis of this file stopped early (${escapeMarkdown(options.cut.trim())}); later shapes may be missing.*`);
   return lines.join('\n');
 }
 

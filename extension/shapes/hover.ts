@@ -18,7 +18,7 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
       const info = analyzed.analysis.at(offset);
       if (!info) return undefined;
       const link = document.uri.scheme === 'untitled' ? undefined : document.uri.with({ fragment: `L${info.originLine}` }).toString();
-      const md = hoverMarkdown(info, { originLink: link });
+      const md = hoverMarkdown(info, { originLink: link, cut: analyzed.analysis.cut });
       if (md === undefined) return undefined;
       const content = new vscode.MarkdownString(md, false);
       content.isTrusted = false;

@@ -79,6 +79,12 @@ describe('hoverMarkdown', () => {
     expect(hoverMarkdown(info({ shape: null }))).toContain('NumPy array, shape unknown');
     expect(hoverMarkdown(info({ kind: 'unknown', lib: undefined, shape: null }))).toBeUndefined();
   });
+  it('says when the analysis was cut by its budget', () => {
+    expect(hoverMarkdown(info(), { cut: 'time budget of 1000 ms' })).toContain(
+      '*The analysis of this file stopped early (time budget of 1000 ms); later shapes may be missing.*',
+    );
+    expect(hoverMarkdown(info())).not.toContain('stopped early');
+  });
   it('shortens long expressions in the title', () => {
     const md = hoverMarkdown(info({ text: 'a +\n b'.repeat(40) }))!;
     expect(md.split('\n')[0]!.length).toBeLessThan(130);
