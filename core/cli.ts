@@ -9,7 +9,9 @@
  * line, in order; a bad line yields an error result and the batch goes on.
  */
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { computeGradient } from './gradient';
+import { analyzeShapes } from './shapes/index';
 import { LANGS, type Lang } from './parse/types';
 import type { GradientResult } from './result';
 
@@ -26,6 +28,14 @@ const USAGE = `Usage:
   --budget    time budget in milliseconds (default 2000)
 
   Exit code: 0 when every result is ok, 1 when not, 2 on a usage error.
+
+  mathlens shapes [--json] FILE...
+
+  Analyzes the tensor shapes of NumPy/PyTorch Python files without running
+  them. With --json, prints one JSON line per file:
+  {"ok": true, "file": "...", "symbols": [...], "diagnostics": [...]}
+  or {"ok": false, "file": "...", "error": {"message": "..."}}.
+  Exit code: 0 when every file was read, 1 when not.
 
   mathlens --version | --help`;
 
@@ -156,6 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  if (command === 'shapes') return runShapes(rest);
   if (command !== 'grad') {
     process.stderr.write(`mathlens: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -175,6 +186,54 @@ export async function main(argv: string[]): Promise<number> {
   const result = computeGradient(expr, { lang: args.lang, wrt: args.wrt, budgetMs: args.budgetMs });
   process.stdout.write(args.json ? JSON.stringify(result) + '\n' : formatReadable(result, expr));
   return result.ok ? 0 : 1;
+}
+
+/** `mathlens shapes [--json] FILE...` */
+function runShapes(argv: string[]): number {
+  let json = false;
+  const files: string[] = [];
+  for (const a of argv) {
+    if (a === '--json') json = true;
+    else if (a.startsWith('--')) {
+      process.stderr.write(`mathlens shapes: unknown option ${a}\n\n${USAGE}\n`);
+      return 2;
+    } else files.push(a);
+  }
+  if (files.length === 0) {
+    process.stderr.write(`mathlens shapes: no FILE given\n\n${USAGE}\n`);
+    return 2;
+  }
+  let allOk = true;
+  for (const file of files) {
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (e) {
+      allOk = false;
+      const message = e instanceof Error ? e.message : String(e);
+      process.stdout.write(json ? JSON.stringify({ ok: false, file, error: { message } }) + '\n' : `${file}: error: ${message}\n`);
+      continue;
+    }
+    const r = analyzeShapes(source);
+    if (json) {
+      const out: Record<string, unknown> = {
+        ok: true,
+        file,
+        symbols: r.symbols.map((s) => ({ name: s.name, line: s.line, column: s.column, shape: s.shape })),
+        diagnostics: r.diagnostics.map((d) => ({ line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, severity: d.severity, message: d.message, code: d.code })),
+      };
+      if (r.cut) out.cut = r.cut;
+      process.stdout.write(JSON.stringify(out) + '\n');
+    } else {
+      const lines = [`${file}:`];
+      const fmt = (s: (number | string | null)[] | null): string => (s === null ? '?' : `(${s.map((d) => (d === null ? '?' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`);
+      for (const s of r.symbols) lines.push(`  ${s.line}:${s.column}  ${s.name}: ${fmt(s.shape)}`);
+      for (const d of r.diagnostics) lines.push(`  ${d.line}:${d.column}  ${d.severity}: ${d.message}`);
+      if (r.cut) lines.push(`  note: ${r.cut}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+  }
+  return allOk ? 0 : 1;
 }
 
 declare const __MATHLENS_VERSION__: string | undefined;

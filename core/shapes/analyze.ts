@@ -1,0 +1,1534 @@
+/**
+ * The flow interpreter: walks Lezer's Python tree statement by statement,
+ * binding abstract values to names and recording what every analyzed
+ * subexpression evaluates to. See index.ts for the design.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { type Dim, addDim, cmpDim, floorDivDim, formatDim, isInt, mulDim, parseDimText, productDims, scaleDim, subDim, symDim } from './dim';
+import { type CallCtx, RULES, applyLayer, broadcast, fromLiteral, matmul, transposeAll } from './rules';
+import type { ShapeStep } from './types';
+import {
+  type ClassDef,
+  type FuncDef,
+  type Lib,
+  type Shape,
+  type Value,
+  FLOAT,
+  NONE,
+  UNKNOWN,
+  UNKNOWN_INT,
+  int,
+  join,
+  shapeText,
+  stepOf,
+  tensor,
+  valueKey,
+} from './values';
+
+export interface Origin {
+  stmt: StmtState;
+  relLine: number;
+}
+
+export interface Binding {
+  v: Value;
+  steps: ShapeStep[];
+  origin: Origin | null;
+}
+
+export interface Rec {
+  from: number;
+  to: number;
+  v: Value;
+  steps: ShapeStep[];
+  origin: Origin | null;
+}
+
+export interface RelSymbol {
+  name: string;
+  relLine: number;
+  column: number;
+  v: Value;
+}
+
+export interface RelDiag {
+  relLine: number;
+  column: number;
+  relEndLine: number;
+  endColumn: number;
+  from: number;
+  to: number;
+  code: string;
+  message: string;
+}
+
+export interface RelHint {
+  relLine: number;
+  offset: number;
+  label: string;
+}
+
+/** One top-level statement's analysis; offsets and lines are relative to its start. */
+export interface StmtState {
+  key: string;
+  from: number;
+  line: number;
+  text: string;
+  records: Rec[];
+  symbols: RelSymbol[];
+  diags: RelDiag[];
+  hints: RelHint[];
+  reads: Map<string, Binding | undefined>;
+  writes: Map<string, Binding>;
+  memoizable: boolean;
+  pass: number;
+}
+
+export class Cut extends Error {}
+
+export class Scope {
+  vars = new Map<string, Binding>();
+  constructor(
+    readonly parent: Scope | null,
+    readonly isGlobal = false,
+    /** An overlay for a branch or loop body: merged into its parent afterwards. */
+    readonly overlay = false,
+  ) {}
+}
+
+interface FnCtx {
+  returns: Value[];
+  self?: Value;
+}
+
+const BUILTINS = new Set('len range int float list tuple print max min sum abs round isinstance enumerate zip super str bool type sorted reversed dict set iter next'.split(' '));
+
+const MODULE_ALIASES: Record<string, string> = {
+  numpy: 'np',
+  'numpy.random': 'np.random',
+  'numpy.linalg': 'np.linalg',
+  torch: 'torch',
+  'torch.nn': 'nn',
+  'torch.nn.functional': 'F',
+  'torch.linalg': 'torch.linalg',
+};
+const MODULES = new Set(Object.values(MODULE_ALIASES));
+
+function canonModule(path: string): string | undefined {
+  if (MODULE_ALIASES[path]) return MODULE_ALIASES[path];
+  if (MODULES.has(path)) return path;
+  return undefined;
+}
+
+function libOfPath(path: string): Lib {
+  return path.startsWith('np') || path.startsWith('rng') ? 'numpy' : 'torch';
+}
+
+const JAX_TYPES = /^(Float|Int|Bool|Shaped|Num|Real|Integer|Inexact|Complex|UInt|Key|Float\d+|Int\d+|UInt\d+|BFloat16|Complex\d+)$/;
+
+const MAX_DEPTH = 150;
+const MAX_CALL_DEPTH = 6;
+
+export interface Comment {
+  name: string;
+  shape: Shape;
+}
+
+export class Analyzer {
+  stmt!: StmtState;
+  recording = true;
+  private depth = 0;
+  private callDepth = 0;
+  private branchDepth = 0;
+  private steps: ShapeStep[] = [];
+  private ticks = 0;
+  private readCollectors: Map<string, Binding | undefined>[] = [];
+  cut?: string;
+  curLib: Lib = 'numpy';
+
+  constructor(
+    readonly src: string,
+    readonly lineStarts: number[],
+    readonly comments: Map<number, Comment[]>,
+    readonly deadline: number,
+    readonly global: Scope,
+  ) {}
+
+  lineOf(offset: number): number {
+    const ls = this.lineStarts;
+    let lo = 0;
+    let hi = ls.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ls[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  colOf(offset: number): number {
+    return offset - this.lineStarts[this.lineOf(offset) - 1]!;
+  }
+
+  text(n: SyntaxNode): string {
+    return this.src.slice(n.from, n.to);
+  }
+
+  private tick(): void {
+    if ((++this.ticks & 255) === 0 && now() > this.deadline) throw new Cut('time budget exhausted');
+  }
+
+  // ---------- scopes ----------
+
+  lookup(scope: Scope, name: string): Binding | undefined {
+    let s: Scope | null = scope;
+    while (s) {
+      if (s.isGlobal) {
+        const b = s.vars.get(name);
+        if (!this.stmt.reads.has(name)) this.stmt.reads.set(name, b);
+        for (const c of this.readCollectors) if (!c.has(name)) c.set(name, b);
+        return b;
+      }
+      const b = s.vars.get(name);
+      if (b) return b;
+      s = s.parent;
+    }
+    return undefined;
+  }
+
+  bind(scope: Scope, name: string, b: Binding): void {
+    scope.vars.set(name, b);
+    if (scope.isGlobal) this.stmt.writes.set(name, b);
+  }
+
+  private origin(n: SyntaxNode): Origin {
+    return { stmt: this.stmt, relLine: this.lineOf(n.from) - this.stmt.line };
+  }
+
+  // ---------- records ----------
+
+  private record(n: SyntaxNode, v: Value, steps: ShapeStep[], origin: Origin | null): void {
+    if (!this.recording) return;
+    this.stmt.records.push({ from: n.from - this.stmt.from, to: n.to - this.stmt.from, v, steps, origin });
+  }
+
+  private diag(n: SyntaxNode, code: string, message: string): void {
+    if (!this.recording) return;
+    const d = this.stmt.diags;
+    if (d.some((x) => x.from === n.from - this.stmt.from && x.code === code)) return;
+    d.push({
+      relLine: this.lineOf(n.from) - this.stmt.line,
+      column: this.colOf(n.from),
+      relEndLine: this.lineOf(n.to) - this.stmt.line,
+      endColumn: this.colOf(n.to),
+      from: n.from - this.stmt.from,
+      to: n.to - this.stmt.from,
+      code,
+      message,
+    });
+  }
+
+  // ---------- statements ----------
+
+  execBlock(first: SyntaxNode | null, scope: Scope, fn: FnCtx | null): void {
+    for (let n = first; n; n = n.nextSibling) this.exec(n, scope, fn);
+  }
+
+  exec(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
+    this.tick();
+    switch (n.name) {
+      case 'AssignStatement':
+        return this.execAssign(n, scope);
+      case 'UpdateStatement':
+        return this.execUpdate(n, scope);
+      case 'ExpressionStatement':
+        if (n.firstChild) this.eval(n.firstChild, scope);
+        return;
+      case 'ImportStatement':
+        return this.execImport(n, scope);
+      case 'FunctionDefinition':
+        return this.execDef(n, scope, null);
+      case 'DecoratedStatement': {
+        const inner = n.lastChild;
+        if (inner && (inner.name === 'FunctionDefinition' || inner.name === 'ClassDefinition')) {
+          // a decorator may replace the function: bind unknown, but analyze the body
+          this.exec(inner, scope, fn);
+          const nameNode = inner.getChild('VariableName');
+          if (nameNode && !/^@(staticmethod|classmethod|property|torch\.no_grad\(\)|functools\.wraps)/.test(this.text(n))) {
+            this.bind(scope, this.text(nameNode), { v: UNKNOWN, steps: [], origin: this.origin(nameNode) });
+          }
+        }
+        return;
+      }
+      case 'ClassDefinition':
+        return this.execClass(n, scope);
+      case 'ReturnStatement': {
+        const parts = exprChildren(n);
+        const v = parts.length === 0 ? NONE : parts.length === 1 ? this.eval(parts[0]!, scope) : { k: 'tuple' as const, items: parts.map((p) => this.eval(p, scope)) };
+        fn?.returns.push(v);
+        return;
+      }
+      case 'IfStatement':
+        return this.execIf(n, scope, fn);
+      case 'ForStatement':
+      case 'WhileStatement':
+        return this.execLoop(n, scope, fn);
+      case 'WithStatement':
+        return this.execWith(n, scope, fn);
+      case 'TryStatement':
+        return this.execTry(n, scope, fn);
+      case 'Body':
+        return this.execBlock(n.firstChild, scope, fn);
+      default:
+        return;
+    }
+  }
+
+  private withDepth<T>(f: () => T, fallback: T): T {
+    if (this.depth >= MAX_DEPTH) {
+      this.cut = this.cut ?? `nesting deeper than ${MAX_DEPTH} levels: deeper parts are unknown`;
+      return fallback;
+    }
+    this.depth++;
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private execImport(n: SyntaxNode, scope: Scope): void {
+    const t = this.text(n).replace(/\s+/g, ' ').trim();
+    let m = /^from ([\w.]+) import (.+)$/.exec(t);
+    if (m) {
+      const base = m[1]!;
+      for (const part of m[2]!.replace(/[()]/g, '').split(',')) {
+        const mm = /^\s*(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(part);
+        if (!mm) continue;
+        const full = `${base}.${mm[1]}`;
+        const canon = canonModule(full);
+        const baseCanon = canonModule(base);
+        const v: Value = canon ? { k: 'mod', path: canon } : baseCanon ? { k: 'builtin', path: `${baseCanon}.${mm[1]}` } : UNKNOWN;
+        this.bind(scope, mm[2] ?? mm[1]!, { v, steps: [], origin: this.origin(n) });
+      }
+      return;
+    }
+    m = /^import (.+)$/.exec(t);
+    if (!m) return;
+    for (const part of m[1]!.split(',')) {
+      const mm = /^\s*([\w.]+)(?:\s+as\s+(\w+))?\s*$/.exec(part);
+      if (!mm) continue;
+      if (mm[2]) {
+        const canon = canonModule(mm[1]!);
+        this.bind(scope, mm[2], { v: canon ? { k: 'mod', path: canon } : UNKNOWN, steps: [], origin: this.origin(n) });
+      } else {
+        const top = mm[1]!.split('.')[0]!;
+        const canon = canonModule(top);
+        this.bind(scope, top, { v: canon ? { k: 'mod', path: canon } : UNKNOWN, steps: [], origin: this.origin(n) });
+      }
+    }
+    if (/\btorch\b/.test(t)) this.curLib = 'torch';
+  }
+
+  private execAssign(n: SyntaxNode, scope: Scope): void {
+    // groups separated by AssignOp: targets..., value
+    const groups: SyntaxNode[][] = [[]];
+    let annotation: SyntaxNode | null = null;
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'AssignOp') groups.push([]);
+      else if (c.name === 'TypeDef') annotation = c;
+      else if (c.name !== ',' && !c.type.isError) groups[groups.length - 1]!.push(c);
+    }
+    if (groups.length === 1) {
+      // annotation only: `x: Float[Tensor, "b c"]`
+      const t = groups[0]!;
+      if (t.length === 1 && t[0]!.name === 'VariableName' && annotation) {
+        const v = this.annotationValue(annotation);
+        if (v) this.bindTarget(t[0]!, v, [], scope, n);
+      }
+      return;
+    }
+    const valueNodes = groups[groups.length - 1]!;
+    if (valueNodes.length === 0) return;
+    const stepStart = this.steps.length;
+    let v: Value = valueNodes.length === 1 ? this.eval(valueNodes[0]!, scope) : { k: 'tuple', items: valueNodes.map((x) => this.eval(x, scope)) };
+    const steps = this.steps.length > stepStart ? this.steps.slice(Math.max(stepStart, this.steps.length - 8)) : [];
+    this.steps.length = stepStart;
+    if (annotation && groups.length === 2) {
+      const a = this.annotationValue(annotation);
+      if (a && a.k === 'tensor') v = refine(v, a);
+    }
+    for (let g = 0; g < groups.length - 1; g++) {
+      const targets = groups[g]!;
+      if (targets.length === 1) this.bindTarget(targets[0]!, v, steps, scope, n);
+      else this.destructure(targets, v, steps, scope, n);
+    }
+    if (this.recording && v.k === 'tensor' && v.shape !== null) {
+      this.stmt.hints.push({ relLine: this.lineOf(n.to) - this.stmt.line, offset: n.to - this.stmt.from, label: shapeText(v.shape) });
+    }
+  }
+
+  private destructure(targets: SyntaxNode[], v: Value, steps: ShapeStep[], scope: Scope, stmt: SyntaxNode): void {
+    const starred = targets.some((t) => t.name === '*' || t.name === 'StarExpression');
+    let items: Value[] | null = null;
+    if (!starred) {
+      if (v.k === 'tuple' && v.items.length === targets.length) items = v.items;
+      else if (v.k === 'tensor' && v.shape && v.shape.length > 0 && v.shape[0] === targets.length) items = targets.map(() => tensor(v.lib, v.shape!.slice(1)));
+    }
+    targets.forEach((t, i) => {
+      if (t.name === '*') return;
+      this.bindTarget(t, items ? items[i]! : UNKNOWN, steps, scope, stmt);
+    });
+  }
+
+  bindTarget(t: SyntaxNode, v: Value, steps: ShapeStep[], scope: Scope, stmt: SyntaxNode): void {
+    switch (t.name) {
+      case 'VariableName': {
+        const name = this.text(t);
+        const c = this.commentFor(name, stmt);
+        if (c && (v.k === 'tensor' || v.k === 'unknown')) v = refine(v, tensor(v.k === 'tensor' ? v.lib : this.curLib, c.shape) as Value & { k: 'tensor' });
+        this.bind(scope, name, { v, steps, origin: this.origin(t) });
+        this.record(t, v, steps, this.origin(t));
+        if (this.recording) {
+          this.stmt.symbols.push({ name, relLine: this.lineOf(t.from) - this.stmt.line, column: this.colOf(t.from), v });
+        }
+        return;
+      }
+      case 'TupleExpression':
+      case 'ArrayExpression':
+      case 'ParenthesizedExpression': {
+        const inner = exprChildren(t);
+        if (t.name === 'ParenthesizedExpression' && inner.length === 1) return this.bindTarget(inner[0]!, v, steps, scope, stmt);
+        return this.destructure(inner, v, steps, scope, stmt);
+      }
+      case 'MemberExpression': {
+        const obj = t.firstChild;
+        const prop = t.getChild('PropertyName');
+        if (this.stmt.from >= 0 && scope.isGlobal) this.stmt.memoizable = false;
+        if (obj && prop && !t.getChild('[')) {
+          const o = this.eval(obj, scope);
+          if (o.k === 'inst') {
+            const name = this.text(prop);
+            const prev = o.attrs.get(name);
+            o.attrs.set(name, this.branchDepth > 0 && prev ? join(prev, v) : v);
+          }
+        } else if (obj) this.eval(obj, scope);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private execUpdate(n: SyntaxNode, scope: Scope): void {
+    const target = n.firstChild;
+    const op = n.getChild('UpdateOp');
+    const valueNode = op?.nextSibling;
+    if (!target || !op || !valueNode) return;
+    const opText = this.text(op).slice(0, -1);
+    const cur = this.eval(target, scope);
+    const rhs = this.eval(valueNode, scope);
+    const stepStart = this.steps.length;
+    let v = this.binop(opText, cur, rhs, n, target, valueNode);
+    // in-place ops keep the left operand's shape (a broadcast that would grow it is an error in NumPy)
+    if (v.k === 'tensor' && cur.k === 'tensor' && cur.shape && v.shape && cur.shape.length !== v.shape.length) v = tensor(cur.lib, null);
+    const steps = this.steps.slice(stepStart);
+    this.steps.length = stepStart;
+    if (target.name === 'VariableName') this.bindTarget(target, v, steps, scope, n);
+  }
+
+  private execIf(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
+    const branches: Scope[] = [];
+    let hasElse = false;
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'Body') {
+        const o = new Scope(scope, false, true);
+        this.branchDepth++;
+        try {
+          this.execBlock(c.firstChild, o, fn);
+        } finally {
+          this.branchDepth--;
+        }
+        branches.push(o);
+      } else if (c.name === 'else') hasElse = true;
+      else if (c.name !== 'if' && c.name !== 'elif' && c.name !== ':' && !c.type.isError) this.eval(c, scope);
+    }
+    this.merge(scope, branches, !hasElse);
+  }
+
+  private merge(scope: Scope, branches: Scope[], includeBase: boolean): void {
+    const names = new Set<string>();
+    for (const b of branches) for (const k of b.vars.keys()) names.add(k);
+    for (const name of names) {
+      let v: Value | undefined;
+      let binding: Binding | undefined;
+      let alts = 0;
+      const base = this.lookup(scope, name);
+      const all = branches.map((b) => b.vars.get(name) ?? base);
+      if (includeBase) all.push(base);
+      for (const b of all) {
+        alts++;
+        if (!b) {
+          v = UNKNOWN;
+          continue;
+        }
+        binding = binding ?? b;
+        v = v === undefined ? b.v : join(v, b.v);
+      }
+      if (alts === 0 || !binding) continue;
+      this.bind(scope, name, v === binding.v ? binding : { v: v!, steps: [], origin: binding.origin });
+    }
+  }
+
+  private execLoop(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
+    const body = n.getChild('Body');
+    let target: SyntaxNode[] = [];
+    if (n.name === 'ForStatement') {
+      const kids: SyntaxNode[] = [];
+      for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
+      const inIdx = kids.findIndex((k) => k.name === 'in');
+      target = kids.slice(1, inIdx < 0 ? 1 : inIdx).filter((k) => k.name !== ',');
+      const iter = inIdx >= 0 ? kids[inIdx + 1] : undefined;
+      if (iter) this.eval(iter, scope);
+    } else {
+      const cond = n.firstChild?.nextSibling;
+      if (cond && cond.name !== 'Body') this.eval(cond, scope);
+    }
+    if (!body) return;
+    const runPass = (entry: Map<string, Binding>, rec: boolean): Scope => {
+      const o = new Scope(scope, false, true);
+      for (const [k, b] of entry) o.vars.set(k, b);
+      const saved = this.recording;
+      this.recording = saved && rec;
+      this.branchDepth++;
+      try {
+        for (const t of target) this.bindLoopTarget(t, o);
+        this.execBlock(body.firstChild, o, fn);
+      } finally {
+        this.recording = saved;
+        this.branchDepth--;
+      }
+      return o;
+    };
+    let entry = new Map<string, Binding>();
+    let stable = false;
+    for (let iter = 0; iter < 3 && !stable; iter++) {
+      const o = runPass(entry, false);
+      const next = new Map<string, Binding>();
+      stable = true;
+      for (const [k, b] of o.vars) {
+        const pre = this.lookup(scope, k);
+        const prev = entry.get(k);
+        const v = pre ? join(pre.v, b.v) : UNKNOWN;
+        const joined = prev ? join(prev.v, v) : v;
+        if (!prev || valueKey(prev.v) !== valueKey(joined)) stable = false;
+        next.set(k, { v: joined, steps: b.steps, origin: b.origin });
+      }
+      entry = next;
+    }
+    if (!stable) for (const [k, b] of entry) entry.set(k, { ...b, v: UNKNOWN });
+    const final = runPass(entry, true);
+    // after the loop: the entry state (zero or more iterations, a fixed point) joined with the last exit
+    const out = new Scope(scope, false, true);
+    for (const [k, b] of final.vars) {
+      const e = entry.get(k);
+      const pre = this.lookup(scope, k);
+      let v = e ? join(e.v, b.v) : pre ? join(pre.v, b.v) : UNKNOWN;
+      if (!e && !pre) v = UNKNOWN;
+      out.vars.set(k, { v, steps: b.steps, origin: b.origin });
+    }
+    for (const [k, b] of out.vars) this.bind(scope, k, b);
+    let elseBody = false;
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'else') elseBody = true;
+      else if (elseBody && c.name === 'Body') this.execBlock(c.firstChild, scope, fn);
+    }
+  }
+
+  private bindLoopTarget(t: SyntaxNode, scope: Scope): void {
+    if (t.name === 'VariableName') scope.vars.set(this.text(t), { v: UNKNOWN, steps: [], origin: this.origin(t) });
+    else for (const c of exprChildren(t)) this.bindLoopTarget(c, scope);
+  }
+
+  private execWith(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
+    let asNext = false;
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'as') asNext = true;
+      else if (c.name === 'Body') this.execBlock(c.firstChild, scope, fn);
+      else if (asNext && c.name === 'VariableName') {
+        this.bind(scope, this.text(c), { v: UNKNOWN, steps: [], origin: this.origin(c) });
+        asNext = false;
+      } else if (c.name !== 'with' && c.name !== ',' && c.name !== ':') this.eval(c, scope);
+    }
+  }
+
+  private execTry(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
+    const bodies: SyntaxNode[] = [];
+    let finallyBody: SyntaxNode | null = null;
+    let sawFinally = false;
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'finally') sawFinally = true;
+      else if (c.name === 'Body') {
+        if (sawFinally) finallyBody = c;
+        else bodies.push(c);
+      }
+    }
+    const [tryBody, ...handlers] = bodies;
+    if (!tryBody) return;
+    const t = new Scope(scope, false, true);
+    this.branchDepth++;
+    try {
+      this.execBlock(tryBody.firstChild, t, fn);
+      const hs: Scope[] = [t];
+      for (const h of handlers) {
+        const o = new Scope(scope, false, true);
+        for (const k of t.vars.keys()) o.vars.set(k, { v: UNKNOWN, steps: [], origin: null });
+        this.execBlock(h.firstChild, o, fn);
+        hs.push(o);
+      }
+      this.merge(scope, hs, false);
+    } finally {
+      this.branchDepth--;
+    }
+    if (finallyBody) this.execBlock(finallyBody.firstChild, scope, fn);
+  }
+
+  // ---------- functions and classes ----------
+
+  private params(def: SyntaxNode): { name: string; node: SyntaxNode; ann: SyntaxNode | null; dflt: SyntaxNode | null; star: string }[] {
+    const pl = def.getChild('ParamList');
+    const out: { name: string; node: SyntaxNode; ann: SyntaxNode | null; dflt: SyntaxNode | null; star: string }[] = [];
+    if (!pl) return out;
+    let star = '';
+    let afterEq = false;
+    for (let c = pl.firstChild; c; c = c.nextSibling) {
+      if (c.name === '*' || c.name === '**') star = c.name;
+      else if (c.name === 'VariableName' && !afterEq) {
+        out.push({ name: this.text(c), node: c, ann: null, dflt: null, star });
+        star = '';
+      } else if (c.name === 'TypeDef' && out.length) out[out.length - 1]!.ann = c;
+      else if (c.name === 'AssignOp') afterEq = true;
+      else if (c.name === ',') afterEq = false;
+      else if (afterEq && out.length) {
+        out[out.length - 1]!.dflt = c;
+        afterEq = false;
+      }
+    }
+    return out;
+  }
+
+  private makeFunc(n: SyntaxNode, scope: Scope, isMethod: boolean): FuncDef {
+    const nameNode = n.getChild('VariableName');
+    const def: FuncDef = { node: n, src: this.src, name: nameNode ? this.text(nameNode) : '?', scope, memo: new Map(), defaults: new Map(), isMethod };
+    for (const p of this.params(n)) if (p.dflt) def.defaults.set(p.name, this.eval(p.dflt, scope));
+    return def;
+  }
+
+  private execDef(n: SyntaxNode, scope: Scope, cls: { self: Value } | null): void {
+    const nameNode = n.getChild('VariableName');
+    if (!nameNode) return;
+    const def = this.makeFunc(n, scope, cls !== null);
+    const fv: Value = { k: 'func', def };
+    this.bind(scope, def.name, { v: fv, steps: [], origin: this.origin(nameNode) });
+    if (!cls) this.analyzeDefBody(def, null);
+  }
+
+  /** Analyze a function body at its definition, with parameters from annotations, comments and defaults. */
+  private analyzeDefBody(def: FuncDef, self: Value | null): void {
+    if (this.callDepth > 0 || !this.recording) return;
+    const n = def.node;
+    const local = new Scope(def.scope as Scope);
+    this.params(n).forEach((p, i) => {
+      let v: Value;
+      if (i === 0 && self) v = self;
+      else if (p.star) v = UNKNOWN;
+      else {
+        const ann = p.ann ? this.annotationValue(p.ann) : undefined;
+        const c = this.commentForParam(p.name, n, p.node);
+        v = ann ?? (c ? tensor(this.curLib, c.shape) : { k: 'unknown', sym: p.name });
+        if (ann && ann.k === 'int') v = { k: 'int', d: symDim(p.name) };
+      }
+      local.vars.set(p.name, { v, steps: [], origin: this.origin(p.node) });
+      this.record(p.node, v, [], this.origin(p.node));
+    });
+    const body = n.getChild('Body');
+    if (body) this.withDepth(() => this.execBlock(body.firstChild, local, { returns: [], self: self ?? undefined }), undefined);
+  }
+
+  callUser(def: FuncDef, pos: Value[], kw: Map<string, Value>, self: Value | undefined): Value {
+    if (this.callDepth >= MAX_CALL_DEPTH) return UNKNOWN;
+    const key = (self ? valueKey(self) + '|' : '') + pos.map((p) => valueKey(p)).join(',') + '|' + [...kw].map(([k, v]) => k + '=' + valueKey(v)).join(',');
+    const hit = def.memo.get(key);
+    if (hit) {
+      let ok = true;
+      for (const [name, b] of hit.reads) if (this.global.vars.get(name) !== b) ok = false;
+      if (ok) {
+        for (const [name, b] of hit.reads) this.lookupGlobalRead(name, b as Binding | undefined);
+        return hit.v;
+      }
+    }
+    const reads = new Map<string, Binding | undefined>();
+    this.readCollectors.push(reads);
+    const savedRec = this.recording;
+    this.recording = false;
+    this.callDepth++;
+    const savedSteps = this.steps.length;
+    try {
+      const local = new Scope(def.scope as Scope);
+      const ps = this.params(def.node);
+      let i = 0;
+      const args = self ? [self, ...pos] : pos;
+      for (const p of ps) {
+        let v: Value | undefined;
+        if (p.star === '*') v = { k: 'tuple', items: args.slice(i) };
+        else if (p.star === '**') v = UNKNOWN;
+        else if (i < args.length) v = args[i++];
+        else v = kw.get(p.name) ?? def.defaults.get(p.name) ?? UNKNOWN;
+        local.vars.set(p.name, { v: v ?? UNKNOWN, steps: [], origin: null });
+      }
+      const fn: FnCtx = { returns: [] };
+      const body = def.node.getChild('Body');
+      if (body) this.withDepth(() => this.execBlock(body.firstChild, local, fn), undefined);
+      let r: Value | undefined;
+      for (const v of fn.returns) r = r === undefined ? v : join(r, v);
+      const result = r ?? NONE;
+      def.memo.set(key, { v: result, reads });
+      return result;
+    } finally {
+      this.steps.length = savedSteps;
+      this.callDepth--;
+      this.recording = savedRec;
+      this.readCollectors.pop();
+    }
+  }
+
+  private lookupGlobalRead(name: string, b: Binding | undefined): void {
+    if (!this.stmt.reads.has(name)) this.stmt.reads.set(name, b);
+    for (const c of this.readCollectors) if (!c.has(name)) c.set(name, b);
+  }
+
+  private execClass(n: SyntaxNode, scope: Scope): void {
+    const nameNode = n.getChild('VariableName');
+    if (!nameNode) return;
+    const cls: ClassDef = { name: this.text(nameNode), methods: new Map(), proto: new Map() };
+    const cv: Value = { k: 'class', def: cls };
+    this.bind(scope, cls.name, { v: cv, steps: [], origin: this.origin(nameNode) });
+    const body = n.getChild('Body');
+    if (!body) return;
+    const proto: Value = { k: 'inst', cls, attrs: cls.proto };
+    const cscope = new Scope(scope);
+    const defs: [FuncDef, SyntaxNode][] = [];
+    for (let c = body.firstChild; c; c = c.nextSibling) {
+      let d: SyntaxNode | null = c;
+      if (c.name === 'DecoratedStatement') d = c.lastChild;
+      if (d && d.name === 'FunctionDefinition') {
+        const fd = this.makeFunc(d, scope, true);
+        const static_ = c !== d && /@staticmethod/.test(this.text(c));
+        cls.methods.set(fd.name, { k: 'func', def: { ...fd, isMethod: !static_ } });
+        defs.push([fd, d]);
+      } else if (c.name === 'AssignStatement') this.exec(c, cscope, null);
+    }
+    for (const [k, b] of cscope.vars) if (!cls.proto.has(k)) cls.proto.set(k, b.v);
+    const init = defs.find(([d]) => d.name === '__init__');
+    if (init) this.analyzeDefBody(init[0], proto);
+    for (const [d] of defs) if (d.name !== '__init__') this.analyzeDefBody(d, proto);
+  }
+
+  private instantiate(cls: ClassDef, pos: Value[], kw: Map<string, Value>): Value {
+    const inst: Value = { k: 'inst', cls, attrs: new Map() };
+    for (const [k, v] of cls.proto) if (v.k === 'func' || v.k === 'int' || v.k === 'str') inst.attrs.set(k, v);
+    const init = cls.methods.get('__init__');
+    if (init && init.k === 'func') {
+      const savedRec = this.recording;
+      this.recording = false;
+      try {
+        // __init__ runs on this fresh instance; not memoized (it mutates)
+        const key = `__init__${Math.random()}`;
+        void key;
+        this.callUserNoMemo(init.def, pos, kw, inst);
+      } finally {
+        this.recording = savedRec;
+      }
+    }
+    return inst;
+  }
+
+  private callUserNoMemo(def: FuncDef, pos: Value[], kw: Map<string, Value>, self: Value): void {
+    const saved = def.memo;
+    def.memo = new Map();
+    try {
+      this.callUser(def, pos, kw, self);
+    } finally {
+      def.memo = saved;
+    }
+  }
+
+  // ---------- comments and annotations ----------
+
+  private commentFor(name: string, stmt: SyntaxNode): Comment | undefined {
+    const line = this.lineOf(stmt.from);
+    for (const l of [line, line - 1]) {
+      const cs = this.comments.get(l);
+      const c = cs?.find((x) => x.name === name);
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  private commentForParam(name: string, def: SyntaxNode, p: SyntaxNode): Comment | undefined {
+    const l0 = this.lineOf(def.from) - 1;
+    const body = def.getChild('Body');
+    const l1 = Math.max(this.lineOf(p.from), body ? this.lineOf(body.from) + 1 : 0);
+    for (let l = l0; l <= l1; l++) {
+      const c = this.comments.get(l)?.find((x) => x.name === name);
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  annotationValue(typeDef: SyntaxNode): Value | undefined {
+    let e = typeDef.lastChild;
+    if (!e) return undefined;
+    if (e.name === 'String') e = null;
+    if (!e) return undefined;
+    const t = this.text(e);
+    if (t === 'int') return UNKNOWN_INT;
+    if (e.name !== 'MemberExpression' || !e.getChild('[')) return undefined;
+    const head = e.firstChild;
+    if (!head || !JAX_TYPES.test(this.text(head).replace(/^jaxtyping\./, '').replace(/^jt\./, ''))) return undefined;
+    const str = e.getChild('String');
+    if (!str) return undefined;
+    const array = this.src.slice(head.to, str.from);
+    const lib: Lib = /ndarray|np\.|numpy/.test(array) ? 'numpy' : 'torch';
+    const spec = this.text(str).replace(/^[rbuf]*["']+|["']+$/gi, '').trim();
+    if (spec === '') return tensor(lib, []);
+    const dims: Dim[] = [];
+    for (const tok of spec.split(/\s+/)) {
+      if (tok.startsWith('*') || tok === '...') return tensor(lib, null);
+      if (tok === '_' || tok.startsWith('#') || tok.includes('=')) dims.push(null);
+      else if (/^\d+$/.test(tok)) dims.push(Number(tok));
+      else dims.push(parseDimText(tok.replace(/^_/, '')));
+    }
+    return tensor(lib, dims);
+  }
+
+  // ---------- expressions ----------
+
+  eval(n: SyntaxNode, scope: Scope): Value {
+    return this.withDepth(() => {
+      this.tick();
+      const stepStart = this.steps.length;
+      let origin: Origin | null = null;
+      let steps: ShapeStep[] | null = null;
+      let v: Value;
+      if (n.name === 'VariableName') {
+        const b = this.lookup(scope, this.text(n));
+        if (b) {
+          v = b.v;
+          steps = b.steps;
+          origin = b.origin;
+        } else v = BUILTINS.has(this.text(n)) ? { k: 'builtin', path: `py.${this.text(n)}` } : UNKNOWN;
+      } else v = this.evalInner(n, scope);
+      if (steps === null) steps = this.steps.length > stepStart ? this.steps.slice(Math.max(stepStart, this.steps.length - 8)) : EMPTY;
+      this.record(n, v, steps, origin ?? (this.recording ? this.origin(n) : null));
+      return v;
+    }, UNKNOWN);
+  }
+
+  private evalInner(n: SyntaxNode, scope: Scope): Value {
+    switch (n.name) {
+      case 'Number': {
+        const t = this.text(n).replace(/_/g, '');
+        if (/^\d+$/.test(t)) return int(Number(t));
+        if (/^0[xob]/i.test(t)) return int(Number(t));
+        if (/[jJ]$/.test(t)) return UNKNOWN;
+        return FLOAT;
+      }
+      case 'String':
+      case 'FormatString': {
+        const t = this.text(n);
+        const m = /^[rbuRBU]*(["'])([^"'\\]*)\1$/.exec(t);
+        return { k: 'str', s: m ? m[2]! : '' };
+      }
+      case 'ContinuedString':
+        return { k: 'str', s: '' };
+      case 'Boolean':
+        return { k: 'bool', b: this.text(n) === 'True' };
+      case 'None':
+        return NONE;
+      case 'ParenthesizedExpression': {
+        const inner = exprChildren(n);
+        return inner.length === 1 ? this.eval(inner[0]!, scope) : UNKNOWN;
+      }
+      case 'TupleExpression':
+      case 'ArrayExpression': {
+        const items = exprChildren(n).map((c) => this.eval(c, scope));
+        if (exprChildren(n).some((c) => c.name === '*' || c.name === '**')) return UNKNOWN;
+        return { k: 'tuple', items, list: n.name === 'ArrayExpression' };
+      }
+      case 'MemberExpression':
+        return n.getChild('[') ? this.evalSubscript(n, scope) : this.evalAttr(n, scope);
+      case 'CallExpression':
+        return this.evalCall(n, scope);
+      case 'BinaryExpression': {
+        const a = n.firstChild;
+        const op = a?.nextSibling;
+        const b = op?.nextSibling;
+        if (!a || !op || !b) return UNKNOWN;
+        const va = this.eval(a, scope);
+        let opText = this.text(op);
+        let bNode: SyntaxNode | null = b;
+        if (opText === 'not' || opText === 'is') {
+          // `not in`, `is not`
+          if (bNode && (bNode.name === 'in' || bNode.name === 'not')) bNode = bNode.nextSibling;
+          opText = 'in';
+        }
+        if (!bNode) return UNKNOWN;
+        const vb = this.eval(bNode, scope);
+        return this.binop(opText, va, vb, n, a, bNode);
+      }
+      case 'UnaryExpression': {
+        const op = n.firstChild;
+        const x = op?.nextSibling;
+        if (!op || !x) return UNKNOWN;
+        const v = this.eval(x, scope);
+        const o = this.text(op);
+        if (o === 'not') return { k: 'bool' };
+        if (v.k === 'int') return o === '-' ? int(scaleDim(v.d, -1)) : o === '+' ? v : UNKNOWN_INT;
+        if (v.k === 'tensor' || v.k === 'float') return v;
+        return UNKNOWN;
+      }
+      case 'ConditionalExpression': {
+        const kids = exprChildren(n);
+        if (kids.length !== 3) return UNKNOWN;
+        const a = this.eval(kids[0]!, scope);
+        this.eval(kids[1]!, scope);
+        const b = this.eval(kids[2]!, scope);
+        return join(a, b);
+      }
+      case 'AwaitExpression':
+      case 'LambdaExpression':
+      case 'ArrayComprehensionExpression':
+      case 'DictionaryExpression':
+      case 'DictionaryComprehensionExpression':
+      case 'SetExpression':
+      case 'SetComprehensionExpression':
+      case 'ComprehensionExpression':
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private ctx(n: SyntaxNode, pos: Value[], kw: Map<string, Value>, argNodes: SyntaxNode[], self: Value | undefined, selfNode: SyntaxNode | null, lib: Lib): CallCtx {
+    return {
+      pos,
+      kw,
+      self,
+      text: this.text(n),
+      argText: (i) => (i < 0 ? (selfNode ? this.text(selfNode) : '') : argNodes[i] ? this.text(argNodes[i]!) : ''),
+      lib,
+      step: (rule, detail, latex) => {
+        this.steps.push(stepOf(rule, detail, latex));
+      },
+      error: (code, message) => this.diag(n, code, message),
+      apply: (fnv, x, label) => this.applyCallable(fnv, x, n, label),
+    };
+  }
+
+  private applyCallable(fnv: Value, x: Value, n: SyntaxNode, label: string): Value {
+    if (fnv.k === 'layer') {
+      const c = this.ctx(n, [x], new Map(), [], undefined, null, 'torch');
+      const inner: CallCtx = {
+        ...c,
+        text: label,
+        error: (code, message) => this.diag(n, code === 'linear' || code === 'conv' || code === 'batchnorm' ? 'sequential' : code, `nn.Sequential: layer ${label} (nn.${fnv.type}) ${message.replace(/^\w+: /, '').replace(label + ' ', '')}`),
+      };
+      return applyLayer(inner, fnv, x, label);
+    }
+    if (fnv.k === 'inst') return this.callInst(fnv, [x], new Map());
+    if (fnv.k === 'func') return this.callUser(fnv.def, [x], new Map(), fnv.self);
+    if (fnv.k === 'builtin') {
+      const rule = RULES.get(fnv.path);
+      if (rule) return rule(this.ctx(n, [x], new Map(), [], undefined, null, libOfPath(fnv.path)));
+    }
+    return UNKNOWN;
+  }
+
+  private callInst(inst: Value & { k: 'inst' }, pos: Value[], kw: Map<string, Value>): Value {
+    const f = inst.cls.methods.get('forward') ?? inst.cls.methods.get('__call__');
+    if (!f || f.k !== 'func') return UNKNOWN;
+    return this.callUser(f.def, pos, kw, inst);
+  }
+
+  private evalArgs(argList: SyntaxNode | null, scope: Scope): { pos: Value[]; kw: Map<string, Value>; nodes: SyntaxNode[]; star: boolean } {
+    const pos: Value[] = [];
+    const nodes: SyntaxNode[] = [];
+    const kw = new Map<string, Value>();
+    let star = false;
+    if (!argList) return { pos, kw, nodes, star };
+    let pendingKw: string | null = null;
+    let starNext = false;
+    for (let c = argList.firstChild; c; c = c.nextSibling) {
+      const name = c.name;
+      if (name === '(' || name === ')' || name === ',') continue;
+      if (name === '*' || name === '**') {
+        starNext = true;
+        star = true;
+        continue;
+      }
+      if (name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
+        pendingKw = this.text(c);
+        continue;
+      }
+      if (name === 'AssignOp') continue;
+      if (c.type.isError) continue;
+      const v = this.eval(c, scope);
+      if (starNext) {
+        starNext = false;
+        continue;
+      }
+      if (pendingKw !== null) {
+        kw.set(pendingKw, v);
+        pendingKw = null;
+      } else {
+        pos.push(v);
+        nodes.push(c);
+      }
+      if (name === 'ComprehensionExpression' || c.nextSibling?.name === 'for') star = true;
+    }
+    return { pos, kw, nodes, star };
+  }
+
+  private evalCall(n: SyntaxNode, scope: Scope): Value {
+    const calleeNode = n.firstChild;
+    const argList = n.getChild('ArgList');
+    if (!calleeNode) return UNKNOWN;
+    const callee = this.eval(calleeNode, scope);
+    const { pos, kw, nodes, star } = this.evalArgs(argList, scope);
+    if (star) return UNKNOWN;
+    switch (callee.k) {
+      case 'builtin': {
+        if (callee.path.startsWith('py.')) return this.pyBuiltin(callee.path.slice(3), pos, n);
+        const special = this.tensorMethod(callee, pos);
+        if (special) return special;
+        const rule = RULES.get(callee.path);
+        if (!rule) return UNKNOWN;
+        const selfNode = calleeNode.name === 'MemberExpression' ? calleeNode.firstChild : null;
+        const lib = callee.self && callee.self.k === 'tensor' ? callee.self.lib : libOfPath(callee.path);
+        return rule(this.ctx(n, pos, kw, nodes, callee.self, selfNode, lib));
+      }
+      case 'layer':
+        return applyLayer(this.ctx(n, pos, kw, nodes, undefined, null, 'torch'), callee, pos[0], this.text(calleeNode));
+      case 'func': {
+        const r = this.callUser(callee.def, pos, kw, callee.def.isMethod ? callee.self : undefined);
+        if (r.k === 'tensor') this.steps.push(stepOf(`call ${callee.def.name}`, `${this.text(n)} → ${shapeText(r.shape)}`));
+        return r;
+      }
+      case 'class':
+        return this.instantiate(callee.def, pos, kw);
+      case 'inst': {
+        const r = this.callInst(callee, pos, kw);
+        if (r.k === 'tensor') this.steps.push(stepOf(`${callee.cls.name}.forward`, `${this.text(n)} → ${shapeText(r.shape)}`));
+        return r;
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private tensorMethod(callee: Value & { k: 'builtin' }, pos: Value[]): Value | undefined {
+    const x = callee.self;
+    if (!x || x.k !== 'tensor') return undefined;
+    switch (callee.path) {
+      case '.size':
+        if (x.lib !== 'torch') return undefined;
+        if (x.shape === null) return pos.length ? UNKNOWN_INT : UNKNOWN;
+        if (pos.length === 0) return { k: 'tuple', items: x.shape.map((d) => int(d)), size: true };
+        {
+          const a = pos[0]!;
+          if (a.k !== 'int' || !isInt(a.d)) return UNKNOWN_INT;
+          const i = a.d < 0 ? a.d + x.shape.length : a.d;
+          return int(x.shape[i] ?? null);
+        }
+      case '.dim':
+      case '.ndimension':
+        return x.shape === null ? UNKNOWN_INT : int(x.shape.length);
+      case '.numel':
+        return x.shape === null ? UNKNOWN_INT : int(productDims(x.shape));
+      default:
+        return undefined;
+    }
+  }
+
+  private pyBuiltin(name: string, pos: Value[], n: SyntaxNode): Value {
+    const a = pos[0];
+    switch (name) {
+      case 'len':
+        if (a?.k === 'tensor' && a.shape && a.shape.length > 0) return int(a.shape[0]!);
+        if (a?.k === 'tuple') return int(a.items.length);
+        return UNKNOWN_INT;
+      case 'int':
+        return a?.k === 'int' ? a : UNKNOWN_INT;
+      case 'float':
+        return FLOAT;
+      case 'bool':
+      case 'isinstance':
+        return { k: 'bool' };
+      case 'tuple':
+      case 'list':
+        return a?.k === 'tuple' ? { k: 'tuple', items: a.items, list: name === 'list' } : UNKNOWN;
+      case 'max':
+      case 'min':
+        if (pos.length >= 2 && pos.every((p) => p.k === 'int' && isInt(p.d))) return int(Math[name](...pos.map((p) => (p as { d: number }).d)));
+        if (pos.length >= 2 && pos.every((p) => p.k === 'int' || p.k === 'float')) return pos.every((p) => p.k === 'int') ? UNKNOWN_INT : UNKNOWN;
+        return UNKNOWN;
+      case 'abs':
+        if (a?.k === 'tensor') return a;
+        return a?.k === 'int' && isInt(a.d) ? int(Math.abs(a.d)) : a?.k === 'float' ? FLOAT : UNKNOWN;
+      case 'round':
+        return pos.length === 1 && (a?.k === 'float' || a?.k === 'int') ? UNKNOWN_INT : UNKNOWN;
+      case 'sum':
+        return UNKNOWN;
+      default:
+        void n;
+        return UNKNOWN;
+    }
+  }
+
+  private evalAttr(n: SyntaxNode, scope: Scope): Value {
+    const objNode = n.firstChild;
+    const prop = n.getChild('PropertyName');
+    if (!objNode || !prop) return UNKNOWN;
+    const o = this.eval(objNode, scope);
+    const name = this.text(prop);
+    switch (o.k) {
+      case 'mod': {
+        const full = `${o.path}.${name}`;
+        const canon = canonModule(full);
+        if (canon) return { k: 'mod', path: canon };
+        if (full === 'np.random.default_rng' || full === 'np.random.RandomState') return { k: 'builtin', path: 'py.rng' };
+        if (full === 'np.newaxis') return NONE;
+        if (full === 'np.pi' || full === 'np.e' || full === 'np.inf' || full === 'np.nan' || full === 'torch.pi') return FLOAT;
+        return { k: 'builtin', path: full };
+      }
+      case 'tensor':
+        switch (name) {
+          case 'T':
+            return transposeAll(this.ctx(n, [], new Map(), [], o, objNode, o.lib), o);
+          case 'mT':
+            if (o.shape === null || o.shape.length < 2) return tensor(o.lib, null);
+            return tensor(o.lib, [...o.shape.slice(0, -2), o.shape[o.shape.length - 1]!, o.shape[o.shape.length - 2]!]);
+          case 'shape':
+            return o.shape === null ? UNKNOWN : { k: 'tuple', items: o.shape.map((d) => int(d)), size: true };
+          case 'ndim':
+            return o.shape === null ? UNKNOWN_INT : int(o.shape.length);
+          case 'size':
+            if (o.lib === 'numpy') return o.shape === null ? UNKNOWN_INT : int(productDims(o.shape));
+            return { k: 'builtin', path: '.size', self: o };
+          case 'real':
+          case 'imag':
+          case 'data':
+          case 'grad':
+            return o;
+          case 'dtype':
+          case 'device':
+            return UNKNOWN;
+          default:
+            return { k: 'builtin', path: `.${name}`, self: o };
+        }
+      case 'inst': {
+        const a = o.attrs.get(name);
+        if (a) return a.k === 'func' ? { ...a, self: o } : a;
+        const m = o.cls.methods.get(name);
+        if (m && m.k === 'func') return { ...m, self: o };
+        return UNKNOWN;
+      }
+      case 'builtin':
+        if (o.path === 'py.rng') return UNKNOWN;
+        return UNKNOWN;
+      case 'layer': {
+        const cfg = o.cfg as Record<string, unknown>;
+        if (name === 'weight' && o.type === 'Linear') return tensor('torch', [cfg.out as Dim, cfg.in as Dim]);
+        if (name === 'bias' && o.type === 'Linear') return tensor('torch', [cfg.out as Dim]);
+        if (name === 'weight' && o.type === 'Embedding') return tensor('torch', [cfg.num as Dim, cfg.dim as Dim]);
+        if (name === 'in_features' && o.type === 'Linear') return int(cfg.in as Dim);
+        if (name === 'out_features' && o.type === 'Linear') return int(cfg.out as Dim);
+        return UNKNOWN;
+      }
+      case 'unknown':
+        if (o.sym === 'rng') return UNKNOWN;
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  // ---------- operators ----------
+
+  binop(op: string, a: Value, b: Value, n: SyntaxNode, an: SyntaxNode, bn: SyntaxNode): Value {
+    const c = () => this.ctx(n, [a, b], new Map(), [an, bn], undefined, null, this.curLib);
+    if (op === '@') return matmul(c(), a, b, this.text(n));
+    if (op === 'and' || op === 'or') return join(a, b);
+    if (op === 'in' || op === 'is' || op === 'not') return { k: 'bool' };
+    if (a.k === 'tensor' || b.k === 'tensor') {
+      if ((a.k === 'tensor' || isNum(a) || a.k === 'tuple') && (b.k === 'tensor' || isNum(b) || b.k === 'tuple')) {
+        const r = broadcast(c(), [a, b], this.text(n), [this.text(an), this.text(bn)]);
+        if (r.k === 'tensor' && /^[<>=!]=?$/.test(op)) return { ...r, dt: 'bool' };
+        return r;
+      }
+      return a.k === 'tensor' ? tensor(a.lib, null) : b.k === 'tensor' ? tensor(b.lib, null) : UNKNOWN;
+    }
+    if (/^[<>=!]=?$/.test(op)) return { k: 'bool' };
+    if (a.k === 'int' && b.k === 'int') {
+      switch (op) {
+        case '+':
+          return int(addDim(a.d, b.d));
+        case '-':
+          return int(subDim(a.d, b.d));
+        case '*':
+          return int(mulDim(a.d, b.d));
+        case '//':
+          return int(isInt(b.d) && b.d > 0 ? floorDivDim(a.d, b.d) : null);
+        case '%':
+          return int(isInt(a.d) && isInt(b.d) && b.d !== 0 ? ((a.d % b.d) + b.d) % b.d : null);
+        case '**':
+          return int(isInt(a.d) && isInt(b.d) && b.d >= 0 && b.d < 64 ? safePow(a.d, b.d) : null);
+        case '/':
+          return FLOAT;
+        default:
+          return UNKNOWN_INT;
+      }
+    }
+    if (a.k === 'tuple' && b.k === 'tuple' && op === '+') return { k: 'tuple', items: [...a.items, ...b.items], list: a.list, size: a.size };
+    if (a.k === 'tuple' && b.k === 'int' && op === '*' && isInt(b.d) && b.d >= 0 && b.d * a.items.length < 10000) {
+      const items: Value[] = [];
+      for (let i = 0; i < b.d; i++) items.push(...a.items);
+      return { k: 'tuple', items, list: a.list };
+    }
+    if (isNum(a) && isNum(b)) return FLOAT;
+    if (a.k === 'str' || b.k === 'str') return { k: 'str', s: '' };
+    return UNKNOWN;
+  }
+
+  // ---------- subscripts ----------
+
+  private evalSubscript(n: SyntaxNode, scope: Scope): Value {
+    const objNode = n.firstChild;
+    if (!objNode) return UNKNOWN;
+    const o = this.eval(objNode, scope);
+    // split the bracket's children at top-level commas
+    const groups: SyntaxNode[][] = [[]];
+    let inside = false;
+    for (let c = objNode.nextSibling; c; c = c.nextSibling) {
+      if (c.name === '[') {
+        inside = true;
+        continue;
+      }
+      if (c.name === ']') break;
+      if (!inside) continue;
+      if (c.name === ',') groups.push([]);
+      else groups[groups.length - 1]!.push(c);
+    }
+    if (groups.length > 1 && groups[groups.length - 1]!.length === 0) groups.pop();
+    const items: Idx[] = groups.map((g) => this.indexItem(g, scope));
+    if (items.length === 1 && items[0]!.kind === 'val' && items[0]!.v.k === 'tuple' && !items[0]!.v.list && o.k === 'tensor') {
+      // x[(0, 1)] is x[0, 1]
+      return this.indexTensor(o, items[0]!.v.items.map((v) => ({ kind: 'val' as const, v })), n);
+    }
+    if (o.k === 'tensor') return this.indexTensor(o, items, n);
+    if (o.k === 'tuple' && items.length === 1) {
+      const it = items[0]!;
+      if (it.kind === 'val' && it.v.k === 'int' && isInt(it.v.d)) {
+        const i = it.v.d < 0 ? it.v.d + o.items.length : it.v.d;
+        return o.items[i] ?? UNKNOWN;
+      }
+      if (it.kind === 'slice') {
+        const r = sliceRange(o.items.length, it);
+        if (r) return { k: 'tuple', items: r.map((i) => o.items[i]!), list: o.list, size: o.size };
+      }
+      return o.size ? UNKNOWN_INT : UNKNOWN;
+    }
+    if (o.k === 'layer' && o.type === 'Sequential' && items.length === 1) {
+      const it = items[0]!;
+      const layers = (o.cfg.layers ?? []) as Value[];
+      if (it.kind === 'val' && it.v.k === 'int' && isInt(it.v.d)) return layers[it.v.d < 0 ? it.v.d + layers.length : it.v.d] ?? UNKNOWN;
+      if (it.kind === 'slice') {
+        const r = sliceRange(layers.length, it);
+        if (r) return { k: 'layer', type: 'Sequential', cfg: { layers: r.map((i) => layers[i]!) } };
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private indexItem(g: SyntaxNode[], scope: Scope): Idx {
+    if (g.length === 0) return { kind: 'slice', start: undefined, stop: undefined, step: undefined };
+    const colons = g.filter((x) => x.name === ':').length;
+    if (colons === 0) {
+      const x = g[0]!;
+      if (x.name === 'Ellipsis') return { kind: 'ellipsis' };
+      if (x.name === 'None') return { kind: 'none' };
+      const v = this.eval(x, scope);
+      if (v.k === 'none') return { kind: 'none' };
+      return { kind: 'val', v };
+    }
+    const parts: (Value | undefined)[] = [undefined, undefined, undefined];
+    let i = 0;
+    for (const x of g) {
+      if (x.name === ':') i++;
+      else if (i < 3) parts[i] = this.eval(x, scope);
+    }
+    const nn = (v: Value | undefined): Value | undefined => (v && v.k === 'none' ? undefined : v);
+    return { kind: 'slice', start: nn(parts[0]), stop: nn(parts[1]), step: nn(parts[2]) };
+  }
+
+  private indexTensor(x: Value & { k: 'tensor' }, items: Idx[], n: SyntaxNode): Value {
+    if (x.shape === null) return tensor(x.lib, null);
+    const shape = x.shape;
+    // count consumed dims
+    let consumed = 0;
+    let ell = 0;
+    for (const it of items) {
+      if (it.kind === 'ellipsis') ell++;
+      else if (it.kind === 'none') continue;
+      else if (it.kind === 'val' && it.v.k === 'tensor' && it.v.dt === 'bool') {
+        if (it.v.shape === null) return tensor(x.lib, null);
+        consumed += it.v.shape.length;
+      } else consumed++;
+    }
+    if (ell > 1 || consumed > shape.length) {
+      if (consumed > shape.length) this.diag(n, 'index', `index: ${this.text(n)} has ${consumed} indices but the array has shape ${shapeText(shape)}`);
+      return tensor(x.lib, null);
+    }
+    const expanded: Idx[] = [];
+    for (const it of items) {
+      if (it.kind === 'ellipsis') for (let i = 0; i < shape.length - consumed; i++) expanded.push({ kind: 'slice', start: undefined, stop: undefined, step: undefined });
+      else expanded.push(it);
+    }
+    while (expanded.filter((e) => e.kind !== 'none').length < shape.length && !items.some((i) => i.kind === 'ellipsis')) expanded.push({ kind: 'slice', start: undefined, stop: undefined, step: undefined });
+    const out: (Dim | 'ADV')[] = [];
+    const adv: Shape[] = [];
+    const advPos: number[] = [];
+    let di = 0;
+    let hasArray = false;
+    for (const it of expanded) if (it.kind === 'val' && (it.v.k === 'tensor' || (it.v.k === 'tuple' && it.v.list))) hasArray = true;
+    for (let k = 0; k < expanded.length; k++) {
+      const it = expanded[k]!;
+      if (it.kind === 'none') {
+        out.push(1);
+        continue;
+      }
+      if (it.kind === 'slice') {
+        out.push(sliceLen(shape[di]!, it));
+        di++;
+        continue;
+      }
+      if (it.kind === 'ellipsis') continue;
+      const v = it.v;
+      if (v.k === 'int' || v.k === 'bool') {
+        if (v.k === 'int' && isInt(v.d) && isInt(shape[di]!)) {
+          const size = shape[di] as number;
+          if (v.d >= size || v.d < -size) {
+            this.diag(n, 'index', `index: ${this.text(n)} index ${v.d} is out of bounds for axis ${di} with size ${size} (shape ${shapeText(shape)})`);
+            return tensor(x.lib, null);
+          }
+        }
+        if (v.k === 'bool') return tensor(x.lib, null);
+        if (hasArray) {
+          adv.push([]);
+          advPos.push(out.length);
+          out.push('ADV');
+        }
+        di++;
+        continue;
+      }
+      if (v.k === 'tensor' && v.dt === 'bool') {
+        if (v.shape === null) return tensor(x.lib, null);
+        adv.push([null]);
+        advPos.push(out.length);
+        out.push('ADV');
+        di += v.shape.length;
+        continue;
+      }
+      if (v.k === 'tensor' || (v.k === 'tuple' && v.list)) {
+        const t = v.k === 'tensor' ? v : fromLiteral(v, x.lib);
+        const intLike = v.k === 'tuple' ? v.items.every((i) => i.k === 'int' || (i.k === 'tuple' && i.items.every((j) => j.k === 'int'))) : v.dt === 'int';
+        if (t.k !== 'tensor' || t.shape === null || !intLike) return tensor(x.lib, null);
+        adv.push(t.shape);
+        advPos.push(out.length);
+        out.push('ADV');
+        di++;
+        continue;
+      }
+      return tensor(x.lib, null);
+    }
+    let result: Dim[];
+    if (adv.length === 0) result = out as Dim[];
+    else {
+      let b: Dim[] = [];
+      for (const s of adv) {
+        if (s === null) return tensor(x.lib, null);
+        const r = broadcastShapesLocal(b, s);
+        if (r === null) return tensor(x.lib, null);
+        b = r;
+      }
+      const adjacent = advPos.every((p, i) => i === 0 || p === advPos[i - 1]! + 1);
+      const rest = out.filter((d) => d !== 'ADV') as Dim[];
+      if (adjacent) {
+        const at = advPos[0]!;
+        const before = (out.slice(0, at).filter((d) => d !== 'ADV') as Dim[]);
+        result = [...before, ...b, ...rest.slice(before.length)];
+      } else result = [...b, ...rest];
+    }
+    this.steps.push(stepOf('indexing', `${this.text(n)}: ${shapeText(shape)} → ${shapeText(result)}`));
+    return tensor(x.lib, result);
+  }
+}
+
+type Idx = { kind: 'val'; v: Value } | { kind: 'slice'; start: Value | undefined; stop: Value | undefined; step: Value | undefined } | { kind: 'none' } | { kind: 'ellipsis' };
+
+function broadcastShapesLocal(a: Dim[], b: Dim[]): Dim[] | null {
+  const n = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = i < n - a.length ? 1 : a[i - (n - a.length)]!;
+    const y = i < n - b.length ? 1 : b[i - (n - b.length)]!;
+    if (x === 1) out.push(y);
+    else if (y === 1) out.push(x);
+    else if (cmpDim(x, y) === 'equal') out.push(x);
+    else out.push(null);
+  }
+  return out;
+}
+
+function intVal(v: Value | undefined): number | null | undefined {
+  if (v === undefined) return undefined;
+  if (v.k === 'int' && isInt(v.d)) return v.d;
+  return null;
+}
+
+function sliceRange(len: number, it: { start: Value | undefined; stop: Value | undefined; step: Value | undefined }): number[] | null {
+  const a = intVal(it.start);
+  const b = intVal(it.stop);
+  const s = intVal(it.step) ?? (it.step === undefined ? 1 : null);
+  if (a === null || b === null || s === null || s === 0) return null;
+  const out: number[] = [];
+  const n = pySliceLen(len, a, b, s);
+  let start = a === undefined ? (s > 0 ? 0 : len - 1) : a < 0 ? Math.max(a + len, s > 0 ? 0 : -1) : Math.min(a, s > 0 ? len : len - 1);
+  for (let i = 0; i < n; i++, start += s) out.push(start);
+  return out;
+}
+
+function pySliceLen(len: number, a: number | undefined, b: number | undefined, s: number): number {
+  let start: number;
+  let stop: number;
+  if (s > 0) {
+    start = a === undefined ? 0 : a < 0 ? Math.max(0, a + len) : Math.min(a, len);
+    stop = b === undefined ? len : b < 0 ? Math.max(0, b + len) : Math.min(b, len);
+    return stop > start ? Math.ceil((stop - start) / s) : 0;
+  }
+  start = a === undefined ? len - 1 : a < 0 ? Math.max(-1, a + len) : Math.min(a, len - 1);
+  stop = b === undefined ? -1 : b < 0 ? Math.max(-1, b + len) : Math.min(b, len - 1);
+  return start > stop ? Math.ceil((start - stop) / -s) : 0;
+}
+
+/** Length of a slice of a dimension; symbolic only where it is certain up to degenerate sizes. */
+function sliceLen(d: Dim, it: { start: Value | undefined; stop: Value | undefined; step: Value | undefined }): Dim {
+  const a = intVal(it.start);
+  const b = intVal(it.stop);
+  const s = it.step === undefined ? 1 : intVal(it.step);
+  if (s === null || s === undefined || s === 0) return null;
+  if (a !== null && b !== null && isInt(d)) return pySliceLen(d, a, b, s);
+  if (d === null) return null;
+  if (a === undefined && b === undefined && s === 1) return d;
+  if (s < 0) return a === undefined && b === undefined ? floorDivDim(addDim(d, -s - 1), -s) : null;
+  // symbolic d: start/stop must be None or negative ints (relative to the end), or start a non-negative int with stop None
+  let startD: Dim;
+  let stopD: Dim;
+  if (a === undefined) startD = 0;
+  else if (a === null) {
+    // a symbolic start: only `x[k:]` with k a known-to-be-small symbol is not certain
+    return sliceSym(d, it);
+  } else startD = a < 0 ? addDim(d, a) : a;
+  if (b === undefined) stopD = d;
+  else if (b === null) return sliceSym(d, it);
+  else if (b < 0) stopD = addDim(d, b);
+  else return null;
+  const len = subDim(stopD, startD);
+  return s === 1 ? len : floorDivDim(addDim(len, s - 1), s);
+}
+
+function sliceSym(d: Dim, it: { start: Value | undefined; stop: Value | undefined; step: Value | undefined }): Dim {
+  // x[:k] with k symbolic and equal to d
+  if (it.start === undefined && it.step === undefined && it.stop && it.stop.k === 'int' && cmpDim(it.stop.d, d) === 'equal') return d;
+  return null;
+}
+
+function isNum(v: Value): boolean {
+  return v.k === 'int' || v.k === 'float' || v.k === 'bool';
+}
+
+function safePow(a: number, b: number): number | null {
+  const r = a ** b;
+  return Number.isSafeInteger(r) ? r : null;
+}
+
+/** A declared shape refines a computed one: unknown dims take the declared ones. */
+export function refine(v: Value, declared: Value & { k: 'tensor' }): Value {
+  if (v.k === 'unknown') return declared;
+  if (v.k !== 'tensor') return v;
+  if (v.shape === null) return tensor(v.lib, declared.shape);
+  if (declared.shape === null || declared.shape.length !== v.shape.length) return v;
+  return tensor(
+    v.lib,
+    v.shape.map((d, i) => (d === null ? declared.shape![i]! : d)),
+  );
+}
+
+export function exprChildren(n: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = n.firstChild; c; c = c.nextSibling) {
+    const nm = c.name;
+    if (nm === '(' || nm === ')' || nm === '[' || nm === ']' || nm === ',' || nm === 'return' || nm === 'if' || nm === 'else' || c.type.isError) continue;
+    out.push(c);
+  }
+  return out;
+}
+
+const EMPTY: ShapeStep[] = [];
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+export function parseComment(text: string): Comment | undefined {
+  const m = /^#\s*([A-Za-z_]\w*)\s*:\s*\((.*)\)\s*$/.exec(text.trim());
+  if (!m || m[2]!.length > 300) return undefined;
+  const body = m[2]!.trim();
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of body) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim() !== '' || parts.length === 0) parts.push(cur);
+  const dims: Dim[] = [];
+  for (const p of parts) {
+    const t = p.trim();
+    if (t === '...' || t.startsWith('*')) return { name: m[1]!, shape: null };
+    if (t === '?' || t === '_' || t === '') dims.push(null);
+    else {
+      const d = parseDimText(t);
+      if (d === null) return undefined;
+      dims.push(d);
+    }
+  }
+  return { name: m[1]!, shape: dims };
+}
+
+export { formatDim };

@@ -1,0 +1,171 @@
+/** Abstract values flowing through the shape analysis. */
+import { type Dim, cmpDim, formatDim, formatShape, publicDim } from './dim';
+import type { PublicShape, ShapeStep } from './types';
+
+export type Lib = 'numpy' | 'torch';
+export type Shape = Dim[] | null;
+
+export interface FuncDef {
+  /** The FunctionDefinition node (of the tree it was analyzed in) and that tree's source. */
+  node: import('@lezer/common').SyntaxNode;
+  src: string;
+  name: string;
+  /** The scope the def was made in (closures read it late). */
+  scope: unknown;
+  memo: Map<string, { v: Value; reads: Map<string, unknown> }>;
+  /** Parameter defaults evaluated at def time. */
+  defaults: Map<string, Value>;
+  isMethod: boolean;
+}
+
+export interface ClassDef {
+  name: string;
+  methods: Map<string, Value>;
+  /** Instance attributes from analyzing __init__ with unknown arguments. */
+  proto: Map<string, Value>;
+}
+
+export type Value =
+  | { k: 'tensor'; lib: Lib; shape: Shape; dt?: 'bool' | 'int' }
+  | { k: 'int'; d: Dim }
+  | { k: 'float' }
+  | { k: 'bool'; b?: boolean }
+  | { k: 'str'; s: string }
+  | { k: 'none' }
+  | { k: 'tuple'; items: Value[]; list?: boolean; size?: boolean }
+  | { k: 'layer'; type: string; cfg: LayerCfg }
+  | { k: 'func'; def: FuncDef; self?: Value }
+  | { k: 'class'; def: ClassDef }
+  | { k: 'inst'; cls: ClassDef; attrs: Map<string, Value> }
+  | { k: 'mod'; path: string }
+  | { k: 'builtin'; path: string; self?: Value }
+  | { k: 'slice'; start: Value; stop: Value; step: Value }
+  | { k: 'unknown'; sym?: string };
+
+export interface LayerCfg {
+  [key: string]: unknown;
+  layers?: Value[];
+}
+
+export const UNKNOWN: Value = { k: 'unknown' };
+export const FLOAT: Value = { k: 'float' };
+export const NONE: Value = { k: 'none' };
+export const UNKNOWN_INT: Value = { k: 'int', d: null };
+
+export function tensor(lib: Lib, shape: Shape): Value {
+  return { k: 'tensor', lib, shape };
+}
+
+export function int(d: Dim): Value {
+  return { k: 'int', d };
+}
+
+export function kindOf(v: Value): 'tensor' | 'int' | 'float' | 'tuple' | 'module' | 'function' | 'unknown' {
+  switch (v.k) {
+    case 'tensor':
+    case 'int':
+    case 'float':
+    case 'tuple':
+      return v.k;
+    case 'bool':
+      return 'int';
+    case 'layer':
+    case 'inst':
+      return 'module';
+    case 'func':
+    case 'class':
+    case 'builtin':
+      return 'function';
+    default:
+      return 'unknown';
+  }
+}
+
+export function publicShape(v: Value): PublicShape {
+  if (v.k !== 'tensor' || v.shape === null) return null;
+  return v.shape.map(publicDim);
+}
+
+export function shapeText(s: Shape): string {
+  return formatShape(s);
+}
+
+export function describe(v: Value): string {
+  switch (v.k) {
+    case 'tensor':
+      return shapeText(v.shape);
+    case 'int':
+      return v.d === null ? 'int' : formatDim(v.d);
+    case 'tuple':
+      return `(${v.items.map(describe).join(', ')}${v.items.length === 1 ? ',' : ''})`;
+    case 'layer':
+      return `nn.${v.type}`;
+    default:
+      return v.k;
+  }
+}
+
+/** Least upper bound of two values: what both could be. */
+export function join(a: Value, b: Value): Value {
+  if (a === b) return a;
+  if (a.k === 'tensor' && b.k === 'tensor') {
+    if (a.lib !== b.lib) return UNKNOWN;
+    if (a.shape === null || b.shape === null || a.shape.length !== b.shape.length) return tensor(a.lib, null);
+    let same = true;
+    const s = a.shape.map((d, i) => {
+      if (cmpDim(d, b.shape![i]!) === 'equal') return d;
+      same = false;
+      return null;
+    });
+    return same ? a : tensor(a.lib, s);
+  }
+  if (a.k === 'int' && b.k === 'int') return cmpDim(a.d, b.d) === 'equal' ? a : UNKNOWN_INT;
+  if (a.k === 'float' && b.k === 'float') return a;
+  if (a.k === 'bool' && b.k === 'bool') return a;
+  if (a.k === 'none' && b.k === 'none') return a;
+  if (a.k === 'tuple' && b.k === 'tuple' && a.items.length === b.items.length && !!a.list === !!b.list) {
+    return { k: 'tuple', items: a.items.map((x, i) => join(x, b.items[i]!)), list: a.list, size: a.size && b.size };
+  }
+  if (a.k === 'mod' && b.k === 'mod' && a.path === b.path) return a;
+  return UNKNOWN;
+}
+
+/** A short key identifying a value's shape-relevant content (for memoizing calls). */
+export function valueKey(v: Value, depth = 0): string {
+  if (depth > 6) return '…';
+  switch (v.k) {
+    case 'tensor':
+      return `T${v.lib[0]}${shapeText(v.shape)}`;
+    case 'int':
+      return `i${formatDim(v.d)}`;
+    case 'str':
+      return `s${JSON.stringify(v.s)}`;
+    case 'tuple':
+      return `${v.list ? 'L' : 'U'}[${v.items.map((x) => valueKey(x, depth + 1)).join(',')}]`;
+    case 'layer':
+      return `l${v.type}${cfgKey(v.cfg, depth)}`;
+    case 'mod':
+    case 'builtin':
+      return `${v.k}:${v.path}`;
+    case 'func':
+      return `f:${v.def.name}`;
+    case 'class':
+    case 'inst':
+      return `${v.k}:${v.k === 'class' ? v.def.name : v.cls.name}#${v.k === 'inst' ? [...v.attrs].map(([k, x]) => k + '=' + valueKey(x, depth + 1)).join(';') : ''}`;
+    default:
+      return v.k;
+  }
+}
+
+function cfgKey(c: LayerCfg, depth: number): string {
+  const parts: string[] = [];
+  for (const [k, x] of Object.entries(c)) {
+    if (k === 'layers') parts.push(`[${(x as Value[]).map((l) => valueKey(l, depth + 1)).join(',')}]`);
+    else parts.push(`${k}=${JSON.stringify(x, (_k, y: unknown) => (y !== null && typeof y === 'object' && 'terms' in (y as object) ? formatDim(y as Dim) : y))}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+export function stepOf(rule: string, detail: string, latex?: string): ShapeStep {
+  return latex === undefined ? { rule, detail } : { rule, detail, latex };
+}
