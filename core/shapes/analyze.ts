@@ -1064,6 +1064,9 @@ export class Analyzer {
   private pyBuiltin(name: string, pos: Value[], n: SyntaxNode): Value {
     const a = pos[0];
     switch (name) {
+      case 'rng':
+        // np.random.default_rng(seed) / RandomState(seed): a generator whose methods are the `rng.*` rules.
+        return { k: 'mod', path: 'rng' };
       case 'len':
         if (a?.k === 'tensor' && a.shape && a.shape.length > 0) return int(a.shape[0]!);
         if (a?.k === 'tuple') return int(a.items.length);
