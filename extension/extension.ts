@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { computeGradientOfSelection } from './computeCommand';
 import { GradientPanel } from './gradientPanel';
+import { ShapeDocument } from '../core/shapes';
+import { registerShapeFeatures, TOGGLE_INLAY_HINTS_COMMAND, toggleShapeInlayHints } from './shapes';
 
 /** Runs a handler so that nothing is ever thrown into the extension host. */
 function safely<A extends unknown[]>(name: string, fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
@@ -31,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): void {
         GradientPanel.revive(panel, extensionUri),
       ),
     }),
+    registerShapeFeatures(() => new ShapeDocument()),
+    vscode.commands.registerCommand(TOGGLE_INLAY_HINTS_COMMAND, safely('Toggle Shape Inlay Hints', toggleShapeInlayHints)),
   );
 }
 

@@ -1,0 +1,185 @@
+/* global document */ // (in page.evaluate callbacks, which run in the browser)
+// Tensor shapes in a real VS Code (issue 3): a hover on a name shows its shape and how
+// it was derived, an inlay hint shows the shape at the end of an assignment line, and
+// a broken nn.Sequential is listed in the Problems panel, all on examples/shapes_*.py.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/code-server.mjs';
+import { OUTPUT_DIR, launchVSCode, waitFor } from './harness.mjs';
+
+let vs;
+before(async () => {
+  vs = await launchVSCode({ name: 'shapes', extension: 'folder' });
+});
+after(async () => {
+  await vs?.close();
+});
+
+function updateDocs(png, name) {
+  if (process.env.MATHLENS_UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
+  copyFileSync(png, join(ROOT, 'docs', 'screenshots', name));
+  console.log(`# copied ${png} to docs/screenshots/${name}`);
+}
+
+/** A PNG of the part of the window covered by the elements matching `selectors` (their bounding union). */
+async function screenshotOf(name, selectors) {
+  const boxes = [];
+  for (const sel of selectors) {
+    const box = await vs.page.locator(sel).first().boundingBox().catch(() => null);
+    if (box) boxes.push(box);
+  }
+  if (boxes.length === 0) return vs.screenshot(name);
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  const clip = { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  const path = join(OUTPUT_DIR, `${name}.png`);
+  await vs.page.screenshot({ path, clip, timeout: 15_000 });
+  return path;
+}
+
+/** The rows of the Problems panel (its message, source, code and position). */
+async function problems() {
+  return vs.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+}
+
+/** 1-based line and column of the `occurrence`-th `text` after `after` in the open file (on disk). */
+function locate(text, { after, occurrence = 1 } = {}) {
+  const content = readFileSync(join(vs.workspace, vs.currentFile), 'utf8');
+  let idx = after === undefined ? -1 : content.indexOf(after);
+  if (after !== undefined && idx < 0) throw new Error(`${JSON.stringify(after)} not found in ${vs.currentFile}`);
+  for (let i = 0; i < occurrence; i++) {
+    idx = content.indexOf(text, idx + 1);
+    if (idx < 0) throw new Error(`${JSON.stringify(text)} not found in ${vs.currentFile}`);
+  }
+  const before = content.slice(0, idx).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/** Puts the cursor at line:column with Go to Line (Ctrl+G), which also scrolls it into view. */
+async function goTo({ line, column }) {
+  const page = vs.page;
+  // Keyboard only: a click could land on the sticky scroll or a hover. The editor has focus after openFile.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+G');
+  await waitFor('Go to Line to open', () => page.locator('.quick-input-widget input').isVisible(), { timeout: 10_000 });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(`:${line}:${column}`, { delay: 10 });
+  await page.keyboard.press('Enter');
+  const status = page.locator('#status\\.editor\\.selection');
+  await waitFor(`the cursor at Ln ${line}, Col ${column}`, async () => ((await status.textContent({ timeout: 2000 })) ?? '').includes(`Ln ${line}, Col ${column}`), {
+    timeout: 10_000,
+  });
+}
+
+/** Shows the hover at the cursor ("Show or Focus Hover") and returns its text once it contains `expected`. */
+async function hoverText(expected) {
+  const hover = vs.page.locator('.monaco-editor .monaco-hover:not(.hidden)');
+  let last = '';
+  return waitFor(
+    `a hover containing ${JSON.stringify(expected)}`,
+    async () => {
+      if (!(await hover.first().isVisible().catch(() => false))) {
+        await vs.runCommand('Show or Focus Hover');
+      }
+      last = ((await hover.first().innerText({ timeout: 2000 }).catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+      return last.includes(expected) ? last : null;
+    },
+    { timeout: 20_000, interval: 500 },
+  ).catch((e) => {
+    throw new Error(`${e.message}; the hover shows ${JSON.stringify(last)}\n${vs.diagnostics()}`);
+  });
+}
+
+/** The texts of the inlay hints rendered on the editor line that contains `lineText`. */
+async function inlayHintsOnLine(lineText) {
+  return vs.page.evaluate((lineText) => {
+    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')];
+    const line = lines.find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(lineText));
+    if (!line) return null;
+    // Inlay hints are injected text with a dynamic class (dyn-rule-…); the padding is an empty one.
+    return [...line.querySelectorAll('span[class*="dyn-rule-"]')].map((s) => s.textContent.replace(/\u00a0/g, ' ').trim()).filter((t) => t);
+  }, lineText);
+}
+
+test('a hover on a name shows its shape, how it was derived, and where it came from', async () => {
+  await vs.openFile('shapes_cnn.py');
+  // c1 = F.relu(self.conv1(x)) with x: (B, 3, 32, 32) and Conv2d(3, 16, 3, padding=1)
+  await goTo(locate('c1', { after: 'def forward' }));
+  const text = await hoverText('(B, 16, 32, 32)');
+  assert.match(text, /PyTorch tensor/);
+  // The convolution formula ⌊(H + 2p − d(k−1) − 1)/s⌋ + 1 with the layer's values.
+  assert.ok(text.includes('⌊(32 + 2·1 − 1·(3 − 1) − 1)/1⌋ + 1 = 32'), `the derivation shows the conv formula with values: ${text}`);
+  assert.match(text, /Conv2d output size/);
+  assert.ok(text.includes(`From line ${locate('c1 = F.relu').line}`), `the hover names the line c1 comes from (${locate('c1 = F.relu').line}): ${JSON.stringify(text)}`);
+  await vs.screenshot('shapes-hover-window');
+  updateDocs(await screenshotOf('shapes-hover', ['.part.editor']), 'shapes-hover.png');
+  await vs.page.keyboard.press('Escape');
+});
+
+test('a NumPy broadcast: the hover names the rule with both shapes', async () => {
+  await vs.openFile('shapes_cnn.py');
+  await goTo(locate('table', { after: 'col = np.arange' }));
+  const text = await hoverText('(4, 5)');
+  assert.match(text, /NumPy array/);
+  assert.match(text, /\(4, 1\)/, `the derivation shows the column's shape (4, 1): ${text}`);
+  assert.match(text, /\(5,\)/, `the derivation shows the row's shape (5,): ${text}`);
+  await vs.page.keyboard.press('Escape');
+});
+
+test('an inlay hint shows the shape at the end of an assignment line', async () => {
+  await vs.openFile('shapes_cnn.py');
+  await goTo(locate('Z = X @ W + b'));
+  const hints = await waitFor('an inlay hint "(64, 3)" on the line "Z = X @ W + b"', async () => {
+    const h = await inlayHintsOnLine('Z = X @ W + b');
+    return h && h.some((t) => t.includes('(64, 3)')) ? h : null;
+  }, { timeout: 20_000 }).catch(async (e) => {
+    throw new Error(`${e.message}; the line has hints ${JSON.stringify(await inlayHintsOnLine('Z = X @ W + b'))}\n${vs.diagnostics()}`);
+  });
+  assert.ok(hints.length >= 1);
+  await vs.screenshot('shapes-inlay-hints');
+});
+
+test('a broken nn.Sequential is listed in the Problems panel', async () => {
+  await vs.openFile('shapes_errors.py').catch(async (e) => {
+    await vs.screenshot('shapes-open-failure');
+    throw e;
+  });
+  // The error is found where the model is applied to a known input: the diagnostic is on model(digits).
+  const call = locate('model(digits)');
+  await goTo(call); // shows the squiggle in the screenshot
+  await vs.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+  let shown = [];
+  const row = await waitFor('a MathLens diagnostic for the Linear layer (400 in_features, 256 received) in the Problems panel', async () => {
+    shown = await problems();
+    return shown.find((t) => /MathLens/.test(t) && /nn\.Linear/.test(t) && /400/.test(t) && /256/.test(t)) ?? null;
+  }, { timeout: 20_000 }).catch((e) => {
+    throw new Error(`${e.message}; the panel lists ${JSON.stringify(shown)}\n${vs.diagnostics()}`);
+  });
+  assert.match(row, /nn\.Sequential/, `the message names the Sequential: ${row}`);
+  assert.match(row, /sequential/, `the code is "sequential": ${row}`);
+  assert.match(row, new RegExp(`Ln ${call.line}, Col ${call.column}\\]`), `the diagnostic points at model(digits) (line ${call.line}): ${row}`);
+  // The NumPy bug in the same file: (100, 16) @ (8, 1).
+  assert.ok(shown.some((t) => /MathLens/.test(t) && /matmul/.test(t) && /16/.test(t) && /8/.test(t)), `the matmul error is listed too: ${JSON.stringify(shown)}`);
+  await vs.screenshot('shapes-diagnostic-window');
+  updateDocs(await screenshotOf('shapes-diagnostic', ['.part.editor', '.part.panel']), 'shapes-diagnostic.png');
+});
+
+test('fixing the bug clears the diagnostic (debounced re-analysis)', async () => {
+  // shapes_errors.py is still the active editor; the Problems panel has the focus.
+  await vs.runCommand('View: Focus Active Editor Group');
+  const at = locate('5 * 5, 120)');
+  await goTo(at);
+  for (let i = 0; i < '5 * 5'.length; i++) await vs.page.keyboard.press('Shift+ArrowRight');
+  await vs.page.keyboard.type('4 * 4', { delay: 20 });
+  let shown = [];
+  await waitFor('the Linear diagnostic to leave the Problems panel, the matmul one to stay', async () => {
+    shown = await problems();
+    return !shown.some((t) => /MathLens/.test(t) && /400/.test(t)) && shown.some((t) => /MathLens/.test(t) && /matmul/.test(t));
+  }, { timeout: 20_000 }).catch((e) => {
+    throw new Error(`${e.message}; the panel lists ${JSON.stringify(shown)}\n${vs.diagnostics()}`);
+  });
+});
