@@ -141,6 +141,13 @@ test('an inlay hint shows the shape at the end of an assignment line', async () 
   });
   assert.ok(hints.length >= 1);
   await vs.screenshot('shapes-inlay-hints');
+
+  // The setting mathlens.shapes.inlayHints turns them off and on again (the provider re-reads it).
+  const hasHint = async () => ((await inlayHintsOnLine('Z = X @ W + b')) ?? []).some((t) => t.includes('(64, 3)'));
+  await vs.runCommand('MathLens: Toggle Shape Inlay Hints');
+  await waitFor('the inlay hints to go away after "Toggle Shape Inlay Hints"', async () => !(await hasHint()), { timeout: 15_000 });
+  await vs.runCommand('MathLens: Toggle Shape Inlay Hints');
+  await waitFor('the inlay hints to come back after a second toggle', hasHint, { timeout: 15_000 });
 });
 
 test('a broken nn.Sequential is listed in the Problems panel', async () => {
