@@ -69,8 +69,8 @@ export interface HoverOptions {
 }
 
 /**
- * The hover's Markdown, or undefined when there is nothing worth showing
- * (an unknown value with no derivation).
+ * The hover's Markdown, or undefined when there is nothing worth showing:
+ * a value without a shape or an integer value, and with no derivation.
  */
 export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): string | undefined {
   const lines: string[] = [];
@@ -81,8 +81,8 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
     lines.push(`${title} : ${escapeMarkdown(describeKind(info))}, shape ${codeSpan(formatShape(info.shape))}`);
   } else if (info.kind === 'tensor') {
     lines.push(`${title} : ${escapeMarkdown(describeKind(info))}, shape unknown`);
-  } else if (info.kind === 'unknown' && info.steps.length === 0) {
-    return undefined;
+  } else if (info.steps.length === 0) {
+    return undefined; // a module, a float, a function… with nothing derived: no hover rather than noise
   } else {
     lines.push(`${title} : ${escapeMarkdown(describeKind(info))}`);
   }

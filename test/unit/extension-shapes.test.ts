@@ -78,6 +78,10 @@ describe('hoverMarkdown', () => {
     expect(hoverMarkdown(info({ text: 'n', kind: 'int', lib: undefined, shape: null, value: 64 }))).toContain('`n` : int = `64`');
     expect(hoverMarkdown(info({ shape: null }))).toContain('NumPy array, shape unknown');
     expect(hoverMarkdown(info({ kind: 'unknown', lib: undefined, shape: null }))).toBeUndefined();
+    expect(hoverMarkdown(info({ text: 'self', kind: 'module', lib: undefined, shape: null }))).toBeUndefined();
+    expect(hoverMarkdown(info({ text: 'lr', kind: 'float', lib: undefined, shape: null }))).toBeUndefined();
+    const pair = hoverMarkdown(info({ text: 'torch.max(x, 1)', kind: 'tuple', lib: 'torch', shape: null, steps: [{ rule: 'max(dim)', detail: 'a pair (values, indices)' }] }));
+    expect(pair).toContain('`torch.max(x, 1)` : tuple');
   });
   it('says when the analysis was cut by its budget', () => {
     expect(hoverMarkdown(info(), { cut: 'time budget of 1000 ms' })).toContain(
