@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
 import type { ShapeDocuments } from './documents';
 import { hoverMarkdown } from './format';
 
+/** Schemes where `#L12` cannot point at a line: untitled documents, notebook cells (the fragment names the cell). */
+const NO_LINE_LINKS = new Set(['untitled', 'vscode-notebook-cell', 'vscode-interactive-input']);
+
 export class ShapeHoverProvider implements vscode.HoverProvider {
   constructor(private readonly documents: ShapeDocuments) {}
 
@@ -17,7 +20,8 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
       const offset = analyzed.lines.offsetAt(position);
       const info = analyzed.analysis.at(offset);
       if (!info) return undefined;
-      const link = document.uri.scheme === 'untitled' ? undefined : document.uri.with({ fragment: `L${info.originLine}` }).toString();
+      // A link to the line (file#L12), except where the fragment means something else or there is no file.
+      const link = NO_LINE_LINKS.has(document.uri.scheme) ? undefined : document.uri.with({ fragment: `L${info.originLine}` }).toString();
       const md = hoverMarkdown(info, { originLink: link, cut: analyzed.analysis.cut });
       if (md === undefined) return undefined;
       const content = new vscode.MarkdownString(md, false);

@@ -120,6 +120,19 @@ test('a hover on a name shows its shape, how it was derived, and where it came f
   await vs.page.keyboard.press('Escape');
 });
 
+test('the hover of a use links to the line the shape came from', async () => {
+  await vs.openFile('shapes_cnn.py');
+  const origin = locate('c1 = F.relu').line;
+  await goTo(locate('c1', { after: 'p1 = self.pool(' })); // the use of c1, one line below its assignment
+  const text = await hoverText(`From line ${origin}`);
+  assert.ok(text.includes('(B, 16, 32, 32)'), `the use has the assignment's shape: ${text}`);
+  await vs.page.locator('.monaco-hover:not(.hidden) a', { hasText: `line ${origin}` }).first().click();
+  const status = vs.page.locator('#status\\.editor\\.selection');
+  await waitFor(`the cursor on line ${origin} after following the link`, async () => ((await status.textContent({ timeout: 2000 })) ?? '').includes(`Ln ${origin},`), {
+    timeout: 10_000,
+  });
+});
+
 test('a NumPy broadcast: the hover names the rule with both shapes', async () => {
   await vs.openFile('shapes_cnn.py');
   await goTo(locate('table', { after: 'col = np.arange' }));
