@@ -49,6 +49,26 @@ export interface RelSymbol {
   relLine: number;
   column: number;
   v: Value;
+  /** Offset of the target, relative to the statement's start. */
+  rel: number;
+}
+
+/**
+ * A value seen at a binding site inside a function body while a call ran
+ * silently: `site` is the def's statement and the target's offset in it.
+ * Kept by the calling statement, so a reused statement keeps its calls' observations.
+ */
+export interface Observation {
+  stmt: StmtState;
+  rel: number;
+  v: Value;
+}
+
+/** A function body whose bindings must not be refined from calls: it is also used in ways not followed. */
+export interface Poison {
+  stmt: StmtState;
+  from: number;
+  to: number;
 }
 
 export interface RelDiag {
@@ -66,6 +86,8 @@ export interface RelHint {
   relLine: number;
   offset: number;
   label: string;
+  /** Offset of the (single) target, for refinement by call-site observations. */
+  rel?: number;
 }
 
 /** One top-level statement's analysis; offsets and lines are relative to its start. */
@@ -82,6 +104,8 @@ export interface StmtState {
   writes: Map<string, Binding>;
   memoizable: boolean;
   pass: number;
+  observed: Observation[];
+  poisoned: Poison[];
 }
 
 export class Cut extends Error {}
@@ -143,13 +167,17 @@ export class Analyzer {
   private steps: ShapeStep[] = [];
   private ticks = 0;
   private readCollectors: Map<string, Binding | undefined>[] = [];
+  /** The user functions whose bodies run silently right now, innermost last. */
+  private callStack: FuncDef[] = [];
+  /** Observations made by the silent call now running (replayed on a memo hit). */
+  private obsCollectors: Observation[][] = [];
   cut?: string;
   curLib: Lib = 'numpy';
 
   constructor(
-    readonly src: string,
-    readonly lineStarts: number[],
-    readonly comments: Map<number, Comment[]>,
+    public src: string,
+    public lineStarts: number[],
+    public comments: Map<number, Comment[]>,
     readonly deadline: number,
     readonly global: Scope,
   ) {}
@@ -210,6 +238,26 @@ export class Analyzer {
   private record(n: SyntaxNode, v: Value, steps: ShapeStep[], origin: Origin | null): void {
     if (!this.recording) return;
     this.stmt.records.push({ from: n.from - this.stmt.from, to: n.to - this.stmt.from, v, steps, origin });
+  }
+
+  /** During a silent call, remember the value bound at a site of the function's body. */
+  private observe(t: SyntaxNode, v: Value): void {
+    const def = this.callStack[this.callStack.length - 1];
+    if (!def || !def.stmt || def.stmtFrom === undefined) return;
+    const o: Observation = { stmt: def.stmt as StmtState, rel: t.from - def.stmtFrom, v };
+    this.stmt.observed.push(o);
+    for (const c of this.obsCollectors) c.push(o);
+  }
+
+  /** A function also used other than by a direct call: its bindings keep their def-time values. */
+  private poison(def: FuncDef): void {
+    if (!def.stmt || def.stmtFrom === undefined) return;
+    this.stmt.poisoned.push({ stmt: def.stmt as StmtState, from: def.node.from - def.stmtFrom, to: def.node.to - def.stmtFrom });
+  }
+
+  private inFunctionBody(n: SyntaxNode): boolean {
+    for (let p = n.parent; p; p = p.parent) if (p.name === 'FunctionDefinition') return true;
+    return false;
   }
 
   private diag(n: SyntaxNode, code: string, message: string): void {
@@ -363,8 +411,14 @@ export class Analyzer {
       if (targets.length === 1) this.bindTarget(targets[0]!, v, steps, scope, n);
       else this.destructure(targets, v, steps, scope, n);
     }
+    const single = groups.length === 2 && groups[0]!.length === 1 && groups[0]![0]!.name === 'VariableName' ? groups[0]![0]! : null;
     if (this.recording && v.k === 'tensor' && v.shape !== null) {
-      this.stmt.hints.push({ relLine: this.lineOf(n.to) - this.stmt.line, offset: n.to - this.stmt.from, label: shapeText(v.shape) });
+      const hint: RelHint = { relLine: this.lineOf(n.to) - this.stmt.line, offset: n.to - this.stmt.from, label: shapeText(v.shape) };
+      if (single) hint.rel = single.from - this.stmt.from;
+      this.stmt.hints.push(hint);
+    } else if (this.recording && single && this.callStack.length === 0 && this.inFunctionBody(n)) {
+      // No hint from the def-time analysis: one may come from the calls (a label filled in later).
+      this.stmt.hints.push({ relLine: this.lineOf(n.to) - this.stmt.line, offset: n.to - this.stmt.from, label: '', rel: single.from - this.stmt.from });
     }
   }
 
@@ -390,8 +444,8 @@ export class Analyzer {
         this.bind(scope, name, { v, steps, origin: this.origin(t) });
         this.record(t, v, steps, this.origin(t));
         if (this.recording) {
-          this.stmt.symbols.push({ name, relLine: this.lineOf(t.from) - this.stmt.line, column: this.colOf(t.from), v });
-        }
+          this.stmt.symbols.push({ name, relLine: this.lineOf(t.from) - this.stmt.line, column: this.colOf(t.from), v, rel: t.from - this.stmt.from });
+        } else this.observe(t, v);
         return;
       }
       case 'TupleExpression':
@@ -619,7 +673,19 @@ export class Analyzer {
 
   private makeFunc(n: SyntaxNode, scope: Scope, isMethod: boolean): FuncDef {
     const nameNode = n.getChild('VariableName');
-    const def: FuncDef = { node: n, src: this.src, name: nameNode ? this.text(nameNode) : '?', scope, memo: new Map(), defaults: new Map(), isMethod };
+    const def: FuncDef = {
+      node: n,
+      src: this.src,
+      lineStarts: this.lineStarts,
+      comments: this.comments,
+      name: nameNode ? this.text(nameNode) : '?',
+      scope,
+      memo: new Map(),
+      defaults: new Map(),
+      isMethod,
+      stmt: this.stmt,
+      stmtFrom: this.stmt.from,
+    };
     for (const p of this.params(n)) if (p.dflt) def.defaults.set(p.name, this.eval(p.dflt, scope));
     return def;
   }
@@ -656,7 +722,11 @@ export class Analyzer {
   }
 
   callUser(def: FuncDef, pos: Value[], kw: Map<string, Value>, self: Value | undefined): Value {
-    if (this.callDepth >= MAX_CALL_DEPTH) return UNKNOWN;
+    if (this.callDepth >= MAX_CALL_DEPTH) {
+      // Not followed: its bindings can't be refined from the calls that were.
+      this.poison(def);
+      return UNKNOWN;
+    }
     const key = (self ? valueKey(self) + '|' : '') + pos.map((p) => valueKey(p)).join(',') + '|' + [...kw].map(([k, v]) => k + '=' + valueKey(v)).join(',');
     const hit = def.memo.get(key);
     if (hit) {
@@ -664,15 +734,29 @@ export class Analyzer {
       for (const [name, b] of hit.reads) if (this.global.vars.get(name) !== b) ok = false;
       if (ok) {
         for (const [name, b] of hit.reads) this.lookupGlobalRead(name, b as Binding | undefined);
+        // The same call again: its observations count for this statement too.
+        for (const o of (hit.obs ?? []) as Observation[]) {
+          this.stmt.observed.push(o);
+          for (const c of this.obsCollectors) c.push(o);
+        }
         return hit.v;
       }
     }
     const reads = new Map<string, Binding | undefined>();
     this.readCollectors.push(reads);
+    const obs: Observation[] = [];
+    this.obsCollectors.push(obs);
+    this.callStack.push(def);
     const savedRec = this.recording;
     this.recording = false;
     this.callDepth++;
     const savedSteps = this.steps.length;
+    // A def kept from an earlier update holds nodes of that update's tree: read them with that
+    // tree's source, lines and comments, or names and shape comments would be read at the wrong offsets.
+    const saved = { src: this.src, lineStarts: this.lineStarts, comments: this.comments };
+    this.src = def.src;
+    this.lineStarts = def.lineStarts as number[];
+    this.comments = def.comments as Map<number, Comment[]>;
     try {
       const local = new Scope(def.scope as Scope);
       const ps = this.params(def.node);
@@ -692,13 +776,18 @@ export class Analyzer {
       let r: Value | undefined;
       for (const v of fn.returns) r = r === undefined ? v : join(r, v);
       const result = r ?? NONE;
-      def.memo.set(key, { v: result, reads });
+      def.memo.set(key, { v: result, reads, obs });
       return result;
     } finally {
       this.steps.length = savedSteps;
       this.callDepth--;
       this.recording = savedRec;
       this.readCollectors.pop();
+      this.obsCollectors.pop();
+      this.callStack.pop();
+      this.src = saved.src;
+      this.lineStarts = saved.lineStarts;
+      this.comments = saved.comments;
     }
   }
 
@@ -827,6 +916,9 @@ export class Analyzer {
           v = b.v;
           steps = b.steps;
           origin = b.origin;
+          // A function used as a value (a callback, stored, returned) may be called where we don't follow.
+          // (Lezer hands out fresh node objects: compare positions, not identity.)
+          if (v.k === 'func' && !(n.parent?.name === 'CallExpression' && n.parent.firstChild?.from === n.from)) this.poison(v.def);
         } else v = BUILTINS.has(this.text(n)) ? { k: 'builtin', path: `py.${this.text(n)}` } : UNKNOWN;
       } else v = this.evalInner(n, scope);
       if (steps === null) steps = this.steps.length > stepStart ? this.steps.slice(Math.max(stepStart, this.steps.length - 8)) : EMPTY;

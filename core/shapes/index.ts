@@ -50,7 +50,7 @@ import { TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { Analyzer, type Comment, Cut, Scope, type StmtState, parseComment } from './analyze';
 import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, SymbolShape } from './types';
-import { kindOf, publicShape } from './values';
+import { type Value, UNKNOWN, join, kindOf, publicShape, shapeText, tensor } from './values';
 
 export type * from './types';
 
@@ -156,7 +156,7 @@ export class ShapeDocument {
       if (st) {
         for (const [name, b] of st.writes) global.vars.set(name, b);
       } else {
-        st = { key, from: n.from, line, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: true, pass };
+        st = { key, from: n.from, line, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: true, pass, observed: [], poisoned: [] };
         an.stmt = st;
         try {
           an.exec(n, global, null);
@@ -205,10 +205,56 @@ class Result implements ShapeAnalysis {
     if (cut === undefined) delete (this as { cut?: string }).cut;
   }
 
+  private _observed?: Map<StmtState, Map<number, Value>>;
+
+  /**
+   * What the calls saw at each binding site inside function bodies, joined over every call (so a
+   * site bound to different shapes by different calls keeps only what they agree on). Dropped for
+   * functions also used other than by a followed call (callbacks, calls past the depth limit).
+   */
+  private observed(): Map<StmtState, Map<number, Value>> {
+    if (!this._observed) {
+      const live = new Set(this.states);
+      const poison = new Map<StmtState, { from: number; to: number }[]>();
+      for (const s of this.states)
+        for (const p of s.poisoned) {
+          const list = poison.get(p.stmt);
+          if (list) list.push(p);
+          else poison.set(p.stmt, [p]);
+        }
+      const m = new Map<StmtState, Map<number, Value>>();
+      for (const s of this.states)
+        for (const o of s.observed) {
+          if (!live.has(o.stmt)) continue;
+          if (poison.get(o.stmt)?.some((p) => o.rel >= p.from && o.rel < p.to)) continue;
+          let inner = m.get(o.stmt);
+          if (!inner) m.set(o.stmt, (inner = new Map()));
+          const prev = inner.get(o.rel);
+          inner.set(o.rel, prev === undefined ? o.v : join(prev, o.v));
+        }
+      this._observed = m;
+    }
+    return this._observed;
+  }
+
+  /** A binding's value: the def-time analysis, made concrete by what every call saw. */
+  private valueAt(s: StmtState, rel: number | undefined, v: Value): Value {
+    if (rel === undefined) return v;
+    const o = this.observed().get(s)?.get(rel);
+    if (!o || o.k !== 'tensor') return v;
+    if (v.k !== 'tensor' || v.shape === null || o.shape === null || v.shape.length !== o.shape.length || v.lib !== o.lib) {
+      return v.k === 'tensor' || v.k === 'unknown' ? o : v;
+    }
+    // What the def-time analysis knows wins (a declared `B` stays `B`); calls fill in the rest.
+    const os = o.shape;
+    return tensor(v.lib, v.shape.map((d, i) => d ?? os[i] ?? null));
+  }
+
   get symbols(): SymbolShape[] {
     if (!this._symbols) {
       this._symbols = [];
-      for (const s of this.states) for (const y of s.symbols) this._symbols.push({ name: y.name, line: s.line + y.relLine, column: y.column, shape: publicShape(y.v) });
+      for (const s of this.states)
+        for (const y of s.symbols) this._symbols.push({ name: y.name, line: s.line + y.relLine, column: y.column, shape: publicShape(this.valueAt(s, y.rel, y.v)) });
     }
     return this._symbols;
   }
@@ -236,7 +282,16 @@ class Result implements ShapeAnalysis {
   get hints(): ShapeHint[] {
     if (!this._hints) {
       this._hints = [];
-      for (const s of this.states) for (const h of s.hints) this._hints.push({ offset: s.from + h.offset, line: s.line + h.relLine, label: h.label });
+      for (const s of this.states)
+        for (const h of s.hints) {
+          const o = h.rel === undefined ? undefined : this.observed().get(s)?.get(h.rel);
+          let label = h.label;
+          if (o && o.k === 'tensor' && o.shape !== null) {
+            const v = this.valueAt(s, h.rel, UNKNOWN);
+            if (v.k === 'tensor' && v.shape !== null && (label === '' || v.shape.every((d) => typeof d === 'number'))) label = shapeText(v.shape);
+          }
+          if (label) this._hints.push({ offset: s.from + h.offset, line: s.line + h.relLine, label });
+        }
     }
     return this._hints;
   }

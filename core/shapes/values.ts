@@ -9,13 +9,19 @@ export interface FuncDef {
   /** The FunctionDefinition node (of the tree it was analyzed in) and that tree's source. */
   node: import('@lezer/common').SyntaxNode;
   src: string;
+  /** Line starts and shape comments of `src` (an analyze.ts `Comment` map). */
+  lineStarts: number[];
+  comments: Map<number, unknown>;
   name: string;
   /** The scope the def was made in (closures read it late). */
   scope: unknown;
-  memo: Map<string, { v: Value; reads: Map<string, unknown> }>;
+  memo: Map<string, { v: Value; reads: Map<string, unknown>; obs?: unknown[] }>;
   /** Parameter defaults evaluated at def time. */
   defaults: Map<string, Value>;
   isMethod: boolean;
+  /** The top-level statement the def belongs to (an analyze.ts `StmtState`), and its start then. */
+  stmt?: unknown;
+  stmtFrom?: number;
 }
 
 export interface ClassDef {

@@ -1,0 +1,94 @@
+/**
+ * Bindings inside function bodies take the shapes their calls saw: joined over
+ * every call, and never when the function is also used in ways the analysis
+ * does not follow.
+ */
+import { describe, expect, it } from 'vitest';
+import { ShapeDocument, analyzeShapes } from '../../core/shapes/index';
+
+const SRC = `import numpy as np
+
+def f(x):
+    y = x @ x.T
+    z = y.sum(axis=0)
+    return z
+
+def g(a, b):
+    h = a @ b
+    return h
+
+r = f(np.ones((3, 4)))
+s = g(np.ones((2, 5)), np.ones((5, 7)))
+t = g(np.ones((2, 5)), np.ones((5, 9)))
+
+def cb(u):
+    w = u * 2
+    return w
+
+vals = list(map(cb, [np.ones(3)]))
+q = cb(np.ones((4, 4)))
+`;
+
+const shapes = (src: string) => Object.fromEntries(analyzeShapes(src).symbols.map((s) => [`${s.name}@${s.line}`, s.shape]));
+
+describe('shapes inside function bodies come from their calls', () => {
+  it('one call: the body takes its shapes', () => {
+    const s = shapes(SRC);
+    expect(s['y@4']).toEqual([3, 3]);
+    expect(s['z@5']).toEqual([3]);
+  });
+  it('several calls: only what they agree on', () => {
+    expect(shapes(SRC)['h@9']).toEqual([2, null]);
+  });
+  it('a function also passed as a callback keeps its def-time (unknown) shapes', () => {
+    expect(shapes(SRC)['w@17']).toBeNull();
+  });
+  it('inlay hints inside the body show the refined shape', () => {
+    const hints = analyzeShapes(SRC).hints.map((h) => `${h.line}:${h.label}`);
+    expect(hints).toContain('4:(3, 3)');
+  });
+  it('stay right through incremental updates (an edit above, then an edit to the call)', () => {
+    const doc = new ShapeDocument();
+    doc.update(SRC);
+    const shifted = `# a comment\n${SRC}`;
+    const a = doc.update(shifted);
+    expect(a.symbols.find((s) => s.name === 'y')!.shape).toEqual([3, 3]);
+    const changed = shifted.replace('r = f(np.ones((3, 4)))', 'r = f(np.ones((6, 4)))');
+    const b = doc.update(changed);
+    expect(b.symbols.find((s) => s.name === 'y')!.shape).toEqual([6, 6]);
+    expect(b.symbols).toEqual(analyzeShapes(changed).symbols);
+  });
+});
+
+describe('incremental analysis equals a fresh one', () => {
+  it('over random edits of the corpus programs', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = 'test/fixtures/shapes/programs/ok';
+    const files = readdirSync(dir).filter((f) => f.endsWith('.py')).sort();
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let compared = 0;
+    for (const f of files) {
+      let text = readFileSync(`${dir}/${f}`, 'utf8');
+      const doc = new ShapeDocument();
+      doc.update(text);
+      for (let k = 0; k < 4; k++) {
+        const lines = text.split('\n');
+        const i = rand(lines.length);
+        if (k % 2 === 0) lines.splice(i, 0, '# an inserted comment line');
+        else lines[i] = lines[i]!.replace(/\d/, (d) => String((Number(d) + 1) % 10));
+        text = lines.join('\n');
+        const inc = doc.update(text);
+        const fresh = analyzeShapes(text);
+        expect(inc.symbols, `${f} after edit ${k}`).toEqual(fresh.symbols);
+        expect(inc.diagnostics.map((d) => [d.line, d.column, d.message]), `${f} after edit ${k}`).toEqual(fresh.diagnostics.map((d) => [d.line, d.column, d.message]));
+        expect(inc.hints, `${f} after edit ${k}`).toEqual(fresh.hints);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+});
