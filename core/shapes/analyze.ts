@@ -64,6 +64,12 @@ export interface Observation {
   v: Value;
 }
 
+/** A certain shape error met inside a function body while a followed call ran. */
+export interface ObservedDiag {
+  stmt: StmtState;
+  d: RelDiag;
+}
+
 /** A function body whose bindings must not be refined from calls: it is also used in ways not followed. */
 export interface Poison {
   stmt: StmtState;
@@ -105,6 +111,7 @@ export interface StmtState {
   memoizable: boolean;
   pass: number;
   observed: Observation[];
+  observedDiags: ObservedDiag[];
   poisoned: Poison[];
 }
 
@@ -171,6 +178,7 @@ export class Analyzer {
   private callStack: FuncDef[] = [];
   /** Observations made by the silent call now running (replayed on a memo hit). */
   private obsCollectors: Observation[][] = [];
+  private diagCollectors: ObservedDiag[][] = [];
   cut?: string;
   curLib: Lib = 'numpy';
 
@@ -261,7 +269,29 @@ export class Analyzer {
   }
 
   private diag(n: SyntaxNode, code: string, message: string): void {
-    if (!this.recording) return;
+    if (!this.recording) {
+      // A certain error inside a function while a followed call runs: report it in the body, where
+      // the real program would raise, for this call's shapes.
+      const def = this.callStack[this.callStack.length - 1];
+      if (!def || !def.stmt || def.stmtFrom === undefined) return;
+      const base = this.lineOf(def.stmtFrom);
+      const o: ObservedDiag = {
+        stmt: def.stmt as StmtState,
+        d: {
+          relLine: this.lineOf(n.from) - base,
+          column: this.colOf(n.from),
+          relEndLine: this.lineOf(n.to) - base,
+          endColumn: this.colOf(n.to),
+          from: n.from - def.stmtFrom,
+          to: n.to - def.stmtFrom,
+          code,
+          message: `${message} (when ${def.name} is called with these shapes)`,
+        },
+      };
+      this.stmt.observedDiags.push(o);
+      for (const c of this.diagCollectors) c.push(o);
+      return;
+    }
     const d = this.stmt.diags;
     if (d.some((x) => x.from === n.from - this.stmt.from && x.code === code)) return;
     d.push({
@@ -739,6 +769,10 @@ export class Analyzer {
           this.stmt.observed.push(o);
           for (const c of this.obsCollectors) c.push(o);
         }
+        for (const o of (hit.diags ?? []) as ObservedDiag[]) {
+          this.stmt.observedDiags.push(o);
+          for (const c of this.diagCollectors) c.push(o);
+        }
         return hit.v;
       }
     }
@@ -746,6 +780,8 @@ export class Analyzer {
     this.readCollectors.push(reads);
     const obs: Observation[] = [];
     this.obsCollectors.push(obs);
+    const diags: ObservedDiag[] = [];
+    this.diagCollectors.push(diags);
     this.callStack.push(def);
     const savedRec = this.recording;
     this.recording = false;
@@ -776,7 +812,7 @@ export class Analyzer {
       let r: Value | undefined;
       for (const v of fn.returns) r = r === undefined ? v : join(r, v);
       const result = r ?? NONE;
-      def.memo.set(key, { v: result, reads, obs });
+      def.memo.set(key, { v: result, reads, obs, diags });
       return result;
     } finally {
       this.steps.length = savedSteps;
@@ -784,6 +820,7 @@ export class Analyzer {
       this.recording = savedRec;
       this.readCollectors.pop();
       this.obsCollectors.pop();
+      this.diagCollectors.pop();
       this.callStack.pop();
       this.src = saved.src;
       this.lineStarts = saved.lineStarts;

@@ -48,7 +48,7 @@
 import type { Tree } from '@lezer/common';
 import { TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
-import { Analyzer, type Comment, Cut, Scope, type StmtState, parseComment } from './analyze';
+import { Analyzer, type Comment, Cut, type RelDiag, Scope, type StmtState, parseComment } from './analyze';
 import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, SymbolShape } from './types';
 import { type Value, UNKNOWN, join, kindOf, publicShape, shapeText, tensor } from './values';
 
@@ -156,7 +156,7 @@ export class ShapeDocument {
       if (st) {
         for (const [name, b] of st.writes) global.vars.set(name, b);
       } else {
-        st = { key, from: n.from, line, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: true, pass, observed: [], poisoned: [] };
+        st = { key, from: n.from, line, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: true, pass, observed: [], observedDiags: [], poisoned: [] };
         an.stmt = st;
         try {
           an.exec(n, global, null);
@@ -262,8 +262,20 @@ class Result implements ShapeAnalysis {
   get diagnostics(): ShapeDiagnostic[] {
     if (!this._diags) {
       this._diags = [];
+      const live = new Set(this.states);
+      const seen = new Set<string>();
+      const all: [StmtState, RelDiag][] = [];
+      for (const s of this.states) for (const d of s.diags) all.push([s, d]);
       for (const s of this.states)
-        for (const d of s.diags)
+        for (const o of s.observedDiags) {
+          // Errors met inside function bodies during calls, once per place and message.
+          const k = `${o.stmt.key}|${o.d.from}|${o.d.message}`;
+          if (!live.has(o.stmt) || seen.has(k)) continue;
+          seen.add(k);
+          all.push([o.stmt, o.d]);
+        }
+      all.sort((a, b) => a[0].from + a[1].from - (b[0].from + b[1].from));
+      for (const [s, d] of all)
           this._diags.push({
             line: s.line + d.relLine,
             column: d.column,

@@ -15,7 +15,7 @@ export interface FuncDef {
   name: string;
   /** The scope the def was made in (closures read it late). */
   scope: unknown;
-  memo: Map<string, { v: Value; reads: Map<string, unknown>; obs?: unknown[] }>;
+  memo: Map<string, { v: Value; reads: Map<string, unknown>; obs?: unknown[]; diags?: unknown[] }>;
   /** Parameter defaults evaluated at def time. */
   defaults: Map<string, Value>;
   isMethod: boolean;

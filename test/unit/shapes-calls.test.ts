@@ -92,3 +92,28 @@ describe('incremental analysis equals a fresh one', () => {
     expect(compared).toBeGreaterThan(100);
   });
 });
+
+describe('errors inside functions, met during a followed call', () => {
+  const src = `import numpy as np
+
+def layer(X, W):
+    H = X @ W
+    return H
+
+ok = layer(np.ones((5, 2)), np.ones((2, 7)))
+bad = layer(np.ones((5, 2)), np.ones((3, 7)))
+`;
+  it('are reported in the body, where the program would raise, and only once', () => {
+    const d = analyzeShapes(src).diagnostics;
+    expect(d).toHaveLength(1);
+    expect(d[0]!.line).toBe(4);
+    expect(d[0]!.code).toBe('matmul');
+    expect(d[0]!.message).toMatch(/\(5, 2\) and \(3, 7\)/);
+    expect(d[0]!.message).toMatch(/when layer is called/);
+  });
+  it('disappear when the call is fixed (incrementally too)', () => {
+    const doc = new ShapeDocument();
+    expect(doc.update(src).diagnostics).toHaveLength(1);
+    expect(doc.update(src.replace('np.ones((3, 7))', 'np.ones((2, 7))')).diagnostics).toHaveLength(0);
+  });
+});
