@@ -567,13 +567,14 @@ export class Analyzer {
   private execLoop(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
     const body = n.getChild('Body');
     let target: SyntaxNode[] = [];
+    let element: Value = UNKNOWN;
     if (n.name === 'ForStatement') {
       const kids: SyntaxNode[] = [];
       for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
       const inIdx = kids.findIndex((k) => k.name === 'in');
       target = kids.slice(1, inIdx < 0 ? 1 : inIdx).filter((k) => k.name !== ',');
       const iter = inIdx >= 0 ? kids[inIdx + 1] : undefined;
-      if (iter) this.eval(iter, scope);
+      if (iter) element = this.loopElement(iter, scope);
     } else {
       const cond = n.firstChild?.nextSibling;
       if (cond && cond.name !== 'Body') this.eval(cond, scope);
@@ -586,7 +587,9 @@ export class Analyzer {
       this.recording = saved && rec;
       this.branchDepth++;
       try {
-        for (const t of target) this.bindLoopTarget(t, o);
+        if (target.length === 1) this.bindLoopTarget(target[0]!, o, element);
+        else if (element.k === 'tuple' && element.items.length === target.length) target.forEach((t, i) => this.bindLoopTarget(t, o, element.k === 'tuple' ? element.items[i]! : UNKNOWN));
+        else for (const t of target) this.bindLoopTarget(t, o, UNKNOWN);
         this.execBlock(body.firstChild, o, fn);
       } finally {
         this.recording = saved;
@@ -629,9 +632,38 @@ export class Analyzer {
     }
   }
 
-  private bindLoopTarget(t: SyntaxNode, scope: Scope): void {
-    if (t.name === 'VariableName') scope.vars.set(this.text(t), { v: UNKNOWN, steps: [], origin: this.origin(t) });
-    else for (const c of exprChildren(t)) this.bindLoopTarget(c, scope);
+  private bindLoopTarget(t: SyntaxNode, scope: Scope, v: Value): void {
+    if (t.name === 'VariableName') {
+      scope.vars.set(this.text(t), { v, steps: [], origin: this.origin(t) });
+      return;
+    }
+    const kids = exprChildren(t);
+    kids.forEach((c, i) => this.bindLoopTarget(c, scope, v.k === 'tuple' && v.items.length === kids.length ? v.items[i]! : UNKNOWN));
+  }
+
+  /**
+   * What a `for` loop binds at each iteration: an int for `range(…)`, a row for an array or tensor
+   * (iteration runs over the first axis), (int, item) for `enumerate`, items in step for `zip`,
+   * and the join of a literal list's items. Anything else is unknown.
+   */
+  private loopElement(iter: SyntaxNode, scope: Scope): Value {
+    const elementOf = (v: Value): Value => {
+      if (v.k === 'tensor') return v.shape && v.shape.length >= 1 ? tensor(v.lib, v.shape.slice(1)) : UNKNOWN;
+      if (v.k === 'tuple' && v.items.length > 0) return v.items.reduce((a, b) => join(a, b));
+      return UNKNOWN;
+    };
+    if (iter.name === 'CallExpression') {
+      const callee = iter.firstChild;
+      const name = callee && callee.name === 'VariableName' ? this.text(callee) : '';
+      if ((name === 'range' || name === 'enumerate' || name === 'zip') && !this.lookup(scope, name)) {
+        const args = iter.getChild('ArgList');
+        const vals = args ? exprChildren(args).map((a) => this.eval(a, scope)) : [];
+        if (name === 'range') return UNKNOWN_INT;
+        if (name === 'enumerate') return vals.length >= 1 ? { k: 'tuple', items: [UNKNOWN_INT, elementOf(vals[0]!)] } : UNKNOWN;
+        return vals.length >= 1 ? { k: 'tuple', items: vals.map(elementOf) } : UNKNOWN;
+      }
+    }
+    return elementOf(this.eval(iter, scope));
   }
 
   private execWith(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {

@@ -117,3 +117,25 @@ bad = layer(np.ones((5, 2)), np.ones((3, 7)))
     expect(doc.update(src.replace('np.ones((3, 7))', 'np.ones((2, 7))')).diagnostics).toHaveLength(0);
   });
 });
+
+describe('for loops bind what each iteration sees', () => {
+  it('range gives an int index; arrays and tensors iterate over their first axis; enumerate and zip pair them', () => {
+    const src = `import numpy as np
+xs = np.ones((12, 4))
+ys = np.ones((12, 3))
+for t in range(12):
+    x_t = xs[t]
+for row in xs:
+    r = row * 2
+for i, row2 in enumerate(ys):
+    q = row2 + 1
+for a, c in zip(xs, ys):
+    s = a.sum() + c.sum()
+`;
+    const s = Object.fromEntries(analyzeShapes(src).symbols.map((y) => [y.name, y.shape]));
+    expect(s.x_t).toEqual([4]);
+    expect(s.r).toEqual([4]);
+    expect(s.q).toEqual([3]);
+    expect(s.s).toEqual([]);
+  });
+});
