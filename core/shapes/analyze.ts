@@ -142,6 +142,8 @@ const MODULE_ALIASES: Record<string, string> = {
   'torch.nn': 'nn',
   'torch.nn.functional': 'F',
   'torch.linalg': 'torch.linalg',
+  'nn.functional': 'F',
+  math: 'math',
 };
 const MODULES = new Set(Object.values(MODULE_ALIASES));
 
@@ -1273,7 +1275,7 @@ export class Analyzer {
         if (canon) return { k: 'mod', path: canon };
         if (full === 'np.random.default_rng' || full === 'np.random.RandomState') return { k: 'builtin', path: 'py.rng' };
         if (full === 'np.newaxis') return NONE;
-        if (full === 'np.pi' || full === 'np.e' || full === 'np.inf' || full === 'np.nan' || full === 'torch.pi') return FLOAT;
+        if (/^(np|torch|math)\.(pi|e|inf|nan|tau)$/.test(full)) return FLOAT;
         return { k: 'builtin', path: full };
       }
       case 'tensor':

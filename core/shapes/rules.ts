@@ -1311,3 +1311,53 @@ def('F.cross_entropy F.mse_loss F.l1_loss F.nll_loss F.binary_cross_entropy F.bi
   return tensor('torch', null);
 });
 def('torch.numel', () => UNKNOWN_INT);
+
+// ---------- splitting ----------
+
+/**
+ * torch: `x.split(size, dim)`, `torch.split(x, size, dim)`, `x.chunk(n, dim)`, `torch.chunk`;
+ * numpy: `np.split(x, n, axis)` (equal sections). A tuple of tensors when the sizes are known ints.
+ */
+function splitInto(c: CallCtx, x: Value & { k: 'tensor' }, how: 'size' | 'chunks', count: Value | undefined, dimV: Value | undefined): Value {
+  if (x.shape === null || !count || count.k !== 'int' || !isInt(count.d) || count.d <= 0) return UNKNOWN;
+  const dim = dimV === undefined ? 0 : dimV.k === 'int' && isInt(dimV.d) ? normAxis(dimV.d, x.shape.length) : null;
+  if (dim === null) return UNKNOWN;
+  const n = x.shape[dim];
+  if (!isInt(n ?? null)) return UNKNOWN;
+  const total = n as number;
+  const size = how === 'size' ? count.d : Math.ceil(total / count.d);
+  if (size <= 0) return UNKNOWN;
+  const parts: number[] = [];
+  for (let left = total; left > 0; left -= size) parts.push(Math.min(size, left));
+  if (parts.length > 64) return UNKNOWN;
+  const items = parts.map((p) => tensor(x.lib, x.shape!.map((d, i) => (i === dim ? p : d))));
+  c.step(how === 'size' ? 'split' : 'chunk', `${c.text}: ${total} along dim ${dim} → ${parts.length} pieces of ${[...new Set(parts)].join(' or ')}`);
+  return { k: 'tuple', items };
+}
+def('.split', (c) => {
+  const x = T(c.self);
+  const s = arg(c, 0, 'split_size');
+  return x && s && s.k === 'int' ? splitInto(c, x, 'size', s, arg(c, 1, 'dim')) : UNKNOWN;
+});
+def('torch.split', (c) => {
+  const x = T(c.pos[0]);
+  const s = arg(c, 1, 'split_size_or_sections');
+  return x && s && s.k === 'int' ? splitInto(c, x, 'size', s, arg(c, 2, 'dim')) : UNKNOWN;
+});
+def('.chunk', (c) => {
+  const x = T(c.self);
+  return x ? splitInto(c, x, 'chunks', arg(c, 0, 'chunks'), arg(c, 1, 'dim')) : UNKNOWN;
+});
+def('torch.chunk', (c) => {
+  const x = T(c.pos[0]);
+  return x ? splitInto(c, x, 'chunks', arg(c, 1, 'chunks'), arg(c, 2, 'dim')) : UNKNOWN;
+});
+
+// ---------- Python's math module: scalars ----------
+def(
+  'math.sqrt math.exp math.log math.log2 math.log10 math.log1p math.expm1 math.sin math.cos math.tan math.tanh math.atan math.atan2 math.pow math.erf math.fabs math.hypot',
+  () => FLOAT,
+);
+
+// ---------- parameters: a tensor wrapped for autograd keeps its shape ----------
+def('nn.Parameter torch.nn.Parameter', (c) => T(c.pos[0]) ?? UNKNOWN);

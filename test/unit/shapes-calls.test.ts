@@ -139,3 +139,24 @@ for a, c in zip(xs, ys):
     expect(s.s).toEqual([]);
   });
 });
+
+describe('splitting, scalars from math, parameters', () => {
+  it('split and chunk give tuples of known pieces; math.* is a scalar; nn.Parameter keeps the shape', () => {
+    const src = `import math
+import torch
+import torch.nn as nn
+x = torch.randn(2, 12, 96)
+q, k, v = x.split(32, dim=2)
+a, b = torch.chunk(x, 2, dim=1)
+first, last = x.split(50, dim=2)
+att = q @ k.transpose(-2, -1) / math.sqrt(32)
+p = nn.Parameter(torch.zeros(1, 1, 48))
+`;
+    const s = Object.fromEntries(analyzeShapes(src).symbols.map((y) => [y.name, y.shape]));
+    expect([s.q, s.k, s.v]).toEqual([[2, 12, 32], [2, 12, 32], [2, 12, 32]]);
+    expect([s.a, s.b]).toEqual([[2, 6, 96], [2, 6, 96]]);
+    expect([s.first, s.last]).toEqual([[2, 12, 50], [2, 12, 46]]);
+    expect(s.att).toEqual([2, 12, 12]);
+    expect(s.p).toEqual([1, 1, 48]);
+  });
+});
