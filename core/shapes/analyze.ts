@@ -153,6 +153,21 @@ function canonModule(path: string): string | undefined {
   return undefined;
 }
 
+const INT_PRODUCERS = new Set([
+  'np.random.randint', 'rng.integers', 'np.random.permutation', 'rng.permutation', 'torch.randint', 'torch.randperm',
+  'np.argmax', 'np.argmin', 'np.argsort', 'torch.argmax', 'torch.argmin', 'torch.argsort', '.argmax', '.argmin', '.argsort',
+]);
+
+/** Calls whose result is an integer array: index producers, and arange/choice/array/tensor of ints only. */
+function producesInts(path: string, pos: Value[]): boolean {
+  if (INT_PRODUCERS.has(path)) return true;
+  const allInts = (v: Value): boolean => v.k === 'int' || (v.k === 'tuple' && v.items.length > 0 && v.items.every(allInts));
+  if (path === 'np.arange' || path === 'torch.arange') return pos.length > 0 && pos.every((v) => v.k === 'int');
+  if (path === 'np.random.choice' || path === 'rng.choice') return pos[0]?.k === 'int';
+  if (path === 'np.array' || path === 'np.asarray' || path === 'torch.tensor' || path === 'torch.as_tensor') return pos.length === 1 && allInts(pos[0]!);
+  return false;
+}
+
 function libOfPath(path: string): Lib {
   return path.startsWith('np') || path.startsWith('rng') ? 'numpy' : 'torch';
 }
@@ -1179,7 +1194,9 @@ export class Analyzer {
         if (!rule) return UNKNOWN;
         const selfNode = calleeNode.name === 'MemberExpression' ? calleeNode.firstChild : null;
         const lib = callee.self && callee.self.k === 'tensor' ? callee.self.lib : libOfPath(callee.path);
-        return rule(this.ctx(n, pos, kw, nodes, callee.self, selfNode, lib));
+        const r = rule(this.ctx(n, pos, kw, nodes, callee.self, selfNode, lib));
+        // Integer arrays index other arrays (A[perm], np.eye(K)[labels]): remember which results are ints.
+        return r.k === 'tensor' && producesInts(callee.path, pos) ? { ...r, dt: 'int' } : r;
       }
       case 'layer':
         return applyLayer(this.ctx(n, pos, kw, nodes, undefined, null, 'torch'), callee, pos[0], this.text(calleeNode));
@@ -1471,7 +1488,8 @@ export class Analyzer {
       if (it.kind === 'ellipsis') for (let i = 0; i < shape.length - consumed; i++) expanded.push({ kind: 'slice', start: undefined, stop: undefined, step: undefined });
       else expanded.push(it);
     }
-    while (expanded.filter((e) => e.kind !== 'none').length < shape.length && !items.some((i) => i.kind === 'ellipsis')) expanded.push({ kind: 'slice', start: undefined, stop: undefined, step: undefined });
+    // Trailing dimensions not indexed are taken whole; a boolean mask consumes as many as its rank.
+    if (ell === 0) for (let i = consumed; i < shape.length; i++) expanded.push({ kind: 'slice', start: undefined, stop: undefined, step: undefined });
     const out: (Dim | 'ADV')[] = [];
     const adv: Shape[] = [];
     const advPos: number[] = [];
@@ -1546,8 +1564,14 @@ export class Analyzer {
         result = [...before, ...b, ...rest.slice(before.length)];
       } else result = [...b, ...rest];
     }
+    // A mask consumes as many dimensions as it has; never let a missing one through as undefined.
+    result = result.map((d) => (d === undefined ? null : d));
+    if (result.length > 64) return tensor(x.lib, null);
     this.steps.push(stepOf('indexing', `${this.text(n)}: ${shapeText(shape)} → ${shapeText(result)}`));
-    return tensor(x.lib, result);
+    // Indexing keeps the element type: a slice of an index array is an index array.
+    const indexed: Value & { k: 'tensor' } = { k: 'tensor', lib: x.lib, shape: result };
+    if (x.dt === 'int') indexed.dt = 'int';
+    return indexed;
   }
 }
 

@@ -161,8 +161,9 @@ export class ShapeDocument {
         try {
           an.exec(n, global, null);
         } catch (e) {
-          if (!(e instanceof Cut)) throw e;
-          cut = `analysis cut at line ${line}: ${e.message}`;
+          // A budget cut, or a bug of ours: stop here, keeping everything reported before this
+          // statement (its own half-done bindings would be stale for what follows, so nothing follows).
+          cut = e instanceof Cut ? `analysis cut at line ${line}: ${e.message}` : `analysis stopped at line ${line} (internal error: ${e instanceof Error ? e.message : String(e)})`;
           st.memoizable = false;
         }
         if (an.cut) st.memoizable = false;

@@ -160,3 +160,48 @@ p = nn.Parameter(torch.zeros(1, 1, 48))
     expect(s.p).toEqual([1, 1, 48]);
   });
 });
+
+describe('integer index arrays', () => {
+  it('index like NumPy fancy indexing; boolean masks stay data-dependent', () => {
+    const src = `import numpy as np
+rng = np.random.default_rng(0)
+A = np.ones((10, 12))
+perm = rng.permutation(10)
+shuffled = A[perm]
+labels = rng.integers(0, 10, size=6)
+onehot = np.eye(10)[labels]
+first = perm[:5]
+picked = A[first]
+rows = np.array([0, 2, 4])
+pairs = A[rows, rows]
+N = 6
+p = onehot[np.arange(N), labels]
+masked = A[A > 0]
+floats = np.arange(0.0, 1.0, 0.25)
+`;
+    const s = Object.fromEntries(analyzeShapes(src).symbols.map((y) => [y.name, y.shape]));
+    expect(s.shuffled).toEqual([10, 12]);
+    expect(s.onehot).toEqual([6, 10]);
+    expect(s.picked).toEqual([5, 12]);
+    expect(s.pairs).toEqual([3]);
+    expect(s.p).toEqual([6]);
+    // A full-rank boolean mask gives a 1-D result of data-dependent length (rank 1, never 2).
+    expect(s.masked).toEqual([null]);
+    expect(s.floats).toEqual([null]);
+  });
+  it('a boolean mask consumes as many dimensions as its rank', () => {
+    const src = `import numpy as np
+A = np.ones((4, 5, 6))
+m = A[:, :, 0] > 0
+B = A[m]
+C = A[A[:, 0, 0] > 0]
+E = A[..., 1]
+F = A[None, 1]
+`;
+    const s = Object.fromEntries(analyzeShapes(src).symbols.map((y) => [y.name, y.shape]));
+    expect(s.B).toEqual([null, 6]);
+    expect(s.C).toEqual([null, 5, 6]);
+    expect(s.E).toEqual([4, 5]);
+    expect(s.F).toEqual([1, 5, 6]);
+  });
+});
