@@ -443,7 +443,10 @@ function einsum(c: CallCtx): Value {
       const d = o.shape[j]!;
       const prev = sizes.get(ch);
       if (prev === undefined || prev === 1) sizes.set(ch, d);
-      else if (d !== 1 && cmpDim(prev, d) !== 'equal') sizes.set(ch, null);
+      else if (d !== 1 && cmpDim(prev, d) === 'unequal' && isInt(prev) && isInt(d)) {
+        c.error('einsum', `einsum '${spec.s}': subscript '${ch}' is ${prev} in one operand and ${d} in ${c.argText(i + 1)}`);
+        return tensor(lib, null);
+      } else if (d !== 1 && cmpDim(prev, d) !== 'equal') sizes.set(ch, null);
     }
   }
   const out = rhs ?? [...counts].filter(([, n]) => n === 1).map(([ch]) => ch).sort().join('');
@@ -911,6 +914,19 @@ def('np.linalg.solve torch.linalg.solve', (c) => {
   const a = T(c.pos[0]);
   const b = T(c.pos[1]);
   if (!a || !b || a.shape === null || b.shape === null) return a ? tensor(a.lib, null) : UNKNOWN;
+  // A x = b needs a square A whose size matches b's rows.
+  if (a.shape.length === 2 && (b.shape.length === 1 || b.shape.length === 2)) {
+    const [m, n] = a.shape as [Dim, Dim];
+    const rows = b.shape[0]!;
+    if (cmpDim(m, n) === 'unequal') {
+      c.error('solve', `solve: ${c.argText(0)} has shape ${fmt(a.shape)}, which is not square`);
+      return tensor(a.lib, null);
+    }
+    if (cmpDim(m, rows) === 'unequal') {
+      c.error('solve', `solve: ${c.text} has shapes ${fmt(a.shape)} and ${fmt(b.shape)}: ${fmt(a.shape)} needs ${formatDim(m)} rows in b, not ${formatDim(rows)}`);
+      return tensor(a.lib, null);
+    }
+  }
   if (b.shape.length === 1 && a.shape.length === 2) return withShape(c, a.lib, [a.shape[1]!], 'solve');
   if (a.shape.length === 2 && b.shape.length === 2) return withShape(c, a.lib, [a.shape[1]!, b.shape[1]!], 'solve');
   return tensor(a.lib, null);

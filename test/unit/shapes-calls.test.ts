@@ -205,3 +205,26 @@ F = A[None, 1]
     expect(s.F).toEqual([1, 5, 6]);
   });
 });
+
+describe('einsum and solve check their sizes', () => {
+  it('flag a subscript with two different sizes, and a system whose sizes do not match', () => {
+    const src = `import numpy as np
+A = np.random.rand(2, 3)
+B = np.random.rand(4, 5)
+C = np.einsum('ij,jk->ik', A, B)
+ok = np.einsum('ij,jk->ik', A, np.ones((3, 5)))
+M = np.eye(3) * 2
+x = np.linalg.solve(M, np.ones(4))
+y = np.linalg.solve(M, np.ones(3))
+`;
+    const r = analyzeShapes(src);
+    expect(r.diagnostics.map((d) => [d.line, d.code])).toEqual([
+      [4, 'einsum'],
+      [7, 'solve'],
+    ]);
+    expect(r.diagnostics[0]!.message).toMatch(/subscript 'j' is 3 in one operand and 4/);
+    const s = Object.fromEntries(r.symbols.map((y) => [y.name, y.shape]));
+    expect(s.ok).toEqual([2, 5]);
+    expect(s.y).toEqual([3]);
+  });
+});
