@@ -117,6 +117,18 @@ export interface StmtState {
 
 export class Cut extends Error {}
 
+/** 1-based line of an offset, by binary search over the line starts. */
+export function lineAt(ls: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = ls.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ls[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
 export class Scope {
   vars = new Map<string, Binding>();
   constructor(
@@ -208,15 +220,7 @@ export class Analyzer {
   ) {}
 
   lineOf(offset: number): number {
-    const ls = this.lineStarts;
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ls[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return lineAt(this.lineStarts, offset);
   }
 
   colOf(offset: number): number {

@@ -48,7 +48,7 @@
 import type { Tree } from '@lezer/common';
 import { TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
-import { Analyzer, type Comment, Cut, type RelDiag, Scope, type StmtState, parseComment } from './analyze';
+import { Analyzer, type Comment, Cut, type RelDiag, Scope, type StmtState, lineAt, parseComment } from './analyze';
 import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, SymbolShape } from './types';
 import { type Value, UNKNOWN, join, kindOf, publicShape, shapeText, tensor } from './values';
 
@@ -182,16 +182,7 @@ export class ShapeDocument {
   }
 }
 
-function lineOf(ls: number[], offset: number): number {
-  let lo = 0;
-  let hi = ls.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ls[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
+const lineOf = lineAt;
 
 class Result implements ShapeAnalysis {
   private _symbols?: SymbolShape[];
