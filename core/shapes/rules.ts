@@ -1377,3 +1377,52 @@ def(
 
 // ---------- parameters: a tensor wrapped for autograd keeps its shape ----------
 def('nn.Parameter torch.nn.Parameter', (c) => T(c.pos[0]) ?? UNKNOWN);
+
+// ---------- a few more NumPy functions ----------
+
+/** Same shape as the first argument. */
+def('np.flipud np.fliplr np.flip torch.flip', (c) => same(c, c.pos[0], c.text.split('(')[0]!));
+
+/** triu/tril keep a matrix's shape; NumPy turns a vector of n into an n × n matrix. */
+def('np.triu np.tril torch.triu torch.tril', (c) => {
+  const x = T(c.pos[0]);
+  if (!x || x.shape === null) return x ? tensor(x.lib, null) : UNKNOWN;
+  if (x.shape.length >= 2) return same(c, x, c.text.split('(')[0]!);
+  if (x.lib === 'numpy' && x.shape.length === 1) return withShape(c, 'numpy', [x.shape[0]!, x.shape[0]!], 'triu/tril of a vector');
+  return tensor(x.lib, null);
+});
+
+/** np.isclose(a, b): the broadcast of a and b. */
+def('np.isclose', (c) => {
+  const a = T(c.pos[0]);
+  const b = T(c.pos[1]);
+  if (a && (c.pos[1]?.k === 'float' || c.pos[1]?.k === 'int')) return same(c, a, 'isclose');
+  if (!a || !b) return UNKNOWN;
+  const r = broadcastShapes(a.shape, b.shape);
+  return r.shape ? withShape(c, a.lib, r.shape, 'isclose') : tensor(a.lib, null);
+});
+
+/** np.convolve(a, v, mode): full n + m − 1, same max(n, m), valid max(n, m) − min(n, m) + 1. */
+def('np.convolve', (c) => {
+  const a = T(c.pos[0]);
+  const v = T(c.pos[1]);
+  if (!a || !v || a.shape?.length !== 1 || v.shape?.length !== 1) return a ? tensor(a.lib, null) : UNKNOWN;
+  const n = a.shape[0]!;
+  const m = v.shape[0]!;
+  const modeV = arg(c, 2, 'mode');
+  const mode = modeV === undefined ? 'full' : modeV.k === 'str' ? modeV.s : null;
+  if (!isInt(n) || !isInt(m) || mode === null) return tensor(a.lib, [null]);
+  const size = mode === 'full' ? n + m - 1 : mode === 'same' ? Math.max(n, m) : mode === 'valid' ? Math.max(n, m) - Math.min(n, m) + 1 : null;
+  if (size === null) return tensor(a.lib, [null]);
+  c.step('convolve', `convolve (${n},) with (${m},), mode '${mode}' → (${size},)`);
+  return tensor(a.lib, [size]);
+});
+
+/** np.vander(x, N): (len(x), N), N defaulting to len(x). */
+def('np.vander', (c) => {
+  const x = T(c.pos[0]);
+  if (!x || x.shape?.length !== 1) return x ? tensor(x.lib, null) : UNKNOWN;
+  const nV = arg(c, 1, 'N');
+  const cols = nV === undefined || nV.k === 'none' ? x.shape[0]! : nV.k === 'int' ? nV.d : null;
+  return withShape(c, 'numpy', [x.shape[0]!, cols], 'vander');
+});

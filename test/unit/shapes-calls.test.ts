@@ -228,3 +228,21 @@ y = np.linalg.solve(M, np.ones(3))
     expect(s.y).toEqual([3]);
   });
 });
+
+describe('triu/tril, flips, isclose, convolve, vander', () => {
+  // Expected shapes as NumPy 1.24 gives them (checked with Debian's python3-numpy).
+  it('match NumPy', () => {
+    const src = `import numpy as np
+a = np.triu(np.ones(3))
+b = np.convolve(np.ones(100), np.ones(5))
+c = np.convolve(np.ones(100), np.ones(5), mode='same')
+d = np.convolve(np.ones(5), np.ones(100), mode='valid')
+e = np.vander(np.ones(30), 5)
+f = np.vander(np.ones(4))
+g = np.isclose(np.ones((4, 1)), np.ones(7))
+h = np.flipud(np.ones((48, 64, 3)))
+`;
+    const s = Object.fromEntries(analyzeShapes(src).symbols.map((y) => [y.name, y.shape]));
+    expect(s).toEqual({ a: [3, 3], b: [104], c: [100], d: [96], e: [30, 5], f: [4, 4], g: [4, 7], h: [48, 64, 3] });
+  });
+});
