@@ -6,7 +6,7 @@
  * The parsers are hand-written (no parser generator) so that every error can
  * carry the exact UTF-16 offset and length of the offending token.
  */
-import { children, ExprError, float, neg, rat, sym, withChildren } from '../expr';
+import { add, children, ExprError, float, mul, neg, NEG_ONE, pow, rat, sym, withChildren } from '../expr';
 import type { Expr } from '../expr';
 import type { Parsed } from './types';
 
@@ -135,4 +135,25 @@ export function buildResult(statements: readonly Statement[]): Parsed {
   else if (last.kind === 'return' && last.expr.kind === 'sym') out.target = last.expr.name;
   if (assignments.length) out.assignments = assignments;
   return out;
+}
+
+/** Apply an augmented assignment operator: `x += e` → x + e. */
+export function augmented(op: { text: string; src: string; offset: number; length: number }, current: Expr, rhs: Expr): Expr {
+  switch (op.text) {
+    case '+=':
+      return add(current, rhs);
+    case '-=':
+      return add(current, negate(rhs));
+    case '*=':
+      return mul(current, rhs);
+    case '/=':
+      return mul(current, pow(rhs, NEG_ONE));
+    case '**=':
+      return pow(current, rhs);
+    case '@=':
+      fail('matrix product is not supported here', op.offset, op.length);
+    // falls through (fail never returns)
+    default:
+      fail(`"${op.src}" is not supported`, op.offset, op.length);
+  }
 }

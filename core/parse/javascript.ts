@@ -6,9 +6,8 @@
  * (automatic semicolon insertion). Hand-written on the shared Pratt core
  * (./pratt.ts) so errors carry exact offsets.
  */
-import { add, int, mul, NEG_ONE, pow } from '../expr';
-import type { Expr } from '../expr';
-import { buildResult, fail, negate, variable } from './common';
+import { int } from '../expr';
+import { augmented, buildResult, fail, variable } from './common';
 import type { Statement } from './common';
 import { JS_CONSTANTS, JS_FUNCTIONS } from './functions';
 import type { Token } from './lexer';
@@ -117,22 +116,6 @@ function skipFunctionHeader(p: ExprParser): boolean {
   return false;
 }
 
-function augmented(op: Token, current: Expr, rhs: Expr): Expr {
-  switch (op.text) {
-    case '+=':
-      return add(current, rhs);
-    case '-=':
-      return add(current, negate(rhs));
-    case '*=':
-      return mul(current, rhs);
-    case '/=':
-      return mul(current, pow(rhs, NEG_ONE));
-    case '**=':
-      return pow(current, rhs);
-    default:
-      fail(`"${op.src}" is not supported`, op.offset, op.length);
-  }
-}
 
 export function parseJavaScript(text: string, maxDepth: number): Parsed {
   const p = new ExprParser(text, JAVASCRIPT, maxDepth);

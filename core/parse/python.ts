@@ -4,12 +4,10 @@
  * `lambda`). Hand-written on the shared Pratt core (./pratt.ts) so errors
  * carry exact offsets.
  */
-import { add, int, mul, pow, NEG_ONE } from '../expr';
-import type { Expr } from '../expr';
-import { buildResult, fail, negate, variable } from './common';
+import { int } from '../expr';
+import { augmented, buildResult, fail, variable } from './common';
 import type { Statement } from './common';
 import { PYTHON_CONSTANTS, PYTHON_FUNCTIONS, PYTHON_METHODS, PYTHON_MODULES } from './functions';
-import type { Token } from './lexer';
 import { ExprParser } from './pratt';
 import type { Dialect } from './pratt';
 import type { Parsed } from './types';
@@ -75,26 +73,6 @@ function skipLine(p: ExprParser): void {
   while (!atStatementEnd(p)) p.next();
 }
 
-/** Apply an augmented assignment operator: `x += e` → x + e. */
-function augmented(op: Token, current: Expr, rhs: Expr): Expr {
-  switch (op.text) {
-    case '+=':
-      return add(current, rhs);
-    case '-=':
-      return add(current, negate(rhs));
-    case '*=':
-      return mul(current, rhs);
-    case '/=':
-      return mul(current, pow(rhs, NEG_ONE));
-    case '**=':
-      return pow(current, rhs);
-    case '@=':
-      fail('matrix product is not supported here', op.offset, op.length);
-    // falls through (fail never returns)
-    default:
-      fail(`"${op.src}" is not supported`, op.offset, op.length);
-  }
-}
 
 /**
  * Find a top-level assignment operator in the statement starting at the

@@ -341,7 +341,7 @@ export class Analyzer {
       case 'UpdateStatement':
         return this.execUpdate(n, scope);
       case 'ExpressionStatement':
-        if (n.firstChild) this.eval(n.firstChild, scope);
+        if (n.firstChild) this.evalExpr(n.firstChild, scope);
         return;
       case 'ImportStatement':
         return this.execImport(n, scope);
@@ -363,7 +363,7 @@ export class Analyzer {
         return this.execClass(n, scope);
       case 'ReturnStatement': {
         const parts = exprChildren(n);
-        const v = parts.length === 0 ? NONE : parts.length === 1 ? this.eval(parts[0]!, scope) : { k: 'tuple' as const, items: parts.map((p) => this.eval(p, scope)) };
+        const v = parts.length === 0 ? NONE : parts.length === 1 ? this.evalExpr(parts[0]!, scope) : { k: 'tuple' as const, items: parts.map((p) => this.evalExpr(p, scope)) };
         fn?.returns.push(v);
         return;
       }
@@ -450,7 +450,7 @@ export class Analyzer {
     const valueNodes = groups[groups.length - 1]!;
     if (valueNodes.length === 0) return;
     const stepStart = this.steps.length;
-    let v: Value = valueNodes.length === 1 ? this.eval(valueNodes[0]!, scope) : { k: 'tuple', items: valueNodes.map((x) => this.eval(x, scope)) };
+    let v: Value = valueNodes.length === 1 ? this.evalExpr(valueNodes[0]!, scope) : { k: 'tuple', items: valueNodes.map((x) => this.evalExpr(x, scope)) };
     const steps = this.steps.length > stepStart ? this.steps.slice(Math.max(stepStart, this.steps.length - 8)) : [];
     this.steps.length = stepStart;
     if (annotation && groups.length === 2) {
@@ -511,13 +511,13 @@ export class Analyzer {
         const prop = t.getChild('PropertyName');
         if (this.stmt.from >= 0 && scope.isGlobal) this.stmt.memoizable = false;
         if (obj && prop && !t.getChild('[')) {
-          const o = this.eval(obj, scope);
+          const o = this.evalExpr(obj, scope);
           if (o.k === 'inst') {
             const name = this.text(prop);
             const prev = o.attrs.get(name);
             o.attrs.set(name, this.branchDepth > 0 && prev ? join(prev, v) : v);
           }
-        } else if (obj) this.eval(obj, scope);
+        } else if (obj) this.evalExpr(obj, scope);
         return;
       }
       default:
@@ -531,8 +531,8 @@ export class Analyzer {
     const valueNode = op?.nextSibling;
     if (!target || !op || !valueNode) return;
     const opText = this.text(op).slice(0, -1);
-    const cur = this.eval(target, scope);
-    const rhs = this.eval(valueNode, scope);
+    const cur = this.evalExpr(target, scope);
+    const rhs = this.evalExpr(valueNode, scope);
     const stepStart = this.steps.length;
     let v = this.binop(opText, cur, rhs, n, target, valueNode);
     // in-place ops keep the left operand's shape (a broadcast that would grow it is an error in NumPy)
@@ -556,7 +556,7 @@ export class Analyzer {
         }
         branches.push(o);
       } else if (c.name === 'else') hasElse = true;
-      else if (c.name !== 'if' && c.name !== 'elif' && c.name !== ':' && !c.type.isError) this.eval(c, scope);
+      else if (c.name !== 'if' && c.name !== 'elif' && c.name !== ':' && !c.type.isError) this.evalExpr(c, scope);
     }
     this.merge(scope, branches, !hasElse);
   }
@@ -598,7 +598,7 @@ export class Analyzer {
       if (iter) element = this.loopElement(iter, scope);
     } else {
       const cond = n.firstChild?.nextSibling;
-      if (cond && cond.name !== 'Body') this.eval(cond, scope);
+      if (cond && cond.name !== 'Body') this.evalExpr(cond, scope);
     }
     if (!body) return;
     const runPass = (entry: Map<string, Binding>, rec: boolean): Scope => {
@@ -678,13 +678,13 @@ export class Analyzer {
       const name = callee && callee.name === 'VariableName' ? this.text(callee) : '';
       if ((name === 'range' || name === 'enumerate' || name === 'zip') && !this.lookup(scope, name)) {
         const args = iter.getChild('ArgList');
-        const vals = args ? exprChildren(args).map((a) => this.eval(a, scope)) : [];
+        const vals = args ? exprChildren(args).map((a) => this.evalExpr(a, scope)) : [];
         if (name === 'range') return UNKNOWN_INT;
         if (name === 'enumerate') return vals.length >= 1 ? { k: 'tuple', items: [UNKNOWN_INT, elementOf(vals[0]!)] } : UNKNOWN;
         return vals.length >= 1 ? { k: 'tuple', items: vals.map(elementOf) } : UNKNOWN;
       }
     }
-    return elementOf(this.eval(iter, scope));
+    return elementOf(this.evalExpr(iter, scope));
   }
 
   private execWith(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
@@ -695,7 +695,7 @@ export class Analyzer {
       else if (asNext && c.name === 'VariableName') {
         this.bind(scope, this.text(c), { v: UNKNOWN, steps: [], origin: this.origin(c) });
         asNext = false;
-      } else if (c.name !== 'with' && c.name !== ',' && c.name !== ':') this.eval(c, scope);
+      } else if (c.name !== 'with' && c.name !== ',' && c.name !== ':') this.evalExpr(c, scope);
     }
   }
 
@@ -769,7 +769,7 @@ export class Analyzer {
       stmt: this.stmt,
       stmtFrom: this.stmt.from,
     };
-    for (const p of this.params(n)) if (p.dflt) def.defaults.set(p.name, this.eval(p.dflt, scope));
+    for (const p of this.params(n)) if (p.dflt) def.defaults.set(p.name, this.evalExpr(p.dflt, scope));
     return def;
   }
 
@@ -993,7 +993,7 @@ export class Analyzer {
 
   // ---------- expressions ----------
 
-  eval(n: SyntaxNode, scope: Scope): Value {
+  evalExpr(n: SyntaxNode, scope: Scope): Value {
     return this.withDepth(() => {
       this.tick();
       const stepStart = this.steps.length;
@@ -1040,11 +1040,11 @@ export class Analyzer {
         return NONE;
       case 'ParenthesizedExpression': {
         const inner = exprChildren(n);
-        return inner.length === 1 ? this.eval(inner[0]!, scope) : UNKNOWN;
+        return inner.length === 1 ? this.evalExpr(inner[0]!, scope) : UNKNOWN;
       }
       case 'TupleExpression':
       case 'ArrayExpression': {
-        const items = exprChildren(n).map((c) => this.eval(c, scope));
+        const items = exprChildren(n).map((c) => this.evalExpr(c, scope));
         if (exprChildren(n).some((c) => c.name === '*' || c.name === '**')) return UNKNOWN;
         return { k: 'tuple', items, list: n.name === 'ArrayExpression' };
       }
@@ -1057,7 +1057,7 @@ export class Analyzer {
         const op = a?.nextSibling;
         const b = op?.nextSibling;
         if (!a || !op || !b) return UNKNOWN;
-        const va = this.eval(a, scope);
+        const va = this.evalExpr(a, scope);
         let opText = this.text(op);
         let bNode: SyntaxNode | null = b;
         if (opText === 'not' || opText === 'is') {
@@ -1066,14 +1066,14 @@ export class Analyzer {
           opText = 'in';
         }
         if (!bNode) return UNKNOWN;
-        const vb = this.eval(bNode, scope);
+        const vb = this.evalExpr(bNode, scope);
         return this.binop(opText, va, vb, n, a, bNode);
       }
       case 'UnaryExpression': {
         const op = n.firstChild;
         const x = op?.nextSibling;
         if (!op || !x) return UNKNOWN;
-        const v = this.eval(x, scope);
+        const v = this.evalExpr(x, scope);
         const o = this.text(op);
         if (o === 'not') return { k: 'bool' };
         if (v.k === 'int') return o === '-' ? int(scaleDim(v.d, -1)) : o === '+' ? v : UNKNOWN_INT;
@@ -1083,9 +1083,9 @@ export class Analyzer {
       case 'ConditionalExpression': {
         const kids = exprChildren(n);
         if (kids.length !== 3) return UNKNOWN;
-        const a = this.eval(kids[0]!, scope);
-        this.eval(kids[1]!, scope);
-        const b = this.eval(kids[2]!, scope);
+        const a = this.evalExpr(kids[0]!, scope);
+        this.evalExpr(kids[1]!, scope);
+        const b = this.evalExpr(kids[2]!, scope);
         return join(a, b);
       }
       case 'AwaitExpression':
@@ -1165,7 +1165,7 @@ export class Analyzer {
       }
       if (name === 'AssignOp') continue;
       if (c.type.isError) continue;
-      const v = this.eval(c, scope);
+      const v = this.evalExpr(c, scope);
       if (starNext) {
         starNext = false;
         continue;
@@ -1186,7 +1186,7 @@ export class Analyzer {
     const calleeNode = n.firstChild;
     const argList = n.getChild('ArgList');
     if (!calleeNode) return UNKNOWN;
-    const callee = this.eval(calleeNode, scope);
+    const callee = this.evalExpr(calleeNode, scope);
     const { pos, kw, nodes, star } = this.evalArgs(argList, scope);
     if (star) return UNKNOWN;
     switch (callee.k) {
@@ -1287,7 +1287,7 @@ export class Analyzer {
     const objNode = n.firstChild;
     const prop = n.getChild('PropertyName');
     if (!objNode || !prop) return UNKNOWN;
-    const o = this.eval(objNode, scope);
+    const o = this.evalExpr(objNode, scope);
     const name = this.text(prop);
     switch (o.k) {
       case 'mod': {
@@ -1403,7 +1403,7 @@ export class Analyzer {
   private evalSubscript(n: SyntaxNode, scope: Scope): Value {
     const objNode = n.firstChild;
     if (!objNode) return UNKNOWN;
-    const o = this.eval(objNode, scope);
+    const o = this.evalExpr(objNode, scope);
     // split the bracket's children at top-level commas
     const groups: SyntaxNode[][] = [[]];
     let inside = false;
@@ -1455,7 +1455,7 @@ export class Analyzer {
       const x = g[0]!;
       if (x.name === 'Ellipsis') return { kind: 'ellipsis' };
       if (x.name === 'None') return { kind: 'none' };
-      const v = this.eval(x, scope);
+      const v = this.evalExpr(x, scope);
       if (v.k === 'none') return { kind: 'none' };
       return { kind: 'val', v };
     }
@@ -1463,7 +1463,7 @@ export class Analyzer {
     let i = 0;
     for (const x of g) {
       if (x.name === ':') i++;
-      else if (i < 3) parts[i] = this.eval(x, scope);
+      else if (i < 3) parts[i] = this.evalExpr(x, scope);
     }
     const nn = (v: Value | undefined): Value | undefined => (v && v.k === 'none' ? undefined : v);
     return { kind: 'slice', start: nn(parts[0]), stop: nn(parts[1]), step: nn(parts[2]) };
