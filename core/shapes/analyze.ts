@@ -4,11 +4,15 @@
  * subexpression evaluates to. See index.ts for the design.
  */
 import type { SyntaxNode } from '@lezer/common';
-import { type Dim, addDim, cmpDim, floorDivDim, formatDim, isInt, mulDim, parseDimText, productDims, scaleDim, subDim, symDim } from './dim';
+import { type Dim, addDim, cmpDim, exactDivDim, floorDivDim, formatDim, isInt, mulDim, parseDimText, productDims, scaleDim, subDim, symDim } from './dim';
 import { type CallCtx, RULES, applyLayer, broadcast, fromLiteral, matmul, transposeAll } from './rules';
 import type { ShapeStep } from './types';
 import {
   type ClassDef,
+  cleanse,
+  newCell,
+  touchAll,
+  touchCell,
   type FuncDef,
   type Lib,
   type Shape,
@@ -154,6 +158,7 @@ const MODULE_ALIASES: Record<string, string> = {
   'torch.nn': 'nn',
   'torch.nn.functional': 'F',
   'torch.linalg': 'torch.linalg',
+  'torch.autograd': 'torch.autograd',
   'nn.functional': 'F',
   math: 'math',
 };
@@ -184,9 +189,33 @@ function libOfPath(path: string): Lib {
   return path.startsWith('np') || path.startsWith('rng') ? 'numpy' : 'torch';
 }
 
+/** List methods that change the list (reading `lst.append` marks it changed, called or not). */
+const LIST_MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', '__setitem__', '__delitem__', '__iadd__', '__imul__']);
+
+/** Python builtins that neither keep nor change the lists they are given. */
+const PURE_BUILTINS = new Set(['len', 'range', 'int', 'float', 'list', 'tuple', 'print', 'max', 'min', 'sum', 'abs', 'round', 'isinstance', 'enumerate', 'zip', 'str', 'bool', 'type', 'sorted', 'reversed', 'rng']);
+
+/**
+ * Whether a call cannot change the lists passed to it: NumPy/PyTorch functions and tensor methods
+ * we have rules for, and pure builtins. User functions, classes and unknown callables may.
+ */
+function isPureCallee(v: Value): boolean {
+  if (v.k === 'builtin') return v.path.startsWith('py.') ? PURE_BUILTINS.has(v.path.slice(3)) : RULES.has(v.path) || v.path.startsWith('.');
+  return v.k === 'layer';
+}
+
+interface AppendSink {
+  name: string;
+  /** The join of the appended values over the loop's last (recording) pass. */
+  elem?: Value;
+}
+const NO_SINKS: ReadonlyMap<number, AppendSink> = new Map();
+
 const JAX_TYPES = /^(Float|Int|Bool|Shaped|Num|Real|Integer|Inexact|Complex|UInt|Key|Float\d+|Int\d+|UInt\d+|BFloat16|Complex\d+)$/;
 
 const MAX_DEPTH = 150;
+/** Lists longer than this are not followed item by item. */
+const MAX_LIST = 4096;
 const MAX_CALL_DEPTH = 6;
 
 export interface Comment {
@@ -210,6 +239,10 @@ export class Analyzer {
   private diagCollectors: ObservedDiag[][] = [];
   cut?: string;
   curLib: Lib = 'numpy';
+  /** `lst.append(x)` statements of the loop bodies running now (by statement start), see `loopAppends`. */
+  private appendSinks: ReadonlyMap<number, AppendSink> = NO_SINKS;
+  /** The innermost loop body running now: its overlay scope and the states at its break/continue statements. */
+  private loopJumps: { top: Scope; states: Map<string, Value>[] } | null = null;
 
   constructor(
     public src: string,
@@ -341,7 +374,38 @@ export class Analyzer {
       case 'UpdateStatement':
         return this.execUpdate(n, scope);
       case 'ExpressionStatement':
-        if (n.firstChild) this.evalExpr(n.firstChild, scope);
+        if (n.firstChild && !this.execAppend(n, n.firstChild, scope)) this.evalExpr(n.firstChild, scope);
+        return;
+      case 'StatementGroup':
+        // `a = 1; b = 2` on one line
+        for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== ';') this.exec(c, scope, fn);
+        return;
+      case 'DeleteStatement':
+        for (const t of exprChildren(n)) {
+          const o = t.name === 'MemberExpression' && t.getChild('[') && t.firstChild ? this.evalExpr(t.firstChild, scope) : UNKNOWN;
+          if (o.k === 'tuple' && o.cell) touchCell(o.cell);
+        }
+        return;
+      case 'BreakStatement':
+      case 'ContinueStatement':
+        // The iteration ends here: what is bound now also reaches the loop's next entry and its exit.
+        if (this.loopJumps) {
+          const state = new Map<string, Value>();
+          for (let s: Scope | null = scope; s; s = s.parent) {
+            for (const [k, b] of s.vars) if (!state.has(k)) state.set(k, b.v);
+            if (s === this.loopJumps.top) break;
+          }
+          this.loopJumps.states.push(state);
+        }
+        return;
+      case 'AssertStatement':
+        for (const e of exprChildren(n)) this.evalExpr(e, scope);
+        return;
+      case 'YieldStatement':
+      case 'RaiseStatement':
+      case 'MatchStatement':
+      case 'PrintStatement':
+        this.touchNamesIn(n, scope);
         return;
       case 'ImportStatement':
         return this.execImport(n, scope);
@@ -394,6 +458,113 @@ export class Analyzer {
     } finally {
       this.depth--;
     }
+  }
+
+  /** `NAME.append(x)` as a statement: the name, its node and the argument; else null. */
+  private appendCall(e: SyntaxNode): { name: string; nameNode: SyntaxNode; arg: SyntaxNode } | null {
+    if (e.name !== 'CallExpression') return null;
+    const callee = e.firstChild;
+    const args = e.getChild('ArgList');
+    if (!callee || callee.name !== 'MemberExpression' || !args) return null;
+    const obj = callee.firstChild;
+    const prop = callee.getChild('PropertyName');
+    if (!obj || obj.name !== 'VariableName' || !prop || this.text(prop) !== 'append') return null;
+    const argNodes = exprChildren(args);
+    if (argNodes.length !== 1 || argNodes[0]!.name === 'ComprehensionExpression' || args.getChild('*') || args.getChild('AssignOp')) return null;
+    return { name: this.text(obj), nameNode: obj, arg: argNodes[0]! };
+  }
+
+  /**
+   * `lst.append(x)` on a list we know: the name is bound to the longer list (the old list object is
+   * marked changed, for other names of it). Inside a loop whose appends are followed (`loopAppends`)
+   * the value only joins the loop's sink. Returns false when the statement is not such an append.
+   */
+  private execAppend(stmt: SyntaxNode, e: SyntaxNode, scope: Scope): boolean {
+    const app = this.appendCall(e);
+    if (!app) return false;
+    const sink = this.appendSinks.get(stmt.from);
+    if (sink && sink.name === app.name) {
+      const v = this.evalExpr(app.arg, scope);
+      sink.elem = sink.elem === undefined ? v : join(sink.elem, v);
+      return true;
+    }
+    const b = this.lookup(scope, app.name);
+    const cur = b ? cleanse(b.v) : UNKNOWN;
+    if (cur.k !== 'tuple' || !cur.list || !cur.cell || cur.items.length >= MAX_LIST) return false;
+    const v = this.evalExpr(app.arg, scope);
+    touchCell(cur.cell);
+    const next: Value = { k: 'tuple', items: [...cur.items, v], list: true, cell: newCell() };
+    const steps = [stepOf('append', `${app.name}.append(…) → a list of ${cur.items.length + 1}`)];
+    this.bind(scope, app.name, { v: next, steps, origin: this.origin(app.nameNode) });
+    this.record(app.nameNode, next, steps, this.origin(app.nameNode));
+    return true;
+  }
+
+  /**
+   * The lists a `for` loop with a known number of iterations appends to, the RNN pattern:
+   *   hs = []
+   *   for t in range(T):
+   *       h = …
+   *       hs.append(h)
+   *   H = np.stack(hs)          # (T, d_h)
+   * A list qualifies when every iteration surely appends to it the same number of times: its
+   * appends are statements directly in the loop body (not under an if), the body has no break or
+   * continue, and the list's name appears nowhere else in the body (nothing reads the growing list
+   * or rebinds the name). Otherwise appends take the general path and the list ends up unknown.
+   */
+  private loopAppends(body: SyntaxNode, scope: Scope, targets: SyntaxNode[]): Map<number, AppendSink> {
+    const out = new Map<number, AppendSink>();
+    const perName = new Map<string, number>();
+    for (let c = body.firstChild; c; c = c.nextSibling) {
+      if (c.name !== 'ExpressionStatement' || !c.firstChild) continue;
+      const app = this.appendCall(c.firstChild);
+      if (!app) continue;
+      out.set(c.from, { name: app.name });
+      perName.set(app.name, (perName.get(app.name) ?? 0) + 1);
+    }
+    if (out.size === 0) return out;
+    // every use of the name in the body must be one of these appends; no break/continue
+    const uses = new Map<string, number>();
+    const cur = body.cursor();
+    let jumps = false;
+    const nested = new Set(['ForStatement', 'WhileStatement', 'FunctionDefinition', 'ClassDefinition', 'LambdaExpression']);
+    const walk = (): void => {
+      do {
+        if (cur.name === 'VariableName') {
+          const t = this.src.slice(cur.from, cur.to);
+          if (perName.has(t)) uses.set(t, (uses.get(t) ?? 0) + 1);
+        } else if ((cur.name === 'BreakStatement' || cur.name === 'ContinueStatement') && !insideNested) jumps = true;
+        if (nested.has(cur.name) && cur.firstChild()) {
+          const saved = insideNested;
+          insideNested = true;
+          walk();
+          insideNested = saved;
+          cur.parent();
+        } else if (cur.firstChild()) {
+          walk();
+          cur.parent();
+        }
+      } while (cur.nextSibling());
+    };
+    let insideNested = false;
+    if (cur.firstChild()) walk();
+    const targetNames = new Set(targets.flatMap((t) => this.namesIn(t)));
+    for (const [from, sink] of [...out]) {
+      const b = this.lookup(scope, sink.name);
+      const v = b ? cleanse(b.v) : UNKNOWN;
+      const ok = !jumps && !targetNames.has(sink.name) && uses.get(sink.name) === perName.get(sink.name) && v.k === 'tuple' && !!v.list && !!v.cell;
+      if (!ok) out.delete(from);
+    }
+    return out;
+  }
+
+  private namesIn(n: SyntaxNode): string[] {
+    const names: string[] = [];
+    const cur = n.cursor();
+    do {
+      if (cur.name === 'VariableName') names.push(this.src.slice(cur.from, cur.to));
+    } while (cur.next() && cur.from < n.to);
+    return names;
   }
 
   private execImport(n: SyntaxNode, scope: Scope): void {
@@ -517,7 +688,11 @@ export class Analyzer {
             const prev = o.attrs.get(name);
             o.attrs.set(name, this.branchDepth > 0 && prev ? join(prev, v) : v);
           }
-        } else if (obj) this.evalExpr(obj, scope);
+        } else if (obj) {
+          // `lst[i] = v` changes the list
+          const o = this.evalExpr(obj, scope);
+          if (o.k === 'tuple' && o.cell) touchCell(o.cell);
+        }
         return;
       }
       default:
@@ -533,6 +708,8 @@ export class Analyzer {
     const opText = this.text(op).slice(0, -1);
     const cur = this.evalExpr(target, scope);
     const rhs = this.evalExpr(valueNode, scope);
+    // `lst += …` extends the list object in place: other names for it are left behind
+    if (cur.k === 'tuple' && cur.cell) touchCell(cur.cell);
     const stepStart = this.steps.length;
     let v = this.binop(opText, cur, rhs, n, target, valueNode);
     // in-place ops keep the left operand's shape (a broadcast that would grow it is an error in NumPy)
@@ -589,18 +766,61 @@ export class Analyzer {
     const body = n.getChild('Body');
     let target: SyntaxNode[] = [];
     let element: Value = UNKNOWN;
+    let trips: number | undefined;
     if (n.name === 'ForStatement') {
       const kids: SyntaxNode[] = [];
       for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
       const inIdx = kids.findIndex((k) => k.name === 'in');
       target = kids.slice(1, inIdx < 0 ? 1 : inIdx).filter((k) => k.name !== ',');
       const iter = inIdx >= 0 ? kids[inIdx + 1] : undefined;
-      if (iter) element = this.loopElement(iter, scope);
+      if (iter) ({ element, trips } = this.loopElement(iter, scope));
     } else {
       const cond = n.firstChild?.nextSibling;
       if (cond && cond.name !== 'Body') this.evalExpr(cond, scope);
     }
     if (!body) return;
+    const sinks = trips !== undefined ? this.loopAppends(body, scope, target) : NO_SINKS;
+    const savedSinks = this.appendSinks;
+    if (sinks.size) this.appendSinks = new Map([...savedSinks, ...sinks]);
+    try {
+      this.loopPasses(body, scope, fn, target, element, sinks, trips !== undefined && trips >= 1);
+    } finally {
+      this.appendSinks = savedSinks;
+    }
+    // The followed appends: `trips` iterations each appended the same number of values.
+    const groups = new Map<string, { count: number; elem: Value | undefined; node: SyntaxNode | null }>();
+    for (const sink of sinks.values()) {
+      const g = groups.get(sink.name) ?? { count: 0, elem: undefined, node: null };
+      g.count++;
+      g.elem = g.elem === undefined ? sink.elem : sink.elem === undefined ? g.elem : join(g.elem, sink.elem);
+      groups.set(sink.name, g);
+    }
+    for (const [name, g] of groups) {
+      const b = this.lookup(scope, name);
+      const before = b ? cleanse(b.v) : UNKNOWN;
+      if (before.k !== 'tuple' || !before.cell) continue;
+      touchCell(before.cell);
+      const added = trips! * g.count;
+      if (g.elem === undefined && added > 0) continue;
+      if (before.items.length + added > MAX_LIST) continue;
+      const items = [...before.items];
+      for (let i = 0; i < added; i++) items.push(g.elem!);
+      const steps = [stepOf('append in a loop', `${trips} iterations × ${g.count} append${g.count > 1 ? 's' : ''} → a list of ${items.length}`)];
+      this.bind(scope, name, { v: { k: 'tuple', items, list: true, cell: newCell() }, steps, origin: b!.origin });
+    }
+    let elseBody = false;
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'else') elseBody = true;
+      else if (elseBody && c.name === 'Body') this.execBlock(c.firstChild, scope, fn);
+    }
+  }
+
+  /**
+   * Runs a loop body to a fixed point, then once more recording. `runsOnce`: the body surely runs at
+   * least once (a `for` over a known, non-empty range), so after the loop every name holds what the
+   * last iteration left, not possibly its value from before the loop.
+   */
+  private loopPasses(body: SyntaxNode, scope: Scope, fn: FnCtx | null, target: SyntaxNode[], element: Value, sinks: ReadonlyMap<number, AppendSink>, runsOnce: boolean): void {
     const runPass = (entry: Map<string, Binding>, rec: boolean): Scope => {
       const o = new Scope(scope, false, true);
       for (const [k, b] of entry) o.vars.set(k, b);
@@ -611,7 +831,24 @@ export class Analyzer {
         if (target.length === 1) this.bindLoopTarget(target[0]!, o, element);
         else if (element.k === 'tuple' && element.items.length === target.length) target.forEach((t, i) => this.bindLoopTarget(t, o, element.k === 'tuple' ? element.items[i]! : UNKNOWN));
         else for (const t of target) this.bindLoopTarget(t, o, UNKNOWN);
-        this.execBlock(body.firstChild, o, fn);
+        const savedJumps = this.loopJumps;
+        const jumps = { top: o, states: [] as Map<string, Value>[] };
+        this.loopJumps = jumps;
+        try {
+          this.execBlock(body.firstChild, o, fn);
+        } finally {
+          this.loopJumps = savedJumps;
+        }
+        // iterations that ended at a break or continue
+        for (const state of jumps.states) {
+          const names = new Set([...o.vars.keys(), ...state.keys()]);
+          for (const k of names) {
+            const end = o.vars.get(k) ?? this.lookup(scope, k);
+            const atJump = state.has(k) ? state.get(k)! : this.lookup(scope, k)?.v;
+            const v = end && atJump !== undefined ? join(end.v, atJump) : UNKNOWN;
+            o.vars.set(k, { v, steps: end && v === end.v ? end.steps : [], origin: end?.origin ?? null });
+          }
+        }
       } finally {
         this.recording = saved;
         this.branchDepth--;
@@ -635,22 +872,19 @@ export class Analyzer {
       entry = next;
     }
     if (!stable) for (const [k, b] of entry) entry.set(k, { ...b, v: UNKNOWN });
+    // the sinks keep what the last pass (from the fixed point) appends
+    for (const sink of sinks.values()) sink.elem = undefined;
     const final = runPass(entry, true);
     // after the loop: the entry state (zero or more iterations, a fixed point) joined with the last exit
     const out = new Scope(scope, false, true);
     for (const [k, b] of final.vars) {
       const e = entry.get(k);
       const pre = this.lookup(scope, k);
-      let v = e ? join(e.v, b.v) : pre ? join(pre.v, b.v) : UNKNOWN;
-      if (!e && !pre) v = UNKNOWN;
+      let v = runsOnce ? b.v : e ? join(e.v, b.v) : pre ? join(pre.v, b.v) : UNKNOWN;
+      if (!runsOnce && !e && !pre) v = UNKNOWN;
       out.vars.set(k, { v, steps: b.steps, origin: b.origin });
     }
     for (const [k, b] of out.vars) this.bind(scope, k, b);
-    let elseBody = false;
-    for (let c = n.firstChild; c; c = c.nextSibling) {
-      if (c.name === 'else') elseBody = true;
-      else if (elseBody && c.name === 'Body') this.execBlock(c.firstChild, scope, fn);
-    }
   }
 
   private bindLoopTarget(t: SyntaxNode, scope: Scope, v: Value): void {
@@ -667,25 +901,45 @@ export class Analyzer {
    * (iteration runs over the first axis), (int, item) for `enumerate`, items in step for `zip`,
    * and the join of a literal list's items. Anything else is unknown.
    */
-  private loopElement(iter: SyntaxNode, scope: Scope): Value {
+  private loopElement(iter: SyntaxNode, scope: Scope): { element: Value; trips?: number } {
     const elementOf = (v: Value): Value => {
       if (v.k === 'tensor') return v.shape && v.shape.length >= 1 ? tensor(v.lib, v.shape.slice(1)) : UNKNOWN;
       if (v.k === 'tuple' && v.items.length > 0) return v.items.reduce((a, b) => join(a, b));
       return UNKNOWN;
+    };
+    /** How many items iterating over `v` yields, when certain. */
+    const lengthOf = (v: Value): number | undefined => {
+      if (v.k === 'tensor') return v.shape && v.shape.length >= 1 && isInt(v.shape[0]!) ? v.shape[0] : undefined;
+      if (v.k === 'tuple') return v.items.length;
+      return undefined;
     };
     if (iter.name === 'CallExpression') {
       const callee = iter.firstChild;
       const name = callee && callee.name === 'VariableName' ? this.text(callee) : '';
       if ((name === 'range' || name === 'enumerate' || name === 'zip') && !this.lookup(scope, name)) {
         const args = iter.getChild('ArgList');
-        const vals = args ? exprChildren(args).map((a) => this.evalExpr(a, scope)) : [];
-        if (name === 'range') return UNKNOWN_INT;
-        if (name === 'enumerate') return vals.length >= 1 ? { k: 'tuple', items: [UNKNOWN_INT, elementOf(vals[0]!)] } : UNKNOWN;
-        return vals.length >= 1 ? { k: 'tuple', items: vals.map(elementOf) } : UNKNOWN;
+        const argNodes = args ? exprChildren(args) : [];
+        const vals = argNodes.map((a) => this.evalExpr(a, scope));
+        if (args && (args.getChild('*') || args.getChild('AssignOp'))) return { element: name === 'range' ? UNKNOWN_INT : UNKNOWN };
+        if (name === 'range') {
+          const ns = vals.map((v) => (v.k === 'int' && isInt(v.d) ? v.d : undefined));
+          let trips: number | undefined;
+          if (ns.length >= 1 && ns.length <= 3 && ns.every((x) => x !== undefined)) {
+            const [start, stop, step] = ns.length === 1 ? [0, ns[0]!, 1] : [ns[0]!, ns[1]!, ns[2] ?? 1];
+            if (step !== 0) trips = Math.max(0, Math.ceil((stop - start) / step));
+          }
+          return { element: UNKNOWN_INT, trips };
+        }
+        if (name === 'enumerate') return vals.length >= 1 ? { element: { k: 'tuple', items: [UNKNOWN_INT, elementOf(vals[0]!)] }, trips: vals.length === 1 ? lengthOf(vals[0]!) : undefined } : { element: UNKNOWN };
+        if (vals.length === 0) return { element: UNKNOWN };
+        const lens = vals.map(lengthOf);
+        return { element: { k: 'tuple', items: vals.map(elementOf) }, trips: lens.every((l) => l !== undefined) ? Math.min(...(lens as number[])) : undefined };
       }
     }
-    return elementOf(this.evalExpr(iter, scope));
+    const v = this.evalExpr(iter, scope);
+    return { element: elementOf(v), trips: lengthOf(v) };
   }
+
 
   private execWith(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
     let asNext = false;
@@ -801,7 +1055,15 @@ export class Analyzer {
       this.record(p.node, v, [], this.origin(p.node));
     });
     const body = n.getChild('Body');
-    if (body) this.withDepth(() => this.execBlock(body.firstChild, local, { returns: [], self: self ?? undefined }), undefined);
+    const saved = { sinks: this.appendSinks, jumps: this.loopJumps };
+    this.appendSinks = NO_SINKS;
+    this.loopJumps = null;
+    try {
+      if (body) this.withDepth(() => this.execBlock(body.firstChild, local, { returns: [], self: self ?? undefined }), undefined);
+    } finally {
+      this.appendSinks = saved.sinks;
+      this.loopJumps = saved.jumps;
+    }
   }
 
   callUser(def: FuncDef, pos: Value[], kw: Map<string, Value>, self: Value | undefined): Value {
@@ -836,6 +1098,10 @@ export class Analyzer {
     const diags: ObservedDiag[] = [];
     this.diagCollectors.push(diags);
     this.callStack.push(def);
+    const savedSinks = this.appendSinks;
+    this.appendSinks = NO_SINKS;
+    const savedJumps = this.loopJumps;
+    this.loopJumps = null;
     const savedRec = this.recording;
     this.recording = false;
     this.callDepth++;
@@ -875,6 +1141,8 @@ export class Analyzer {
       this.obsCollectors.pop();
       this.diagCollectors.pop();
       this.callStack.pop();
+      this.appendSinks = savedSinks;
+      this.loopJumps = savedJumps;
       this.src = saved.src;
       this.lineStarts = saved.lineStarts;
       this.comments = saved.comments;
@@ -1003,7 +1271,7 @@ export class Analyzer {
       if (n.name === 'VariableName') {
         const b = this.lookup(scope, this.text(n));
         if (b) {
-          v = b.v;
+          v = cleanse(b.v);
           steps = b.steps;
           origin = b.origin;
           // A function used as a value (a callback, stored, returned) may be called where we don't follow.
@@ -1024,7 +1292,7 @@ export class Analyzer {
         if (/^\d+$/.test(t)) return int(Number(t));
         if (/^0[xob]/i.test(t)) return int(Number(t));
         if (/[jJ]$/.test(t)) return UNKNOWN;
-        return FLOAT;
+        return Number.isFinite(Number(t)) ? { k: 'float', x: Number(t) } : FLOAT;
       }
       case 'String':
       case 'FormatString': {
@@ -1046,7 +1314,7 @@ export class Analyzer {
       case 'ArrayExpression': {
         const items = exprChildren(n).map((c) => this.evalExpr(c, scope));
         if (exprChildren(n).some((c) => c.name === '*' || c.name === '**')) return UNKNOWN;
-        return { k: 'tuple', items, list: n.name === 'ArrayExpression' };
+        return n.name === 'ArrayExpression' ? { k: 'tuple', items, list: true, cell: newCell() } : { k: 'tuple', items };
       }
       case 'MemberExpression':
         return n.getChild('[') ? this.evalSubscript(n, scope) : this.evalAttr(n, scope);
@@ -1077,7 +1345,8 @@ export class Analyzer {
         const o = this.text(op);
         if (o === 'not') return { k: 'bool' };
         if (v.k === 'int') return o === '-' ? int(scaleDim(v.d, -1)) : o === '+' ? v : UNKNOWN_INT;
-        if (v.k === 'tensor' || v.k === 'float') return v;
+        if (v.k === 'float') return o === '-' && v.x !== undefined ? { k: 'float', x: -v.x } : o === '-' ? FLOAT : v;
+        if (v.k === 'tensor') return v;
         return UNKNOWN;
       }
       case 'ConditionalExpression': {
@@ -1088,6 +1357,7 @@ export class Analyzer {
         const b = this.evalExpr(kids[2]!, scope);
         return join(a, b);
       }
+      case 'YieldExpression':
       case 'AwaitExpression':
       case 'LambdaExpression':
       case 'ArrayComprehensionExpression':
@@ -1096,6 +1366,8 @@ export class Analyzer {
       case 'SetExpression':
       case 'SetComprehensionExpression':
       case 'ComprehensionExpression':
+        // Not followed: any list named inside may be stored or changed where we cannot see.
+        this.touchNamesIn(n, scope);
         return UNKNOWN;
       default:
         return UNKNOWN;
@@ -1143,12 +1415,13 @@ export class Analyzer {
     return this.callUser(f.def, pos, kw, inst);
   }
 
-  private evalArgs(argList: SyntaxNode | null, scope: Scope): { pos: Value[]; kw: Map<string, Value>; nodes: SyntaxNode[]; star: boolean } {
+  private evalArgs(argList: SyntaxNode | null, scope: Scope): { pos: Value[]; kw: Map<string, Value>; nodes: SyntaxNode[]; star: boolean; starred: Value[] } {
     const pos: Value[] = [];
     const nodes: SyntaxNode[] = [];
     const kw = new Map<string, Value>();
+    const starred: Value[] = [];
     let star = false;
-    if (!argList) return { pos, kw, nodes, star };
+    if (!argList) return { pos, kw, nodes, star, starred };
     let pendingKw: string | null = null;
     let starNext = false;
     for (let c = argList.firstChild; c; c = c.nextSibling) {
@@ -1168,6 +1441,7 @@ export class Analyzer {
       const v = this.evalExpr(c, scope);
       if (starNext) {
         starNext = false;
+        starred.push(v);
         continue;
       }
       if (pendingKw !== null) {
@@ -1179,7 +1453,7 @@ export class Analyzer {
       }
       if (name === 'ComprehensionExpression' || c.nextSibling?.name === 'for') star = true;
     }
-    return { pos, kw, nodes, star };
+    return { pos, kw, nodes, star, starred };
   }
 
   private evalCall(n: SyntaxNode, scope: Scope): Value {
@@ -1187,7 +1461,13 @@ export class Analyzer {
     const argList = n.getChild('ArgList');
     if (!calleeNode) return UNKNOWN;
     const callee = this.evalExpr(calleeNode, scope);
-    const { pos, kw, nodes, star } = this.evalArgs(argList, scope);
+    const { pos, kw, nodes, star, starred } = this.evalArgs(argList, scope);
+    if (!isPureCallee(callee)) {
+      // Lists handed to code we don't follow (or follow only once, memoized) may come back changed.
+      for (const v of pos) touchAll(v);
+      for (const v of kw.values()) touchAll(v);
+      for (const v of starred) touchAll(v);
+    }
     if (star) return UNKNOWN;
     switch (callee.k) {
       case 'builtin': {
@@ -1264,7 +1544,7 @@ export class Analyzer {
         return { k: 'bool' };
       case 'tuple':
       case 'list':
-        return a?.k === 'tuple' ? { k: 'tuple', items: a.items, list: name === 'list' } : UNKNOWN;
+        return a?.k === 'tuple' ? (name === 'list' ? { k: 'tuple', items: a.items, list: true, cell: newCell() } : { k: 'tuple', items: a.items }) : UNKNOWN;
       case 'max':
       case 'min':
         if (pos.length >= 2 && pos.every((p) => p.k === 'int' && isInt(p.d))) return int(Math[name](...pos.map((p) => (p as { d: number }).d)));
@@ -1281,6 +1561,20 @@ export class Analyzer {
         void n;
         return UNKNOWN;
     }
+  }
+
+  /** Marks every list named inside `n` as possibly changed (it is used in a construct we don't follow). */
+  private touchNamesIn(n: SyntaxNode, scope: Scope): void {
+    const cur = n.cursor();
+    const seen = new Set<string>();
+    do {
+      if (cur.name !== 'VariableName') continue;
+      const name = this.src.slice(cur.from, cur.to);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const b = this.lookup(scope, name);
+      if (b) touchAll(b.v);
+    } while (cur.next() && cur.from < n.to);
   }
 
   private evalAttr(n: SyntaxNode, scope: Scope): Value {
@@ -1326,11 +1620,14 @@ export class Analyzer {
         }
       case 'inst': {
         const a = o.attrs.get(name);
-        if (a) return a.k === 'func' ? { ...a, self: o } : a;
+        if (a) return a.k === 'func' ? { ...a, self: o } : cleanse(a);
         const m = o.cls.methods.get(name);
         if (m && m.k === 'func') return { ...m, self: o };
         return UNKNOWN;
       }
+      case 'tuple':
+        if (o.cell && LIST_MUTATORS.has(name)) touchCell(o.cell);
+        return UNKNOWN;
       case 'builtin':
         if (o.path === 'py.rng') return UNKNOWN;
         return UNKNOWN;
@@ -1340,6 +1637,16 @@ export class Analyzer {
         if (name === 'bias' && o.type === 'Linear') return tensor('torch', [cfg.out as Dim]);
         if (name === 'weight' && o.type === 'Embedding') return tensor('torch', [cfg.num as Dim, cfg.dim as Dim]);
         if (name === 'in_features' && o.type === 'Linear') return int(cfg.in as Dim);
+        if (/^Conv(Transpose)?[123]d$/.test(o.type) && (name === 'weight' || name === 'bias')) {
+          // Conv: (out, in/groups, *k); ConvTranspose: (in, out/groups, *k)
+          const k = cfg.k as (Dim | undefined)[] | null;
+          if (name === 'bias') return tensor('torch', [cfg.out as Dim]);
+          if (!k) return tensor('torch', null);
+          const tr = o.type.startsWith('ConvTranspose');
+          const [a, b] = tr ? [cfg.in as Dim, cfg.out as Dim] : [cfg.out as Dim, cfg.in as Dim];
+          return tensor('torch', [a, exactDivDim(b, cfg.g as Dim), ...k.map((d) => d ?? null)]);
+        }
+        if (/^BatchNorm[123]d$/.test(o.type) && ['weight', 'bias', 'running_mean', 'running_var'].includes(name)) return tensor('torch', [cfg.num_features as Dim]);
         if (name === 'out_features' && o.type === 'Linear') return int(cfg.out as Dim);
         return UNKNOWN;
       }
@@ -1387,7 +1694,7 @@ export class Analyzer {
           return UNKNOWN_INT;
       }
     }
-    if (a.k === 'tuple' && b.k === 'tuple' && op === '+') return { k: 'tuple', items: [...a.items, ...b.items], list: a.list, size: a.size };
+    if (a.k === 'tuple' && b.k === 'tuple' && op === '+') return { k: 'tuple', items: [...a.items, ...b.items], list: a.list, size: a.size, cell: a.list ? newCell() : undefined };
     if (a.k === 'tuple' && b.k === 'int' && op === '*' && isInt(b.d) && b.d >= 0 && b.d * a.items.length < 10000) {
       const items: Value[] = [];
       for (let i = 0; i < b.d; i++) items.push(...a.items);
@@ -1432,7 +1739,7 @@ export class Analyzer {
       }
       if (it.kind === 'slice') {
         const r = sliceRange(o.items.length, it);
-        if (r) return { k: 'tuple', items: r.map((i) => o.items[i]!), list: o.list, size: o.size };
+        if (r) return { k: 'tuple', items: r.map((i) => o.items[i]!), list: o.list, size: o.size, cell: o.list ? newCell() : undefined };
       }
       return o.size ? UNKNOWN_INT : UNKNOWN;
     }

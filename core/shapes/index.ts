@@ -50,7 +50,7 @@ import { TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { Analyzer, type Comment, Cut, type RelDiag, Scope, type StmtState, lineAt, parseComment } from './analyze';
 import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, SymbolShape } from './types';
-import { type Value, UNKNOWN, join, kindOf, publicShape, shapeText, tensor } from './values';
+import { type Value, UNKNOWN, cellContext, join, kindOf, publicShape, shapeText, tensor } from './values';
 
 export type * from './types';
 
@@ -131,6 +131,9 @@ export class ShapeDocument {
     const states: StmtState[] = [];
     const nextMemo = new Map<string, StmtState[]>();
     let cut: string | undefined;
+    // Set once a re-analyzed statement changed a list made by another statement: statements after it
+    // may read that list through a binding that did not change, so none of them is reused.
+    let listsChanged = false;
     for (let n = tree.topNode.firstChild; n; n = n.nextSibling) {
       if (n.name === 'Comment' || n.type.isError && n.from === n.to) continue;
       const line = lineOf(lineStarts, n.from);
@@ -139,7 +142,7 @@ export class ShapeDocument {
       const endLineEnd = endLine < lineStarts.length ? lineStarts[endLine]! : text.length;
       const key = `${n.from - lineStarts[line - 1]!}\0${text.slice(prevLineStart, n.from)}\0${text.slice(n.from, Math.max(n.to, endLineEnd))}`;
       let st: StmtState | undefined;
-      for (const cand of this.memo.get(key) ?? []) {
+      for (const cand of listsChanged ? [] : (this.memo.get(key) ?? [])) {
         if (cand.pass === pass || !cand.memoizable) continue;
         let ok = true;
         for (const [name, b] of cand.reads) {
@@ -158,8 +161,11 @@ export class ShapeDocument {
       } else {
         st = { key, from: n.from, line, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: true, pass, observed: [], observedDiags: [], poisoned: [] };
         an.stmt = st;
+        cellContext.stmt = st;
+        cellContext.foreign = false;
         try {
           an.exec(n, global, null);
+          if (cellContext.foreign) listsChanged = true;
         } catch (e) {
           // A budget cut, or a bug of ours: stop here, keeping everything reported before this
           // statement (its own half-done bindings would be stale for what follows, so nothing follows).

@@ -327,9 +327,37 @@ def('np.random.randn np.random.rand', (c) => (c.pos.length === 0 ? FLOAT : withS
 def('np.random.random np.random.random_sample np.random.standard_normal np.random.sample rng.random rng.standard_normal', (c) =>
   sizeOrScalar(c, 'numpy', arg(c, 0, 'size'), 'random'),
 );
-def('np.random.normal np.random.uniform rng.normal rng.uniform np.random.binomial rng.binomial np.random.poisson', (c) =>
-  c.pos.some((p) => p.k === 'tensor') ? UNKNOWN : sizeOrScalar(c, 'numpy', arg(c, 2, 'size'), 'random'),
-);
+/**
+ * Distributions with parameters then `size` (at position `at`): the result has shape `size`; without
+ * it, a scalar when every parameter is a number, else the parameters' broadcast shape (not followed).
+ */
+function sampled(c: CallCtx, at: number): Value {
+  const size = arg(c, at, 'size');
+  if (size !== undefined && size.k !== 'none') return withShape(c, 'numpy', dimsOf(size), 'random');
+  const params = [...c.pos.slice(0, at), ...[...c.kw].filter(([k]) => k !== 'size').map(([, v]) => v)];
+  return params.every((p) => p.k === 'int' || p.k === 'float' || p.k === 'bool') ? FLOAT : UNKNOWN;
+}
+def('np.random.normal np.random.uniform rng.normal rng.uniform np.random.binomial rng.binomial np.random.gamma rng.gamma np.random.beta rng.beta np.random.lognormal rng.lognormal np.random.laplace rng.laplace np.random.logistic rng.logistic np.random.gumbel rng.gumbel np.random.wald rng.wald np.random.negative_binomial rng.negative_binomial', (c) => sampled(c, 2));
+def('np.random.poisson rng.poisson np.random.exponential rng.exponential np.random.chisquare rng.chisquare np.random.geometric rng.geometric np.random.standard_t rng.standard_t np.random.rayleigh rng.rayleigh np.random.pareto rng.pareto np.random.standard_gamma rng.standard_gamma', (c) => sampled(c, 1));
+def('np.random.standard_exponential rng.standard_exponential np.random.standard_cauchy rng.standard_cauchy', (c) => sampled(c, 0));
+def('np.random.multivariate_normal rng.multivariate_normal', (c) => {
+  // mean (k,), cov (k, k) → size + (k,)
+  const mean = c.pos[0] ?? c.kw.get('mean');
+  const k = mean?.k === 'tensor' ? (mean.shape?.length === 1 ? mean.shape[0]! : null) : mean?.k === 'tuple' && mean.items.every((x) => x.k === 'int' || x.k === 'float') ? mean.items.length : null;
+  const size = arg(c, 2, 'size');
+  const lead = size === undefined || size.k === 'none' ? [] : dimsOf(size);
+  if (lead === null) return tensor('numpy', null);
+  return withShape(c, 'numpy', [...lead, k], 'multivariate normal');
+});
+def('torch.normal', (c) => {
+  // torch.normal(mean, std, size=…) with numbers; with tensors, their broadcast shape
+  const size = c.kw.get('size') ?? (c.pos[2] && c.pos[2].k === 'tuple' ? c.pos[2] : undefined);
+  if (size) return withShape(c, 'torch', dimsOf(size), 'normal');
+  const m = T(c.pos[0] ?? c.kw.get('mean'));
+  const sd = T(c.pos[1] ?? c.kw.get('std'));
+  if (m && sd) return broadcast(c, [m, sd], c.text, [c.argText(0), c.argText(1)]);
+  return m ?? sd ?? UNKNOWN;
+});
 def('np.random.randint rng.integers', (c) => (c.kw.has('size') || c.pos.length >= 3 ? sizeOrScalar(c, 'numpy', arg(c, 2, 'size'), 'random') : UNKNOWN));
 def('np.random.permutation rng.permutation', (c) => {
   const v = c.pos[0];
@@ -1014,10 +1042,20 @@ def('np.linalg.cholesky torch.linalg.cholesky np.linalg.matrix_power torch.linal
 
 def('np.cov np.corrcoef torch.cov torch.corrcoef', (c) => {
   const x = T(c.pos[0]);
-  if (!x || x.shape === null || c.pos.length > 1 || c.kw.has('y')) return x ? tensor(x.lib, null) : UNKNOWN;
+  const yv = c.kw.get('y') ?? (c.text.startsWith('np.') ? c.pos[1] : undefined);
+  if (!x || x.shape === null || (c.pos.length > 1 && !c.text.startsWith('np.'))) return x ? tensor(x.lib, null) : UNKNOWN;
   const rv = c.kw.get('rowvar');
   const rowvar = rv === undefined ? true : rv.k === 'bool' ? ((rv as { b?: boolean }).b ?? null) : truthy(rv);
   if (rowvar === null) return tensor(x.lib, null);
+  if (yv !== undefined && yv.k !== 'none') {
+    // np.cov(x, y): y's variables are stacked after x's (both at least 2-D, one variable per row)
+    const y = T(yv);
+    if (!y || y.shape === null || x.shape.length > 2 || y.shape.length > 2 || x.shape.length === 0 || y.shape.length === 0) return tensor(x.lib, null);
+    const vars = (s: Dim[]): Dim => (s.length === 1 ? 1 : rowvar ? s[0]! : s[1]!);
+    const v = addDim(vars(x.shape), vars(y.shape));
+    if (!isInt(v)) return tensor(x.lib, null);
+    return withShape(c, x.lib, [v, v], 'covariance of x and y');
+  }
   if (x.shape.length === 1) return withShape(c, x.lib, [], 'covariance of one variable');
   if (x.shape.length !== 2) return tensor(x.lib, null);
   const v = rowvar ? x.shape[0]! : x.shape[1]!;
@@ -1111,6 +1149,13 @@ for (const n of [1, 2, 3]) {
   });
   def(`nn.AdaptiveAvgPool${n}d nn.AdaptiveMaxPool${n}d`, (c) => ({ k: 'layer', type: `AdaptivePool${n}d`, cfg: { n, size: tupArg(arg(c, 0, 'output_size'), n, null) } }));
 }
+def(
+  'nn.MSELoss nn.L1Loss nn.CrossEntropyLoss nn.NLLLoss nn.BCELoss nn.BCEWithLogitsLoss nn.SmoothL1Loss nn.HuberLoss nn.KLDivLoss',
+  (c) => {
+    const r = c.kw.get('reduction');
+    return { k: 'layer', type: 'Loss', cfg: { reduction: r === undefined ? 'mean' : r.k === 'str' ? r.s : null } };
+  },
+);
 def('nn.Upsample', (c) => ({ k: 'layer', type: 'Upsample', cfg: { size: c.kw.get('size') ?? c.pos[0], scale: c.kw.get('scale_factor') ?? c.pos[1] } }));
 def('nn.Sequential', (c) => {
   if (c.pos.length === 1 && c.pos[0]!.k === 'unknown') return { k: 'layer', type: 'Unknown', cfg: {} };
@@ -1204,6 +1249,9 @@ export function applyLayer(c: CallCtx, layer: Value & { k: 'layer' }, xv: Value 
   if (!x) return UNKNOWN;
   if (SAME_LAYERS.includes(layer.type)) return same(c, x, layer.type);
   switch (layer.type) {
+    case 'Loss':
+      // reduction 'mean' or 'sum' gives a 0-d tensor; 'none' keeps an input-dependent shape
+      return cfg.reduction === 'mean' || cfg.reduction === 'sum' ? withShape(c, 'torch', [], `loss (reduction='${cfg.reduction as string}')`) : tensor('torch', null);
     case 'Linear': {
       if (x.shape === null) return tensor(x.lib, null);
       const last = x.shape[x.shape.length - 1];
@@ -1259,9 +1307,19 @@ function interpolate(c: CallCtx, x: Value & { k: 'tensor' }, size: Value | undef
     if (!t) return tensor(x.lib, null);
     return withShape(c, x.lib, [...lead, ...t.map((d) => d ?? null)], 'interpolate to size');
   }
-  if (scale && scale.k === 'int') return withShape(c, x.lib, [...lead, ...x.shape.slice(2).map((d) => mulDim(d, scale.d))], 'interpolate by scale');
-  if (scale && scale.k === 'tuple' && scale.items.length === n && scale.items.every((s) => s.k === 'int'))
-    return withShape(c, x.lib, [...lead, ...x.shape.slice(2).map((d, i) => mulDim(d, dimOf(scale.items[i])!))], 'interpolate by scale');
+  // PyTorch: out = ⌊in · scale⌋ (computed in double precision)
+  const scaled = (d: Dim, f: Value | undefined): Dim => {
+    if (!f) return null;
+    if (f.k === 'int') return mulDim(d, f.d);
+    if (f.k === 'float' && f.x !== undefined && f.x > 0) {
+      if (Number.isInteger(f.x)) return mulDim(d, f.x);
+      return isInt(d) ? Math.floor(d * f.x) : null;
+    }
+    return null;
+  };
+  if (scale && (scale.k === 'int' || scale.k === 'float')) return withShape(c, x.lib, [...lead, ...x.shape.slice(2).map((d) => scaled(d, scale))], 'interpolate by scale');
+  if (scale && scale.k === 'tuple' && scale.items.length === n)
+    return withShape(c, x.lib, [...lead, ...x.shape.slice(2).map((d, i) => scaled(d, scale.items[i]))], 'interpolate by scale');
   return tensor(x.lib, [...lead, ...x.shape.slice(2).map(() => null)]);
 }
 def('F.interpolate F.upsample', (c) => {
@@ -1321,6 +1379,26 @@ def('F.one_hot', (c) => {
   return withShape(c, 'torch', [...x.shape, n === undefined || n === null || n < 0 ? null : n], 'one_hot');
 });
 def('F.batch_norm F.layer_norm F.group_norm F.instance_norm', (c) => same(c, c.pos[0], 'normalization'));
+def('F.cosine_similarity torch.cosine_similarity', (c) => {
+  // broadcast x1 with x2, then reduce over dim (default 1)
+  const a = T(c.pos[0] ?? c.kw.get('x1'));
+  const b = T(c.pos[1] ?? c.kw.get('x2'));
+  if (!a || !b) return a || b ? tensor('torch', null) : UNKNOWN;
+  const bc = broadcast(c, [a, b], c.text, [c.argText(0), c.argText(1)]);
+  const d = intArg(c, 2, 'dim', 1);
+  if (bc.k !== 'tensor' || bc.shape === null || d === undefined || d === null) return tensor('torch', null);
+  const ax = normAxis(d, bc.shape.length);
+  if (ax === null) return tensor('torch', null);
+  return withShape(c, 'torch', bc.shape.filter((_, i) => i !== ax), 'cosine similarity');
+});
+def('torch.autograd.grad', (c) => {
+  // one gradient per input, shaped like it
+  const inputs = c.pos[1] ?? c.kw.get('inputs');
+  if (!inputs) return UNKNOWN;
+  if (inputs.k === 'tensor') return { k: 'tuple', items: [inputs] };
+  if (inputs.k === 'tuple' && inputs.items.every((v) => v.k === 'tensor')) return { k: 'tuple', items: inputs.items };
+  return UNKNOWN;
+});
 def('F.cross_entropy F.mse_loss F.l1_loss F.nll_loss F.binary_cross_entropy F.binary_cross_entropy_with_logits F.smooth_l1_loss F.kl_div', (c) => {
   const r = c.kw.get('reduction');
   if (r === undefined || (r.k === 'str' && (r.s === 'mean' || r.s === 'sum'))) return withShape(c, 'torch', [], 'loss');

@@ -34,11 +34,11 @@ export interface ClassDef {
 export type Value =
   | { k: 'tensor'; lib: Lib; shape: Shape; dt?: 'bool' | 'int' }
   | { k: 'int'; d: Dim }
-  | { k: 'float' }
+  | { k: 'float'; /** the value, when it is a literal (scale factors) */ x?: number }
   | { k: 'bool'; b?: boolean }
   | { k: 'str'; s: string }
   | { k: 'none' }
-  | { k: 'tuple'; items: Value[]; list?: boolean; size?: boolean }
+  | { k: 'tuple'; items: Value[]; list?: boolean; size?: boolean; cell?: ListCell }
   | { k: 'layer'; type: string; cfg: LayerCfg }
   | { k: 'func'; def: FuncDef; self?: Value }
   | { k: 'class'; def: ClassDef }
@@ -47,6 +47,64 @@ export type Value =
   | { k: 'builtin'; path: string; self?: Value }
   | { k: 'slice'; start: Value; stop: Value; step: Value }
   | { k: 'unknown'; sym?: string };
+
+/**
+ * The identity of a Python list made by a literal. Lists are mutable and may be aliased, so what the
+ * analysis knows of a list's items holds only while nothing could have changed it: an append,
+ * `lst[i] = …`, `del`, passing it to code we don't follow, storing it where we don't track it. Any of
+ * those marks the cell dirty (`touch`), and reads of a dirty list see an unknown value (`cleanse`).
+ * A list joined from two lists has both as parents: it is dirty when either is, and touching it
+ * touches both (it may be either object).
+ */
+export interface ListCell {
+  dirty: boolean;
+  /** The top-level statement (an analyze.ts StmtState) that made the list, for incremental reuse. */
+  owner: unknown;
+  parents?: ListCell[];
+}
+
+/** Who is touching cells now: a touch of a cell made by another statement sets `foreign`. */
+export const cellContext: { stmt: unknown; foreign: boolean } = { stmt: null, foreign: false };
+
+export function newCell(): ListCell {
+  return { dirty: false, owner: cellContext.stmt };
+}
+
+export function cellDirty(c: ListCell, depth = 0): boolean {
+  if (c.dirty) return true;
+  if (c.parents && depth < 32) for (const p of c.parents) if (cellDirty(p, depth + 1)) return true;
+  return false;
+}
+
+/** Marks a list (and what it may be) as possibly changed. */
+export function touchCell(c: ListCell, depth = 0): void {
+  if (!c.dirty) {
+    c.dirty = true;
+    if (c.owner !== cellContext.stmt) cellContext.foreign = true;
+  }
+  if (c.parents && depth < 32) for (const p of c.parents) touchCell(p, depth + 1);
+}
+
+/** Touches every list reachable from a value (it escapes to code we don't follow). */
+export function touchAll(v: Value, depth = 0): void {
+  if (v.k !== 'tuple' || depth > 8) return;
+  if (v.cell) touchCell(v.cell);
+  for (const x of v.items) touchAll(x, depth + 1);
+}
+
+function hasDirty(v: Value, depth: number): boolean {
+  if (v.k !== 'tuple' || depth > 8) return false;
+  if (v.cell && cellDirty(v.cell)) return true;
+  for (const x of v.items) if (hasDirty(x, depth + 1)) return true;
+  return false;
+}
+
+/** The value as a read sees it: lists that may have changed become unknown. */
+export function cleanse(v: Value, depth = 0): Value {
+  if (v.k !== 'tuple' || !hasDirty(v, depth)) return v;
+  if (v.cell && cellDirty(v.cell)) return UNKNOWN;
+  return { ...v, items: v.items.map((x) => cleanse(x, depth + 1)) };
+}
 
 export interface LayerCfg {
   [key: string]: unknown;
@@ -114,6 +172,16 @@ export function describe(v: Value): string {
 /** Least upper bound of two values: what both could be. */
 export function join(a: Value, b: Value): Value {
   if (a === b) return a;
+  const r = joinInner(a, b);
+  // The result no longer says which list it is: whatever mutates it later cannot be followed.
+  if (r.k === 'unknown') {
+    touchAll(a);
+    touchAll(b);
+  }
+  return r;
+}
+
+function joinInner(a: Value, b: Value): Value {
   if (a.k === 'tensor' && b.k === 'tensor') {
     if (a.lib !== b.lib) return UNKNOWN;
     if (a.shape === null || b.shape === null || a.shape.length !== b.shape.length) return tensor(a.lib, null);
@@ -126,14 +194,28 @@ export function join(a: Value, b: Value): Value {
     return same ? a : tensor(a.lib, s);
   }
   if (a.k === 'int' && b.k === 'int') return cmpDim(a.d, b.d) === 'equal' ? a : UNKNOWN_INT;
-  if (a.k === 'float' && b.k === 'float') return a;
+  if (a.k === 'float' && b.k === 'float') return a.x === b.x ? a : FLOAT;
+  // A Python number on one path and a 0-d array (a NumPy scalar from a reduction) on another, as in
+  // `b = 0.0` then `b -= lr * np.mean(g)` in a loop: either broadcasts as shape (), so arithmetic
+  // keeps working, but the value is reported as a number (no shape), not as a 0-d array.
+  if (isScalarLike(a) && isScalarLike(b) && (a.k === 'float' || b.k === 'float' || a.k === 'tensor' || b.k === 'tensor')) return FLOAT;
   if (a.k === 'bool' && b.k === 'bool') return a;
   if (a.k === 'none' && b.k === 'none') return a;
   if (a.k === 'tuple' && b.k === 'tuple' && a.items.length === b.items.length && !!a.list === !!b.list) {
-    return { k: 'tuple', items: a.items.map((x, i) => join(x, b.items[i]!)), list: a.list, size: a.size && b.size };
+    const t: Value & { k: 'tuple' } = { k: 'tuple', items: a.items.map((x, i) => join(x, b.items[i]!)), list: a.list, size: a.size && b.size };
+    if (a.cell && a.cell === b.cell) t.cell = a.cell;
+    else if (a.cell || b.cell) {
+      const parents = [a.cell, b.cell].filter((c): c is ListCell => !!c);
+      t.cell = { dirty: parents.some((c) => cellDirty(c)), owner: cellContext.stmt, parents };
+    }
+    return t;
   }
   if (a.k === 'mod' && b.k === 'mod' && a.path === b.path) return a;
   return UNKNOWN;
+}
+
+function isScalarLike(v: Value): boolean {
+  return v.k === 'float' || v.k === 'int' || v.k === 'bool' || (v.k === 'tensor' && v.shape !== null && v.shape.length === 0);
 }
 
 /** A short key identifying a value's shape-relevant content (for memoizing calls). */
@@ -144,6 +226,8 @@ export function valueKey(v: Value, depth = 0): string {
       return `T${v.lib[0]}${shapeText(v.shape)}`;
     case 'int':
       return `i${formatDim(v.d)}`;
+    case 'float':
+      return v.x === undefined ? 'f' : `f${v.x}`;
     case 'str':
       return `s${JSON.stringify(v.s)}`;
     case 'tuple':
