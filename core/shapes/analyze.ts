@@ -102,7 +102,11 @@ export interface RelHint {
 
 /** One top-level statement's analysis; offsets and lines are relative to its start. */
 export interface StmtState {
+  /** A unique name of this analysis of the statement. */
   key: string;
+  /** The statement's length, and the length of its text with the line above and the rest of its last line. */
+  len: number;
+  span: number;
   from: number;
   line: number;
   text: string;
@@ -217,6 +221,8 @@ const MAX_DEPTH = 150;
 /** Lists longer than this are not followed item by item. */
 const MAX_LIST = 4096;
 const MAX_CALL_DEPTH = 6;
+/** Call results remembered per function (by argument shapes). */
+const MAX_MEMO = 64;
 
 export interface Comment {
   name: string;
@@ -1131,6 +1137,8 @@ export class Analyzer {
       let r: Value | undefined;
       for (const v of fn.returns) r = r === undefined ? v : join(r, v);
       const result = r ?? NONE;
+      // A def kept across many edits sees new argument shapes after each: keep the memo bounded.
+      if (def.memo.size >= MAX_MEMO) def.memo.clear();
       def.memo.set(key, { v: result, reads, obs, diags });
       return result;
     } finally {

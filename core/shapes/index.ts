@@ -78,8 +78,11 @@ export class ShapeDocument {
   private text = '';
   private tree: Tree | null = null;
   private fragments: readonly TreeFragment[] = [];
-  private memo = new Map<string, StmtState[]>();
+  /** The previous update's statements by start offset, and what changed since (from `parse`). */
+  private prev: StmtState[] = [];
+  private change: { from: number; toOld: number; toNew: number } | null = null;
   private pass = 0;
+  private serial = 0;
 
   update(text: string, options?: ShapeOptions): ShapeAnalysis {
     try {
@@ -87,22 +90,21 @@ export class ShapeDocument {
     } catch (e) {
       this.tree = null;
       this.fragments = [];
-      this.memo.clear();
+      this.prev = [];
       return empty(`internal error: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
   private parse(text: string): Tree {
+    this.change = null;
     if (this.tree) {
       const old = this.text;
-      let pre = 0;
-      const max = Math.min(old.length, text.length);
-      while (pre < max && old.charCodeAt(pre) === text.charCodeAt(pre)) pre++;
-      let suf = 0;
-      while (suf < max - pre && old.charCodeAt(old.length - 1 - suf) === text.charCodeAt(text.length - 1 - suf)) suf++;
+      const pre = commonPrefix(old, text);
+      const suf = commonSuffix(old, text, pre);
+      this.change = { from: pre, toOld: old.length - suf, toNew: text.length - suf };
       const changes = [{ fromA: pre, toA: old.length - suf, fromB: pre, toB: text.length - suf }];
       this.fragments = TreeFragment.applyChanges(TreeFragment.addTree(this.tree, this.fragments), changes);
-    }
+    } else this.prev = [];
     const tree = parser.parse(text, this.fragments);
     this.tree = tree;
     this.text = text;
@@ -129,37 +131,65 @@ export class ShapeDocument {
     if (/^\s*(import torch|from torch)/m.test(text)) an.curLib = 'torch';
     const pass = ++this.pass;
     const states: StmtState[] = [];
-    const nextMemo = new Map<string, StmtState[]>();
+    const change = this.change;
+    const prev = this.prev;
     let cut: string | undefined;
     // Set once a re-analyzed statement changed a list made by another statement: statements after it
     // may read that list through a binding that did not change, so none of them is reused.
     let listsChanged = false;
+    // Global names whose binding now differs from the previous update's at the same point: written by
+    // a re-analyzed statement, or by a statement that is gone. A kept statement whose reads avoid them
+    // reads exactly what it read before. (A kept statement writing its old binding takes a name out.)
+    const changed = new Set<string>();
+    const markWrites = (s: StmtState) => {
+      for (const name of s.writes.keys()) changed.add(name);
+    };
+    let p = 0; // the next statement of the previous update not yet matched
     for (let n = tree.topNode.firstChild; n; n = n.nextSibling) {
       if (n.name === 'Comment' || n.type.isError && n.from === n.to) continue;
       const line = lineOf(lineStarts, n.from);
+      // A top-level statement that does not start its line at column 0 is a piece of a block the
+      // parser lost track of after a syntax error (Python allows no indented top-level statement):
+      // running it at module scope would mix a function's locals with the globals. Skip it.
+      if (n.from > lineStarts[line - 1]! && !n.type.isError) continue;
       const prevLineStart = lineStarts[Math.max(0, line - 2)]!;
       const endLine = lineOf(lineStarts, n.to);
       const endLineEnd = endLine < lineStarts.length ? lineStarts[endLine]! : text.length;
-      const key = `${n.from - lineStarts[line - 1]!}\0${text.slice(prevLineStart, n.from)}\0${text.slice(n.from, Math.max(n.to, endLineEnd))}`;
+      // A statement is the same as before when its text, with the line above it (shape comments)
+      // and the rest of its last line, lies outside the changed region: then it is at the same
+      // offset (before the change) or shifted by the change's length (after it).
+      const spanFrom = prevLineStart;
+      const spanTo = Math.max(n.to, endLineEnd);
+      let oldFrom: number | undefined;
+      if (!change) oldFrom = n.from;
+      else if (spanTo <= change.from) oldFrom = n.from;
+      else if (spanFrom >= change.toNew) oldFrom = n.from - (change.toNew - change.toOld);
+      let cand: StmtState | undefined;
+      if (oldFrom !== undefined) {
+        // statements of the previous update skipped over are gone
+        while (p < prev.length && prev[p]!.from < oldFrom) markWrites(prev[p++]!);
+        if (p < prev.length && prev[p]!.from === oldFrom) cand = prev[p++];
+      }
       let st: StmtState | undefined;
-      for (const cand of listsChanged ? [] : (this.memo.get(key) ?? [])) {
-        if (cand.pass === pass || !cand.memoizable) continue;
+      if (cand && !listsChanged && cand.len === n.to - n.from && cand.span === spanTo - spanFrom && cand.pass !== pass && cand.memoizable) {
         let ok = true;
-        for (const [name, b] of cand.reads) {
-          if (global.vars.get(name) !== b) {
-            ok = false;
-            break;
+        if (changed.size > 0) {
+          if (changed.size < cand.reads.size) {
+            for (const name of changed) if (cand.reads.has(name) && cand.reads.get(name) !== global.vars.get(name)) ok = false;
+          } else {
+            for (const [name, b] of cand.reads) if (changed.has(name) && global.vars.get(name) !== b) ok = false;
           }
         }
-        if (ok) {
-          st = cand;
-          break;
-        }
+        if (ok) st = cand;
       }
       if (st) {
-        for (const [name, b] of st.writes) global.vars.set(name, b);
+        for (const [name, b] of st.writes) {
+          global.vars.set(name, b);
+          changed.delete(name);
+        }
       } else {
-        st = { key, from: n.from, line, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: true, pass, observed: [], observedDiags: [], poisoned: [] };
+        if (cand) markWrites(cand);
+        st = { key: `s${++this.serial}`, len: n.to - n.from, span: spanTo - spanFrom, from: n.from, line, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: true, pass, observed: [], observedDiags: [], poisoned: [] };
         an.stmt = st;
         cellContext.stmt = st;
         cellContext.foreign = false;
@@ -173,22 +203,40 @@ export class ShapeDocument {
           st.memoizable = false;
         }
         if (an.cut) st.memoizable = false;
+        markWrites(st);
       }
       st.from = n.from;
       st.line = line;
       st.pass = pass;
       states.push(st);
-      const list = nextMemo.get(key);
-      if (list) list.push(st);
-      else nextMemo.set(key, [st]);
       if (cut) break;
     }
-    this.memo = nextMemo;
+    this.prev = states;
     return new Result(text, lineStarts, states, cut ?? an.cut);
   }
 }
 
 const lineOf = lineAt;
+
+const BLOCK = 2048;
+
+/** Length of the common prefix of two strings, compared natively a block at a time. */
+function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + BLOCK <= max && a.slice(i, i + BLOCK) === b.slice(i, i + BLOCK)) i += BLOCK;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix, not reaching into the first `pre` characters of either. */
+function commonSuffix(a: string, b: string, pre: number): number {
+  const max = Math.min(a.length, b.length) - pre;
+  let i = 0;
+  while (i + BLOCK <= max && a.slice(a.length - i - BLOCK, a.length - i) === b.slice(b.length - i - BLOCK, b.length - i)) i += BLOCK;
+  while (i < max && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
 
 class Result implements ShapeAnalysis {
   private _symbols?: SymbolShape[];

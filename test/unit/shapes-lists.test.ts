@@ -157,3 +157,32 @@ c = w
     expect(s['c@16']).toBeNull();
   });
 });
+
+describe('broken code while typing', () => {
+  it('lines of a block the parser lost after a syntax error are not run at module scope', () => {
+    // After this syntax error Lezer's recovery loses the indentation of the blocks below: the body
+    // lines of softmax become indented top-level statements. Run at module scope, z would be the
+    // global (4, 6) and the body's z a wrong (4, 6).
+    const src = `import numpy as np
+T, d = 12, 8
+z = np.zeros((4, 6))
+def rnn(xs):
+    h = np.zeros(d)
+    for t in2 range(T):
+        x_t = xs[t]
+        h = np.tanh(x_t + h)
+    return h
+
+def softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+probs = softmax(np.ones((32, 10)))
+`;
+    const a = analyzeShapes(src);
+    expect(a.diagnostics).toEqual([]);
+    const inBody = a.symbols.filter((s) => s.line >= 12 && s.line <= 13);
+    expect(inBody.some((s) => JSON.stringify(s.shape) === '[4,6]')).toBe(false);
+  });
+});
