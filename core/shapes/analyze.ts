@@ -169,7 +169,7 @@ const MODULE_ALIASES: Record<string, string> = {
 const MODULES = new Set(Object.values(MODULE_ALIASES));
 
 function canonModule(path: string): string | undefined {
-  if (MODULE_ALIASES[path]) return MODULE_ALIASES[path];
+  if (Object.hasOwn(MODULE_ALIASES, path)) return MODULE_ALIASES[path];
   if (MODULES.has(path)) return path;
   return undefined;
 }
@@ -1288,7 +1288,8 @@ export class Analyzer {
         } else v = BUILTINS.has(this.text(n)) ? { k: 'builtin', path: `py.${this.text(n)}` } : UNKNOWN;
       } else v = this.evalInner(n, scope);
       if (steps === null) steps = this.steps.length > stepStart ? this.steps.slice(Math.max(stepStart, this.steps.length - 8)) : EMPTY;
-      this.record(n, v, steps, origin ?? (this.recording ? this.origin(n) : null));
+      // a subexpression's origin is its own line (Result.at finds it); names carry their binding's
+      this.record(n, v, steps, origin);
       return v;
     }, UNKNOWN);
   }
