@@ -1,0 +1,417 @@
+/**
+ * Singular value decomposition A = U Σ Vᵀ (economy size: U is m×k, V is n×k,
+ * k = min(m, n)), singular values descending.
+ *
+ * 1. Householder bidiagonalization Q_Lᵀ A Q_R = B (upper bidiagonal), with the left
+ *    update and the right reflector's product sharing one pass per row.
+ * 2. SVD of B: implicit-shift Golub–Kahan QR (JAMA/LINPACK's dsvdc iteration) with
+ *    the plane rotations applied to rows of Uᵀ and Vᵀ (contiguous in memory), or
+ *    (the fast path, `svdBidiagonalFast`) singular values by the same iteration
+ *    without vectors and singular vectors by inverse iteration on the Golub–Kahan
+ *    tridiagonal form TGK = perfect shuffle of [[0, B], [Bᵀ, 0]], whose eigenvalues
+ *    are ±σ and whose eigenvectors interleave v and u (LAPACK's dbdsvdx idea). Every
+ *    fast-path vector pair is checked (‖B v − σu‖, ‖Bᵀu − σv‖, orthogonality against
+ *    its cluster); on any failure the QR path is used instead.
+ * 3. Back-transformation U = Q_L U_B, V = Q_R V_B with blocked compact-WY reflectors.
+ *
+ * Sign convention: every right singular vector v_i is scaled so that its entry of
+ * largest magnitude is positive (u_i follows so that A v_i = σ_i u_i).
+ */
+import { applyReflectorsRight, makeReflector } from './householder';
+import { tridiagonalEigen } from './symmetric';
+
+const EPS = 2 ** -52;
+
+export interface Svd {
+  /** Descending, length k = min(m, n). */
+  s: Float64Array;
+  /** Rows are the left singular vectors: k × m, row-major (Uᵀ). */
+  ut: Float64Array;
+  /** Rows are the right singular vectors: k × n, row-major (Vᵀ). */
+  vt: Float64Array;
+  m: number;
+  n: number;
+  k: number;
+}
+
+interface Bidiagonal {
+  d: Float64Array;
+  /** e[i] = B[i][i+1], length n (e[n−1] = 0). */
+  e: Float64Array;
+  left: { vt: Float64Array; tau: Float64Array; start: Int32Array; count: number };
+  right: { vt: Float64Array; tau: Float64Array; start: Int32Array; count: number };
+}
+
+/** Upper bidiagonalization of the m×n (m ≥ n) row-major `a` (destroyed). */
+function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () => void): Bidiagonal {
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const lvt = new Float64Array(n * m);
+  const ltau = new Float64Array(n);
+  const lstart = new Int32Array(n);
+  const rcount = Math.max(0, n - 1);
+  const rvt = new Float64Array(Math.max(1, rcount) * n);
+  const rtau = new Float64Array(Math.max(1, rcount));
+  const rstart = new Int32Array(Math.max(1, rcount));
+  const w = new Float64Array(n);
+  const u = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    tick?.();
+    // Left reflector from column k, rows k..m−1.
+    const tl = makeReflector(a, k * n + k, m - k, n);
+    d[k] = a[k * n + k]!;
+    ltau[k] = tl;
+    lstart[k] = k;
+    const lv = k * m;
+    lvt[lv + k] = 1;
+    for (let i = k + 1; i < m; i++) lvt[lv + i] = a[i * n + k]!;
+    if (k === n - 1) break;
+    // w = τ_L · vᵀ A[k:, k+1:]
+    if (tl !== 0) {
+      w.fill(0, k + 1, n);
+      for (let i = k; i < m; i++) {
+        const vi = lvt[lv + i]!;
+        if (vi === 0) continue;
+        const r = i * n;
+        for (let j = k + 1; j < n; j++) w[j] = w[j]! + vi * a[r + j]!;
+      }
+      for (let j = k + 1; j < n; j++) w[j] = w[j]! * tl;
+      // Row k first: the right reflector is built from it.
+      const r = k * n;
+      for (let j = k + 1; j < n; j++) a[r + j] = a[r + j]! - w[j]!;
+    }
+    // Right reflector from row k, columns k+1..n−1.
+    const tr = makeReflector(a, k * n + k + 1, n - k - 1, 1);
+    e[k] = a[k * n + k + 1]!;
+    rtau[k] = tr;
+    rstart[k] = k + 1;
+    const rv = k * n;
+    rvt[rv + k + 1] = 1;
+    for (let j = k + 2; j < n; j++) rvt[rv + j] = a[k * n + j]!;
+    u.fill(0);
+    for (let j = k + 1; j < n; j++) u[j] = rvt[rv + j]!;
+    // Rows below: left update, then y_i = row·u, then the right update, while the row is hot.
+    for (let i = k + 1; i < m; i++) {
+      const r = i * n;
+      const vi = tl !== 0 ? lvt[lv + i]! : 0;
+      let s = 0;
+      if (vi !== 0) {
+        for (let j = k + 1; j < n; j++) {
+          const x = a[r + j]! - vi * w[j]!;
+          a[r + j] = x;
+          s += x * u[j]!;
+        }
+      } else {
+        for (let j = k + 1; j < n; j++) s += a[r + j]! * u[j]!;
+      }
+      if (tr !== 0 && s !== 0) {
+        const f = tr * s;
+        for (let j = k + 1; j < n; j++) a[r + j] = a[r + j]! - f * u[j]!;
+      }
+    }
+  }
+  return {
+    d,
+    e,
+    left: { vt: lvt, tau: ltau, start: lstart, count: n },
+    right: { vt: rvt, tau: rtau, start: rstart, count: rcount },
+  };
+}
+
+/**
+ * Golub–Kahan implicit-shift QR on the bidiagonal (s = diagonal, e = super-diagonal,
+ * e[p−1] = 0), JAMA's iteration. If `ut`/`vt` are given (n rows of length n), the
+ * rotations are applied to their rows. Leaves s ≥ 0, descending. Returns false when
+ * the iteration did not converge.
+ */
+function bidiagonalQR(s: Float64Array, e: Float64Array, n: number, ut?: Float64Array, vt?: Float64Array, tick?: () => void): boolean {
+  let p = n;
+  let iter = 0;
+  let total = 0;
+  const rotRows = (x: Float64Array, a: number, b: number, cs: number, sn: number): void => {
+    // row a ← cs·row a + sn·row b ; row b ← −sn·row a + cs·row b
+    const ra = a * n;
+    const rb = b * n;
+    for (let i = 0; i < n; i++) {
+      const xa = x[ra + i]!;
+      const xb = x[rb + i]!;
+      x[ra + i] = cs * xa + sn * xb;
+      x[rb + i] = cs * xb - sn * xa;
+    }
+  };
+  while (p > 0) {
+    if ((++total & 7) === 0) tick?.();
+    if (iter > 75 || total > 100 * n + 1000) return false;
+    let k: number;
+    let kase: number;
+    for (k = p - 2; k >= -1; k--) {
+      if (k === -1) break;
+      const alpha = Number.MIN_VALUE + EPS * (Math.abs(s[k]!) + Math.abs(s[k + 1]!));
+      if (Math.abs(e[k]!) <= alpha || Number.isNaN(e[k]!)) {
+        e[k] = 0;
+        break;
+      }
+    }
+    if (k === p - 2) kase = 4;
+    else {
+      let ks: number;
+      for (ks = p - 1; ks >= k; ks--) {
+        if (ks === k) break;
+        const t = (ks !== p ? Math.abs(e[ks]!) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]!) : 0);
+        if (Math.abs(s[ks]!) <= EPS * t) {
+          s[ks] = 0;
+          break;
+        }
+      }
+      if (ks === k) kase = 3;
+      else if (ks === p - 1) kase = 1;
+      else {
+        kase = 2;
+        k = ks;
+      }
+    }
+    k++;
+    switch (kase) {
+      case 1: {
+        // Deflate negligible s[p−1].
+        let f = e[p - 2]!;
+        e[p - 2] = 0;
+        for (let j = p - 2; j >= k; j--) {
+          const t = Math.hypot(s[j]!, f);
+          const cs = s[j]! / t;
+          const sn = f / t;
+          s[j] = t;
+          if (j !== k) {
+            f = -sn * e[j - 1]!;
+            e[j - 1] = cs * e[j - 1]!;
+          }
+          if (vt) rotRows(vt, j, p - 1, cs, sn);
+        }
+        break;
+      }
+      case 2: {
+        // Split at negligible s[k].
+        let f = e[k - 1]!;
+        e[k - 1] = 0;
+        for (let j = k; j < p; j++) {
+          const t = Math.hypot(s[j]!, f);
+          const cs = s[j]! / t;
+          const sn = f / t;
+          s[j] = t;
+          f = -sn * e[j]!;
+          e[j] = cs * e[j]!;
+          if (ut) rotRows(ut, j, k - 1, cs, sn);
+        }
+        break;
+      }
+      case 3: {
+        // One QR step.
+        const scale = Math.max(Math.abs(s[p - 1]!), Math.abs(s[p - 2]!), Math.abs(e[p - 2]!), Math.abs(s[k]!), Math.abs(e[k]!));
+        const sp = s[p - 1]! / scale;
+        const spm1 = s[p - 2]! / scale;
+        const epm1 = e[p - 2]! / scale;
+        const sk = s[k]! / scale;
+        const ek = e[k]! / scale;
+        const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
+        const c = sp * epm1 * (sp * epm1);
+        let shift = 0;
+        if (b !== 0 || c !== 0) {
+          shift = Math.sqrt(b * b + c);
+          if (b < 0) shift = -shift;
+          shift = c / (b + shift);
+        }
+        let f = (sk + sp) * (sk - sp) + shift;
+        let g = sk * ek;
+        for (let j = k; j < p - 1; j++) {
+          let t = Math.hypot(f, g);
+          if (t === 0) t = Number.MIN_VALUE;
+          let cs = f / t;
+          let sn = g / t;
+          if (j !== k) e[j - 1] = t;
+          f = cs * s[j]! + sn * e[j]!;
+          e[j] = cs * e[j]! - sn * s[j]!;
+          g = sn * s[j + 1]!;
+          s[j + 1] = cs * s[j + 1]!;
+          if (vt) rotRows(vt, j, j + 1, cs, sn);
+          t = Math.hypot(f, g);
+          if (t === 0) t = Number.MIN_VALUE;
+          cs = f / t;
+          sn = g / t;
+          s[j] = t;
+          f = cs * e[j]! + sn * s[j + 1]!;
+          s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
+          g = sn * e[j + 1]!;
+          e[j + 1] = cs * e[j + 1]!;
+          if (ut) rotRows(ut, j, j + 1, cs, sn);
+        }
+        e[p - 2] = f;
+        iter++;
+        break;
+      }
+      default: {
+        // Convergence: make s[k] non-negative, order.
+        if (s[k]! <= 0) {
+          s[k] = s[k]! < 0 ? -s[k]! : 0;
+          if (vt) for (let i = 0; i < n; i++) vt[k * n + i] = -vt[k * n + i]!;
+        }
+        while (k < n - 1 && s[k]! < s[k + 1]!) {
+          const t = s[k]!;
+          s[k] = s[k + 1]!;
+          s[k + 1] = t;
+          if (vt) swapRows(vt, n, k, k + 1);
+          if (ut) swapRows(ut, n, k, k + 1);
+          k++;
+        }
+        iter = 0;
+        p--;
+      }
+    }
+  }
+  return true;
+}
+
+function swapRows(x: Float64Array, n: number, a: number, b: number): void {
+  const ra = a * n;
+  const rb = b * n;
+  for (let i = 0; i < n; i++) {
+    const t = x[ra + i]!;
+    x[ra + i] = x[rb + i]!;
+    x[rb + i] = t;
+  }
+}
+
+/** Singular values of the bidiagonal (d, e), descending (d, e are not modified). */
+export function bidiagonalValues(d: Float64Array, e: Float64Array, n: number, tick?: () => void): Float64Array {
+  const s = d.slice();
+  const ee = e.slice();
+  if (!bidiagonalQR(s, ee, n, undefined, undefined, tick)) throw new Error('the singular value iteration did not converge');
+  return s;
+}
+
+/**
+ * The fast path for the singular vectors of B: values from the QR iteration,
+ * vectors by inverse iteration on TGK. Returns undefined when any check fails.
+ */
+export function svdBidiagonalFast(d: Float64Array, e: Float64Array, n: number, tick?: () => void): { s: Float64Array; ut: Float64Array; vt: Float64Array } | undefined {
+  const s = bidiagonalValues(d, e, n, tick);
+  const smax = s[0] ?? 0;
+  if (!(smax > 0) || !Number.isFinite(smax)) return undefined;
+  // Tiny singular values make ±σ a cluster in TGK; leave those to the QR path.
+  if (s[n - 1]! <= 1e-8 * smax) return undefined;
+  // TGK: zero diagonal, off-diagonal d0, e0, d1, e1, …, d_{n−1}: order 2n.
+  const N = 2 * n;
+  const td = new Float64Array(N);
+  const te = new Float64Array(N);
+  for (let i = 0; i < n; i++) {
+    te[2 * i] = d[i]!;
+    if (i < n - 1) te[2 * i + 1] = e[i]!;
+  }
+  // The eigenvectors of TGK: we only need the n positive eigenvalues. Computing all
+  // 2n through tridiagonalEigen costs 4n² per vector pair; acceptable (O(n²) total per vector).
+  const r = tridiagonalEigen(td, te, N, tick);
+  // Positive eigenvalues are the last n, ascending: σ_{n−1} … σ_0.
+  const ut = new Float64Array(n * n);
+  const vt = new Float64Array(n * n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const src = N - 1 - i;
+    const sigma = r.values[src]!;
+    if (!(sigma > 0)) return undefined;
+    out[i] = sigma;
+    const z = r.z.subarray(src * N, src * N + N);
+    // z = (v0, u0, v1, u1, …)/√2.
+    let nu = 0;
+    let nv = 0;
+    for (let j = 0; j < n; j++) {
+      nv += z[2 * j]! * z[2 * j]!;
+      nu += z[2 * j + 1]! * z[2 * j + 1]!;
+    }
+    if (Math.abs(nu - 0.5) > 1e-6 || Math.abs(nv - 0.5) > 1e-6) return undefined;
+    const fu = 1 / Math.sqrt(nu);
+    const fv = 1 / Math.sqrt(nv);
+    for (let j = 0; j < n; j++) {
+      vt[i * n + j] = z[2 * j]! * fv;
+      ut[i * n + j] = z[2 * j + 1]! * fu;
+    }
+  }
+  // Checks: ‖B v − σ u‖ and ‖Bᵀ u − σ v‖ relative to ‖B‖.
+  for (let i = 0; i < n; i++) {
+    const sigma = out[i]!;
+    let res = 0;
+    for (let j = 0; j < n; j++) {
+      const bv = d[j]! * vt[i * n + j]! + (j < n - 1 ? e[j]! * vt[i * n + j + 1]! : 0);
+      res = Math.max(res, Math.abs(bv - sigma * ut[i * n + j]!));
+      const btu = d[j]! * ut[i * n + j]! + (j > 0 ? e[j - 1]! * ut[i * n + j - 1]! : 0);
+      res = Math.max(res, Math.abs(btu - sigma * vt[i * n + j]!));
+    }
+    if (res > 1e3 * EPS * smax * Math.sqrt(n)) return undefined;
+  }
+  return { s: out, ut, vt };
+}
+
+/** The SVD of the m×n row-major matrix `a` (not modified). */
+export function svdDecompose(a: Float64Array, m: number, n: number, wantVectors: boolean, tick?: () => void): Svd {
+  if (m < n) {
+    // Aᵀ = V Σ Uᵀ.
+    const at = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) at[j * m + i] = a[i * n + j]!;
+    const r = svdDecompose(at, n, m, wantVectors, tick);
+    return { s: r.s, ut: r.vt, vt: r.ut, m, n, k: r.k };
+  }
+  const k = n;
+  if (n === 0) return { s: new Float64Array(0), ut: new Float64Array(0), vt: new Float64Array(0), m, n, k };
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!));
+  const work = new Float64Array(m * n);
+  const inv = scale > 0 ? 1 / scale : 1;
+  for (let i = 0; i < a.length; i++) work[i] = a[i]! * inv;
+  const b = bidiagonalize(work, m, n, tick);
+  let s: Float64Array;
+  let ut: Float64Array = new Float64Array(0);
+  let vt: Float64Array = new Float64Array(0);
+  if (!wantVectors) s = bidiagonalValues(b.d, b.e, n, tick);
+  else {
+    let utB: Float64Array;
+    let vtB: Float64Array;
+    const fast = svdBidiagonalFast(b.d, b.e, n, tick);
+    if (fast) {
+      s = fast.s;
+      utB = fast.ut;
+      vtB = fast.vt;
+    } else {
+      s = b.d.slice();
+      const ee = b.e.slice();
+      utB = new Float64Array(n * n);
+      vtB = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        utB[i * n + i] = 1;
+        vtB[i * n + i] = 1;
+      }
+      if (!bidiagonalQR(s, ee, n, utB, vtB, tick)) throw new Error('the singular value iteration did not converge');
+    }
+    // Uᵀ rows of length m.
+    ut = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) ut.set(utB.subarray(i * n, i * n + n), i * m);
+    applyReflectorsRight(ut, n, m, b.left.vt, b.left.tau, b.left.start, b.left.count, tick);
+    vt = vtB;
+    applyReflectorsRight(vt, n, n, b.right.vt, b.right.tau, b.right.start, b.right.count, tick);
+    // Sign convention: the largest-magnitude entry of each v is positive.
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      let at = 0;
+      for (let j = 0; j < n; j++) {
+        const x = Math.abs(vt[i * n + j]!);
+        if (x > best + 1e-12) {
+          best = x;
+          at = j;
+        }
+      }
+      if (vt[i * n + at]! < 0) {
+        for (let j = 0; j < n; j++) vt[i * n + j] = -vt[i * n + j]!;
+        for (let j = 0; j < m; j++) ut[i * m + j] = -ut[i * m + j]!;
+      }
+    }
+  }
+  if (scale > 0) for (let i = 0; i < k; i++) s[i] = s[i]! * scale;
+  return { s, ut, vt, m, n, k };
+}
