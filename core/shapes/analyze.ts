@@ -3,7 +3,7 @@
  * binding abstract values to names and recording what every analyzed
  * subexpression evaluates to. See index.ts for the design.
  */
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { type Dim, addDim, cmpDim, exactDivDim, floorDivDim, formatDim, isInt, mulDim, parseDimText, productDims, scaleDim, subDim, symDim } from './dim';
 import { type CallCtx, RULES, applyLayer, broadcast, fromLiteral, matmul, transposeAll } from './rules';
 import type { ShapeStep } from './types';
@@ -245,6 +245,10 @@ export class Analyzer {
   private diagCollectors: ObservedDiag[][] = [];
   cut?: string;
   curLib: Lib = 'numpy';
+  /** This update's syntax tree and number (a statement analyzed in this update has `pass === this.pass`). */
+  tree!: Tree;
+  pass = 0;
+  private defNodes = new Map<FuncDef, SyntaxNode | null>();
   /** `lst.append(x)` statements of the loop bodies running now (by statement start), see `loopAppends`. */
   private appendSinks: ReadonlyMap<number, AppendSink> = NO_SINKS;
   /** The innermost loop body running now: its overlay scope and the states at its break/continue statements. */
@@ -311,16 +315,15 @@ export class Analyzer {
   /** During a silent call, remember the value bound at a site of the function's body. */
   private observe(t: SyntaxNode, v: Value): void {
     const def = this.callStack[this.callStack.length - 1];
-    if (!def || !def.stmt || def.stmtFrom === undefined) return;
-    const o: Observation = { stmt: def.stmt as StmtState, rel: t.from - def.stmtFrom, v };
+    if (!def) return;
+    const o: Observation = { stmt: def.stmt as StmtState, rel: t.from - (def.stmt as StmtState).from, v };
     this.stmt.observed.push(o);
     for (const c of this.obsCollectors) c.push(o);
   }
 
   /** A function also used other than by a direct call: its bindings keep their def-time values. */
   private poison(def: FuncDef): void {
-    if (!def.stmt || def.stmtFrom === undefined) return;
-    this.stmt.poisoned.push({ stmt: def.stmt as StmtState, from: def.node.from - def.stmtFrom, to: def.node.to - def.stmtFrom });
+    this.stmt.poisoned.push({ stmt: def.stmt as StmtState, from: def.rel.from, to: def.rel.to });
   }
 
   private inFunctionBody(n: SyntaxNode): boolean {
@@ -333,8 +336,9 @@ export class Analyzer {
       // A certain error inside a function while a followed call runs: report it in the body, where
       // the real program would raise, for this call's shapes.
       const def = this.callStack[this.callStack.length - 1];
-      if (!def || !def.stmt || def.stmtFrom === undefined) return;
-      const base = this.lineOf(def.stmtFrom);
+      if (!def) return;
+      const stFrom = (def.stmt as StmtState).from;
+      const base = this.lineOf(stFrom);
       const o: ObservedDiag = {
         stmt: def.stmt as StmtState,
         d: {
@@ -342,8 +346,8 @@ export class Analyzer {
           column: this.colOf(n.from),
           relEndLine: this.lineOf(n.to) - base,
           endColumn: this.colOf(n.to),
-          from: n.from - def.stmtFrom,
-          to: n.to - def.stmtFrom,
+          from: n.from - stFrom,
+          to: n.to - stFrom,
           code,
           message: `${message} (when ${def.name} is called with these shapes)`,
         },
@@ -1016,19 +1020,20 @@ export class Analyzer {
 
   private makeFunc(n: SyntaxNode, scope: Scope, isMethod: boolean): FuncDef {
     const nameNode = n.getChild('VariableName');
+    // inside a followed call, the node belongs to the called function's statement, not the caller's
+    const owner = (this.callStack.length ? this.callStack[this.callStack.length - 1]!.stmt : this.stmt) as StmtState;
     const def: FuncDef = {
-      node: n,
-      src: this.src,
-      lineStarts: this.lineStarts,
-      comments: this.comments,
+      rel: { from: n.from - owner.from, to: n.to - owner.from },
       name: nameNode ? this.text(nameNode) : '?',
-      scope,
+      // Module-level functions read the globals of the update they are called in, at the call: a def
+      // kept from an earlier update must not see that update's (final) globals.
+      scope: scope.isGlobal ? null : scope,
       memo: new Map(),
       defaults: new Map(),
       isMethod,
-      stmt: this.stmt,
-      stmtFrom: this.stmt.from,
+      stmt: owner,
     };
+    this.defNodes.set(def, n);
     for (const p of this.params(n)) if (p.dflt) def.defaults.set(p.name, this.evalExpr(p.dflt, scope));
     return def;
   }
@@ -1039,14 +1044,28 @@ export class Analyzer {
     const def = this.makeFunc(n, scope, cls !== null);
     const fv: Value = { k: 'func', def };
     this.bind(scope, def.name, { v: fv, steps: [], origin: this.origin(nameNode) });
-    if (!cls) this.analyzeDefBody(def, null);
+    if (!cls) this.analyzeDefBody(def, n, null);
+  }
+
+  /** A function's FunctionDefinition node in the current tree (null when its statement is not part of this update). */
+  private defNode(def: FuncDef): SyntaxNode | null {
+    const cached = this.defNodes.get(def);
+    if (cached !== undefined) return cached;
+    const st = def.stmt as StmtState;
+    let n: SyntaxNode | null = null;
+    if (st.pass === this.pass) {
+      const from = st.from + def.rel.from;
+      const to = st.from + def.rel.to;
+      for (n = this.tree.resolveInner(from, 1); n && !(n.name === 'FunctionDefinition' && n.from === from && n.to === to); n = n.parent);
+    }
+    this.defNodes.set(def, n);
+    return n;
   }
 
   /** Analyze a function body at its definition, with parameters from annotations, comments and defaults. */
-  private analyzeDefBody(def: FuncDef, self: Value | null): void {
+  private analyzeDefBody(def: FuncDef, n: SyntaxNode, self: Value | null): void {
     if (this.callDepth > 0 || !this.recording) return;
-    const n = def.node;
-    const local = new Scope(def.scope as Scope);
+    const local = new Scope((def.scope as Scope | null) ?? this.global);
     this.params(n).forEach((p, i) => {
       let v: Value;
       if (i === 0 && self) v = self;
@@ -1078,6 +1097,8 @@ export class Analyzer {
       this.poison(def);
       return UNKNOWN;
     }
+    const node = this.defNode(def);
+    if (!node) return UNKNOWN;
     const key = (self ? valueKey(self) + '|' : '') + pos.map((p) => valueKey(p)).join(',') + '|' + [...kw].map(([k, v]) => k + '=' + valueKey(v)).join(',');
     const hit = def.memo.get(key);
     if (hit) {
@@ -1112,15 +1133,9 @@ export class Analyzer {
     this.recording = false;
     this.callDepth++;
     const savedSteps = this.steps.length;
-    // A def kept from an earlier update holds nodes of that update's tree: read them with that
-    // tree's source, lines and comments, or names and shape comments would be read at the wrong offsets.
-    const saved = { src: this.src, lineStarts: this.lineStarts, comments: this.comments };
-    this.src = def.src;
-    this.lineStarts = def.lineStarts as number[];
-    this.comments = def.comments as Map<number, Comment[]>;
     try {
-      const local = new Scope(def.scope as Scope);
-      const ps = this.params(def.node);
+      const local = new Scope((def.scope as Scope | null) ?? this.global);
+      const ps = this.params(node);
       let i = 0;
       const args = self ? [self, ...pos] : pos;
       for (const p of ps) {
@@ -1132,7 +1147,7 @@ export class Analyzer {
         local.vars.set(p.name, { v: v ?? UNKNOWN, steps: [], origin: null });
       }
       const fn: FnCtx = { returns: [] };
-      const body = def.node.getChild('Body');
+      const body = node.getChild('Body');
       if (body) this.withDepth(() => this.execBlock(body.firstChild, local, fn), undefined);
       let r: Value | undefined;
       for (const v of fn.returns) r = r === undefined ? v : join(r, v);
@@ -1151,9 +1166,6 @@ export class Analyzer {
       this.callStack.pop();
       this.appendSinks = savedSinks;
       this.loopJumps = savedJumps;
-      this.src = saved.src;
-      this.lineStarts = saved.lineStarts;
-      this.comments = saved.comments;
     }
   }
 
@@ -1185,8 +1197,8 @@ export class Analyzer {
     }
     for (const [k, b] of cscope.vars) if (!cls.proto.has(k)) cls.proto.set(k, b.v);
     const init = defs.find(([d]) => d.name === '__init__');
-    if (init) this.analyzeDefBody(init[0], proto);
-    for (const [d] of defs) if (d.name !== '__init__') this.analyzeDefBody(d, proto);
+    if (init) this.analyzeDefBody(init[0], init[1], proto);
+    for (const [d, node] of defs) if (d.name !== '__init__') this.analyzeDefBody(d, node, proto);
   }
 
   private instantiate(cls: ClassDef, pos: Value[], kw: Map<string, Value>): Value {
@@ -1198,8 +1210,6 @@ export class Analyzer {
       this.recording = false;
       try {
         // __init__ runs on this fresh instance; not memoized (it mutates)
-        const key = `__init__${Math.random()}`;
-        void key;
         this.callUserNoMemo(init.def, pos, kw, inst);
       } finally {
         this.recording = savedRec;

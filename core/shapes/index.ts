@@ -130,6 +130,8 @@ export class ShapeDocument {
     const an = new Analyzer(text, lineStarts, comments, start + budgetMs, global);
     if (/^\s*(import torch|from torch)/m.test(text)) an.curLib = 'torch';
     const pass = ++this.pass;
+    an.tree = tree;
+    an.pass = pass;
     const states: StmtState[] = [];
     const change = this.change;
     const prev = this.prev;

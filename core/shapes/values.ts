@@ -6,22 +6,21 @@ export type Lib = 'numpy' | 'torch';
 export type Shape = Dim[] | null;
 
 export interface FuncDef {
-  /** The FunctionDefinition node (of the tree it was analyzed in) and that tree's source. */
-  node: import('@lezer/common').SyntaxNode;
-  src: string;
-  /** Line starts and shape comments of `src` (an analyze.ts `Comment` map). */
-  lineStarts: number[];
-  comments: Map<number, unknown>;
+  /**
+   * Where the FunctionDefinition is, relative to the start of the top-level statement that holds it
+   * (`stmt`). Not the node itself: a def kept across updates would keep every old syntax tree alive;
+   * the node is found again in the current tree when the function is called.
+   */
+  rel: { from: number; to: number };
   name: string;
-  /** The scope the def was made in (closures read it late). */
+  /** The scope the def was made in (closures read it late); null for module level (the current globals). */
   scope: unknown;
   memo: Map<string, { v: Value; reads: Map<string, unknown>; obs?: unknown[]; diags?: unknown[] }>;
   /** Parameter defaults evaluated at def time. */
   defaults: Map<string, Value>;
   isMethod: boolean;
-  /** The top-level statement the def belongs to (an analyze.ts `StmtState`), and its start then. */
-  stmt?: unknown;
-  stmtFrom?: number;
+  /** The top-level statement the def belongs to (an analyze.ts `StmtState`). */
+  stmt: unknown;
 }
 
 export interface ClassDef {

@@ -246,3 +246,27 @@ h = np.flipud(np.ones((48, 64, 3)))
     expect(s).toEqual({ a: [3, 3], b: [104], c: [100], d: [96], e: [30, 5], f: [4, 4], g: [4, 7], h: [48, 64, 3] });
   });
 });
+
+describe('a function kept from an earlier update', () => {
+  it('reads the globals at the call, not the ones its earlier update ended with', () => {
+    const src = `import numpy as np
+W = np.zeros((3, 3))
+
+def f(x):
+    return W @ x
+
+y1 = f(np.ones(3))
+W = np.zeros((4, 4))
+`;
+    const doc = new ShapeDocument();
+    doc.update(src);
+    // an edit of the call only: f's statement is kept, y1's is analyzed again
+    const edited = src.replace('y1 = f(np.ones(3))', 'y1 = f(np.ones(4))');
+    const inc = doc.update(edited);
+    const fresh = analyzeShapes(edited);
+    expect(inc.symbols).toEqual(fresh.symbols);
+    expect(inc.diagnostics.map((d) => d.line)).toEqual(fresh.diagnostics.map((d) => d.line));
+    // W is (3, 3) at the call: W @ (4,) is an error, never a (4,) from the later W
+    expect(inc.symbols.find((s) => s.name === 'y1')!.shape).toBeNull();
+  });
+});
