@@ -220,7 +220,16 @@ function runShapes(argv: string[]): number {
         ok: true,
         file,
         symbols: r.symbols.map((s) => ({ name: s.name, line: s.line, column: s.column, shape: s.shape })),
-        diagnostics: r.diagnostics.map((d) => ({ line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, severity: d.severity, message: d.message, code: d.code })),
+        diagnostics: r.diagnostics.map((d) => ({
+          line: d.line,
+          column: d.column,
+          endLine: d.endLine,
+          endColumn: d.endColumn,
+          severity: d.severity,
+          message: d.message,
+          code: d.code,
+          ...(d.related ? { related: d.related.map((x) => ({ line: x.line, column: x.column, endLine: x.endLine, endColumn: x.endColumn, message: x.message })) } : {}),
+        })),
       };
       if (r.cut) out.cut = r.cut;
       process.stdout.write(JSON.stringify(out) + '\n');
@@ -228,7 +237,10 @@ function runShapes(argv: string[]): number {
       const lines = [`${file}:`];
       const fmt = (s: (number | string | null)[] | null): string => (s === null ? '?' : `(${s.map((d) => (d === null ? '?' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`);
       for (const s of r.symbols) lines.push(`  ${s.line}:${s.column}  ${s.name}: ${fmt(s.shape)}`);
-      for (const d of r.diagnostics) lines.push(`  ${d.line}:${d.column}  ${d.severity}: ${d.message}`);
+      for (const d of r.diagnostics) {
+        lines.push(`  ${d.line}:${d.column}  ${d.severity}: ${d.message}`);
+        for (const x of d.related ?? []) lines.push(`      ${x.line}:${x.column}  ${x.message}`);
+      }
       if (r.cut) lines.push(`  note: ${r.cut}`);
       process.stdout.write(lines.join('\n') + '\n');
     }

@@ -9,6 +9,7 @@ import { type CallCtx, RULES, applyLayer, broadcast, fromLiteral, matmul, transp
 import type { ShapeStep } from './types';
 import {
   type ClassDef,
+  type SourceRef,
   cleanse,
   newCell,
   touchAll,
@@ -90,6 +91,7 @@ export interface RelDiag {
   to: number;
   code: string;
   message: string;
+  related?: { ref: SourceRef; message: string }[];
 }
 
 export interface RelHint {
@@ -331,7 +333,7 @@ export class Analyzer {
     return false;
   }
 
-  private diag(n: SyntaxNode, code: string, message: string): void {
+  private diag(n: SyntaxNode, code: string, message: string, related?: { ref: SourceRef; message: string }[]): void {
     if (!this.recording) {
       // A certain error inside a function while a followed call runs: report it in the body, where
       // the real program would raise, for this call's shapes.
@@ -350,6 +352,7 @@ export class Analyzer {
           to: n.to - stFrom,
           code,
           message: `${message} (when ${def.name} is called with these shapes)`,
+          ...(related ? { related } : {}),
         },
       };
       this.stmt.observedDiags.push(o);
@@ -367,6 +370,7 @@ export class Analyzer {
       to: n.to - this.stmt.from,
       code,
       message,
+      ...(related ? { related } : {}),
     });
   }
 
@@ -1047,6 +1051,12 @@ export class Analyzer {
     if (!cls) this.analyzeDefBody(def, n, null);
   }
 
+  /** A node's position relative to the top-level statement that holds it (stable across updates). */
+  private sourceRef(n: SyntaxNode): SourceRef {
+    const owner = (this.callStack.length ? this.callStack[this.callStack.length - 1]!.stmt : this.stmt) as StmtState;
+    return { stmt: owner, from: n.from - owner.from, to: n.to - owner.from };
+  }
+
   /** A function's FunctionDefinition node in the current tree (null when its statement is not part of this update). */
   private defNode(def: FuncDef): SyntaxNode | null {
     const cached = this.defNodes.get(def);
@@ -1415,7 +1425,13 @@ export class Analyzer {
       const inner: CallCtx = {
         ...c,
         text: label,
-        error: (code, message) => this.diag(n, code === 'linear' || code === 'conv' || code === 'batchnorm' ? 'sequential' : code, `nn.Sequential: layer ${label} (nn.${fnv.type}) ${message.replace(/^\w+: /, '').replace(label + ' ', '')}`),
+        error: (code, message) =>
+          this.diag(
+            n,
+            code === 'linear' || code === 'conv' || code === 'batchnorm' ? 'sequential' : code,
+            `nn.Sequential: layer ${label} (nn.${fnv.type}) ${message.replace(/^\w+: /, '').replace(label + ' ', '')}`,
+            fnv.at ? [{ ref: fnv.at, message: `layer ${label} (nn.${fnv.type}) is made here` }] : undefined,
+          ),
       };
       return applyLayer(inner, fnv, x, label);
     }
@@ -1497,7 +1513,9 @@ export class Analyzer {
         if (!rule) return UNKNOWN;
         const selfNode = calleeNode.name === 'MemberExpression' ? calleeNode.firstChild : null;
         const lib = callee.self && callee.self.k === 'tensor' ? callee.self.lib : libOfPath(callee.path);
-        const r = rule(this.ctx(n, pos, kw, nodes, callee.self, selfNode, lib));
+        let r = rule(this.ctx(n, pos, kw, nodes, callee.self, selfNode, lib));
+        // remember where a layer is made, for diagnostics about it later
+        if (r.k === 'layer' && r.type !== 'Sequential') r = { ...r, at: this.sourceRef(n) };
         // Integer arrays index other arrays (A[perm], np.eye(K)[labels]): remember which results are ints.
         return r.k === 'tensor' && producesInts(callee.path, pos) ? { ...r, dt: 'int' } : r;
       }

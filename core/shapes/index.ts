@@ -49,8 +49,8 @@ import type { Tree } from '@lezer/common';
 import { TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { Analyzer, type Comment, Cut, type RelDiag, Scope, type StmtState, lineAt, parseComment } from './analyze';
-import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, SymbolShape } from './types';
-import { type Value, UNKNOWN, cellContext, join, kindOf, publicShape, shapeText, tensor } from './values';
+import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, ShapeRelated, SymbolShape } from './types';
+import { type SourceRef, type Value, UNKNOWN, cellContext, join, kindOf, publicShape, shapeText, tensor } from './values';
 
 export type * from './types';
 
@@ -323,20 +323,33 @@ class Result implements ShapeAnalysis {
           all.push([o.stmt, o.d]);
         }
       all.sort((a, b) => a[0].from + a[1].from - (b[0].from + b[1].from));
-      for (const [s, d] of all)
-          this._diags.push({
-            line: s.line + d.relLine,
-            column: d.column,
-            endLine: s.line + d.relEndLine,
-            endColumn: d.endColumn,
-            severity: 'error',
-            message: d.message,
-            code: d.code,
-            from: s.from + d.from,
-            to: s.from + d.to,
-          });
+      for (const [s, d] of all) {
+        const diag: ShapeDiagnostic = {
+          line: s.line + d.relLine,
+          column: d.column,
+          endLine: s.line + d.relEndLine,
+          endColumn: d.endColumn,
+          severity: 'error',
+          message: d.message,
+          code: d.code,
+          from: s.from + d.from,
+          to: s.from + d.to,
+        };
+        const related = (d.related ?? []).filter((r) => live.has(r.ref.stmt as StmtState)).map((r) => this.relatedAt(r.ref, r.message));
+        if (related.length) diag.related = related;
+        this._diags.push(diag);
+      }
     }
     return this._diags;
+  }
+
+  private relatedAt(ref: SourceRef, message: string): ShapeRelated {
+    const st = ref.stmt as StmtState;
+    const from = st.from + ref.from;
+    const to = st.from + ref.to;
+    const line = lineOf(this.lineStarts, from);
+    const endLine = lineOf(this.lineStarts, to);
+    return { line, column: from - this.lineStarts[line - 1]!, endLine, endColumn: to - this.lineStarts[endLine - 1]!, from, to, message };
   }
 
   get hints(): ShapeHint[] {

@@ -65,6 +65,18 @@ export interface ShapeDiagnostic {
   code: string;
   from: number;
   to: number;
+  /** Other places that explain the error, e.g. the nn.Sequential layer that receives the wrong size. */
+  related?: ShapeRelated[];
+}
+
+export interface ShapeRelated {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  from: number;
+  to: number;
+  message: string;
 }
 
 /** An inlay hint: the shape at the end of an assignment line. */

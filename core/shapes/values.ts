@@ -38,7 +38,7 @@ export type Value =
   | { k: 'str'; s: string }
   | { k: 'none' }
   | { k: 'tuple'; items: Value[]; list?: boolean; size?: boolean; cell?: ListCell }
-  | { k: 'layer'; type: string; cfg: LayerCfg }
+  | { k: 'layer'; type: string; cfg: LayerCfg; at?: SourceRef }
   | { k: 'func'; def: FuncDef; self?: Value }
   | { k: 'class'; def: ClassDef }
   | { k: 'inst'; cls: ClassDef; attrs: Map<string, Value> }
@@ -103,6 +103,13 @@ export function cleanse(v: Value, depth = 0): Value {
   if (v.k !== 'tuple' || !hasDirty(v, depth)) return v;
   if (v.cell && cellDirty(v.cell)) return UNKNOWN;
   return { ...v, items: v.items.map((x) => cleanse(x, depth + 1)) };
+}
+
+/** Where a value was made: offsets relative to the start of a top-level statement (an analyze.ts StmtState). */
+export interface SourceRef {
+  stmt: unknown;
+  from: number;
+  to: number;
 }
 
 export interface LayerCfg {

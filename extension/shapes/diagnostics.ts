@@ -24,7 +24,7 @@ export class ShapeDiagnostics implements vscode.Disposable {
         this.collection.delete(uri);
         return;
       }
-      this.collection.set(uri, result.analysis.diagnostics.map((d) => toDiagnostic(d, result.lines)));
+      this.collection.set(uri, result.analysis.diagnostics.map((d) => toDiagnostic(d, result.lines, uri)));
     } catch (e) {
       console.error('MathLens: shape diagnostics failed:', e);
       this.collection.delete(uri);
@@ -37,12 +37,17 @@ export class ShapeDiagnostics implements vscode.Disposable {
   }
 }
 
-function toDiagnostic(d: ShapeDiagnostic, lines: LineIndex): vscode.Diagnostic {
-  const from = lines.positionAt(d.from);
-  const to = lines.positionAt(Math.max(d.from, d.to));
+function toDiagnostic(d: ShapeDiagnostic, lines: LineIndex, uri: vscode.Uri): vscode.Diagnostic {
+  const range = (a: number, b: number) => {
+    const from = lines.positionAt(a);
+    const to = lines.positionAt(Math.max(a, b));
+    return new vscode.Range(from.line, from.character, to.line, to.character);
+  };
   const severity = d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error;
-  const diagnostic = new vscode.Diagnostic(new vscode.Range(from.line, from.character, to.line, to.character), d.message, severity);
+  const diagnostic = new vscode.Diagnostic(range(d.from, d.to), d.message, severity);
   diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = d.code;
+  // e.g. the nn.Sequential layer that receives the wrong size, one click away in the Problems panel
+  if (d.related?.length) diagnostic.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range(r.from, r.to)), r.message));
   return diagnostic;
 }

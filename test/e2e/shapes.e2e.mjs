@@ -182,6 +182,15 @@ test('a broken nn.Sequential is listed in the Problems panel', async () => {
   assert.match(row, /nn\.Sequential/, `the message names the Sequential: ${row}`);
   assert.match(row, /sequential/, `the code is "sequential": ${row}`);
   assert.match(row, new RegExp(`Ln ${call.line}, Col ${call.column}\\]`), `the diagnostic points at model(digits) (line ${call.line}): ${row}`);
+  // Related information: the offending layer's own line, one click away under the diagnostic.
+  const layer = locate('nn.Linear(16 * 5 * 5, 120)');
+  const rel = await waitFor('the related row pointing at the Linear layer', async () => {
+    shown = await problems();
+    return shown.find((t) => /is made here/.test(t)) ?? null;
+  }, { timeout: 10_000 }).catch((e) => {
+    throw new Error(`${e.message}; the panel lists ${JSON.stringify(shown)}`);
+  });
+  assert.match(rel, new RegExp(`Ln ${layer.line}\\b`), `the related row points at the layer's line ${layer.line}: ${rel}`);
   // The NumPy bug in the same file: (100, 16) @ (8, 1).
   assert.ok(shown.some((t) => /MathLens/.test(t) && /matmul/.test(t) && /16/.test(t) && /8/.test(t)), `the matmul error is listed too: ${JSON.stringify(shown)}`);
   await vs.screenshot('shapes-diagnostic-window');

@@ -186,3 +186,25 @@ probs = softmax(np.ones((32, 10)))
     expect(inBody.some((s) => JSON.stringify(s.shape) === '[4,6]')).toBe(false);
   });
 });
+
+describe('diagnostics point at what explains them', () => {
+  it('a Sequential layer that receives the wrong size is named as related information, also after an edit above', () => {
+    const src = `import torch
+import torch.nn as nn
+model = nn.Sequential(
+    nn.Flatten(),
+    nn.Linear(256, 10),
+)
+out = model(torch.randn(4, 300))
+`;
+    const check = (a: ReturnType<typeof analyzeShapes>, layerLine: number) => {
+      const d = a.diagnostics.find((x) => x.code === 'sequential')!;
+      expect(d.line).toBe(layerLine + 2);
+      expect(d.related?.map((r) => [r.line, r.column, r.message])).toEqual([[layerLine, 4, 'layer model[1] (nn.Linear) is made here']]);
+    };
+    check(analyzeShapes(src), 5);
+    const doc = new ShapeDocument();
+    doc.update(src);
+    check(doc.update(`# a comment\n${src}`), 6);
+  });
+});
