@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { computeGradient } from './gradient';
 import { analyzeShapes } from './shapes/index';
+import { analyzeMatrix, type MatrixAnalysis, toCliJson } from './linalg/index';
 import { LANGS, type Lang } from './parse/types';
 import type { GradientResult } from './result';
 
@@ -36,6 +37,21 @@ const USAGE = `Usage:
   {"ok": true, "file": "...", "symbols": [...], "diagnostics": [...]}
   or {"ok": false, "file": "...", "error": {"message": "..."}}.
   Exit code: 0 when every file was read, 1 when not.
+
+  mathlens matrix [--json] [--budget MS] [--slice I,J,…] [--array NAME] [TEXT | --file F.npy]
+
+  Properties and spectra of a matrix: TEXT (or stdin) is a NumPy/PyTorch/
+  Python literal, MATLAB [1 2; 3 4], LaTeX bmatrix/pmatrix, CSV/TSV, JSON or a
+  constant constructor such as np.arange(12).reshape(3, 4); --file reads a
+  .npy or .npz file. With --json, prints
+  {"ok": true, "shape": [m, n], "rank": r, "trace": t, "det": d,
+   "norms": {"fro": …, "one": …, "two": …, "inf": …}, "cond": c,
+   "eigenvalues": [{"re": …, "im": …}], "singularValues": […],
+   "properties": {"symmetric": bool, …}}
+  (det, trace and eigenvalues are null for non-square matrices) or
+  {"ok": false, "error": {"message": "…", "offset": …}}.
+  N-D arrays are analyzed one 2-D slice at a time (--slice picks it).
+  Exit code: 0 when analyzed, 1 when not, 2 on a usage error.
 
   mathlens --version | --help`;
 
@@ -167,6 +183,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'shapes') return runShapes(rest);
+  if (command === 'matrix') return runMatrix(rest);
   if (command !== 'grad') {
     process.stderr.write(`mathlens: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -246,6 +263,86 @@ function runShapes(argv: string[]): number {
     }
   }
   return allOk ? 0 : 1;
+}
+
+async function runMatrix(argv: string[]): Promise<number> {
+  let json = false;
+  let file: string | undefined;
+  let budgetMs = 2000;
+  let slice: number[] | undefined;
+  let arrayName: string | undefined;
+  const text: string[] = [];
+  const usage = (msg: string): number => {
+    process.stderr.write(`mathlens matrix: ${msg}\n\n${USAGE}\n`);
+    return 2;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string | undefined => (eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : argv[++i]);
+    if (name === '--json') json = true;
+    else if (name === '--file') {
+      file = value();
+      if (file === undefined) return usage('--file needs a path');
+    } else if (name === '--budget') {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n <= 0) return usage('--budget needs a positive number of milliseconds');
+      budgetMs = n;
+    } else if (name === '--slice') {
+      const v = value() ?? '';
+      const parts = v.split(',').map((x) => Number(x.trim()));
+      if (!v || parts.some((x) => !Number.isInteger(x) || x < 0)) return usage('--slice needs comma-separated non-negative integers');
+      slice = parts;
+    } else if (name === '--array') {
+      arrayName = value();
+      if (arrayName === undefined) return usage('--array needs a name');
+    } else if (a === '--') {
+      text.push(...argv.slice(i + 1));
+      break;
+    } else if (a.startsWith('--')) return usage(`unknown option ${a}`);
+    else text.push(a);
+  }
+  if (file !== undefined && text.length) return usage('give TEXT or --file, not both');
+  let input: string | Uint8Array;
+  if (file !== undefined) {
+    try {
+      input = new Uint8Array(readFileSync(file));
+    } catch (e) {
+      const r: MatrixAnalysis = { ok: false, error: { message: `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, kind: 'file' } };
+      process.stdout.write(json ? JSON.stringify(r) + '\n' : `error: ${r.error.message}\n`);
+      return 1;
+    }
+  } else input = text.length ? text.join(' ') : await readStdin();
+  const opts = { budgetMs, decompositions: false, ...(slice ? { slice } : {}), ...(arrayName ? { arrayName } : {}) };
+  const r = analyzeMatrix(input, opts);
+  if (json) process.stdout.write(JSON.stringify(toCliJson(r)) + '\n');
+  else process.stdout.write(formatMatrix(r, typeof input === 'string' ? input : undefined));
+  return r.ok ? 0 : 1;
+}
+
+/** The readable report of `mathlens matrix`. */
+function formatMatrix(r: MatrixAnalysis, source: string | undefined): string {
+  if (!r.ok) {
+    const e = r.error;
+    if (source === undefined || e.offset === undefined) return `error: ${e.message}${e.offset !== undefined ? ` (at byte ${e.offset})` : ''}\n`;
+    const before = source.slice(0, e.offset).split('\n');
+    const line = source.split('\n')[before.length - 1] ?? '';
+    const col = before[before.length - 1]!.length;
+    return `error: ${e.message}\n  ${line}\n  ${' '.repeat(col)}${'^'.repeat(Math.max(1, e.length ?? 1))}\n`;
+  }
+  const num = (x: number | null): string => (x === null ? '—' : Number.isInteger(x) && Math.abs(x) < 1e15 ? String(x) : x.toPrecision(6));
+  const out = [
+    `shape: ${r.shape[0]} × ${r.shape[1]}${r.inputShape.length !== 2 ? ` (slice of ${r.inputShape.join(' × ')})` : ''}`,
+    `rank: ${num(r.rank)}   trace: ${num(r.trace)}   det: ${num(r.det)}   cond: ${num(r.cond)}`,
+    `norms: Frobenius ${num(r.norms.fro)}, 1 ${num(r.norms.one)}, 2 ${num(r.norms.two)}, ∞ ${num(r.norms.inf)}`,
+  ];
+  if (r.singularValues) out.push(`singular values: ${r.singularValues.map(num).join(', ')}`);
+  if (r.eigenvalues) out.push(`eigenvalues: ${r.eigenvalues.map((z) => (z.im === 0 ? num(z.re) : `${num(z.re)} ${z.im < 0 ? '−' : '+'} ${num(Math.abs(z.im))}i`)).join(', ')}`);
+  const props = Object.entries(r.properties).filter(([, v]) => v).map(([k]) => k);
+  out.push(`properties: ${props.length ? props.join(', ') : 'none of symmetric, orthogonal, positive definite, diagonal, triangular'}`);
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n') + '\n';
 }
 
 declare const __MATHLENS_VERSION__: string | undefined;

@@ -3,7 +3,7 @@
  * rely on it exactly.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -103,5 +103,66 @@ describe('mathlens grad (readable)', () => {
   it('exits 2 on a usage error', () => {
     expect(run(['grad', '--lang', 'fortran', 'x']).code).toBe(2);
     expect(run(['frobnicate']).code).toBe(2);
+  });
+});
+
+describe('mathlens matrix', () => {
+  it('--json prints the contract: shape, rank, trace, det, norms, cond, sorted spectra, properties', () => {
+    const r = run(['matrix', '--json', '[[2, 1], [1, 3]]']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j).sort()).toEqual(['cond', 'det', 'eigenvalues', 'norms', 'ok', 'properties', 'rank', 'shape', 'singularValues', 'trace']);
+    expect(j.shape).toEqual([2, 2]);
+    expect(j.rank).toBe(2);
+    expect(j.trace).toBeCloseTo(5, 12);
+    expect(j.det).toBeCloseTo(5, 12);
+    // eigenvalues (5 ∓ √5)/2, ascending; for a symmetric positive definite matrix also the singular values
+    const lo = (5 - Math.sqrt(5)) / 2;
+    const hi = (5 + Math.sqrt(5)) / 2;
+    expect(j.eigenvalues.map((z: { re: number }) => z.re)).toEqual([expect.closeTo(lo, 12), expect.closeTo(hi, 12)]);
+    expect(j.singularValues).toEqual([expect.closeTo(hi, 12), expect.closeTo(lo, 12)]);
+    expect(j.norms.fro).toBeCloseTo(Math.sqrt(15), 12);
+    expect(j.norms.one).toBe(4);
+    expect(j.norms.inf).toBe(4);
+    expect(j.cond).toBeCloseTo(hi / lo, 10);
+    expect(j.properties).toMatchObject({ symmetric: true, positiveDefinite: true, orthogonal: false, diagonal: false, triangular: false });
+  });
+
+  it('complex eigenvalues are sorted by real part then imaginary part; non-square matrices have null det, trace, eigenvalues', () => {
+    const rot = JSON.parse(run(['matrix', '--json', '[0 -1; 1 0]']).stdout);
+    expect(rot.eigenvalues).toEqual([
+      { re: expect.closeTo(0, 12), im: expect.closeTo(-1, 12) },
+      { re: expect.closeTo(0, 12), im: expect.closeTo(1, 12) },
+    ]);
+    expect(rot.properties.orthogonal).toBe(true);
+    const wide = JSON.parse(run(['matrix', '--json', 'np.arange(6).reshape(2, 3)']).stdout);
+    expect(wide.shape).toEqual([2, 3]);
+    expect(wide.det).toBeNull();
+    expect(wide.trace).toBeNull();
+    expect(wide.eigenvalues).toBeNull();
+    expect(wide.rank).toBe(2);
+    expect(wide.singularValues[0]).toBeGreaterThan(wide.singularValues[1]);
+  });
+
+  it('reads stdin and .npy files; errors carry the position and exit 1; bad options exit 2', () => {
+    expect(JSON.parse(run(['matrix', '--json'], '1,2\n3,4\n').stdout).det).toBeCloseTo(-2, 12);
+    // a .npy written by hand: little-endian float64, 2 × 2
+    const header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
+    const pad = 64 - ((10 + header.length + 1) % 64);
+    const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from([(header.length + pad + 1) & 255, (header.length + pad + 1) >> 8]), Buffer.from(header + ' '.repeat(pad) + '\n')]);
+    const body = Buffer.from(new Float64Array([1, 2, 3, 4]).buffer);
+    const file = resolve('test-output/unit/m.npy');
+    writeFileSync(file, Buffer.concat([head, body]));
+    const f = JSON.parse(run(['matrix', '--json', '--file', file]).stdout);
+    expect(f.shape).toEqual([2, 2]);
+    expect(f.det).toBeCloseTo(-2, 12);
+    const bad = run(['matrix', '--json', '[[1, 2], [3, x]]']);
+    expect(bad.code).toBe(1);
+    const e = JSON.parse(bad.stdout);
+    expect(e.ok).toBe(false);
+    expect(e.error.offset).toBe('[[1, 2], [3, '.length);
+    expect(run(['matrix', '--bogus']).code).toBe(2);
+    const readable = run(['matrix', '[[1, 2], [3, x]]']);
+    expect(readable.stdout).toContain('^');
   });
 });
