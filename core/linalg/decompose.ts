@@ -213,6 +213,8 @@ export interface Eig {
   /** Columns are the eigenvectors (real and imaginary parts). */
   vectorsRe: Mat;
   vectorsIm: Mat;
+  /** Sorted indices whose eigenvector could not be computed (its column is zero): defective or nearly defective matrices. */
+  missingVectors: number[];
 }
 
 /** Sorting order of the contract: real part, then imaginary part. */
@@ -235,7 +237,8 @@ export function eig(a: Mat, budget?: Budget): Eig {
     vr.set(g.vre.subarray(src * n, src * n + n), dst * n);
     vi.set(g.vim.subarray(src * n, src * n + n), dst * n);
   });
-  return { re, im, vectorsRe: transpose({ rows: n, cols: n, data: vr }), vectorsIm: transpose({ rows: n, cols: n, data: vi }) };
+  const missingVectors = order.map((src, dst) => (g.lost.includes(src) ? dst : -1)).filter((j) => j >= 0);
+  return { re, im, vectorsRe: transpose({ rows: n, cols: n, data: vr }), vectorsIm: transpose({ rows: n, cols: n, data: vi }), missingVectors };
 }
 
 export interface SVD {

@@ -20,11 +20,36 @@
  */
 export function makeReflector(x: Float64Array, i0: number, len: number, s: number): number {
   if (len <= 1) return 0;
-  const alpha = x[i0]!;
+  const end = i0 + len * s;
+  let xnorm = norm(x, i0 + s, end, s);
+  if (xnorm === 0) return 0;
+  let alpha = x[i0]!;
+  let h = Math.hypot(alpha, xnorm);
+  // dlarfg's rescaling: a tiny column is scaled up (exactly, by powers of two) and its
+  // norm recomputed, so 1/(α − β) neither overflows nor loses the subnormal digits;
+  // τ and v do not change, β is scaled back.
+  let k = 0;
+  while (h < SAFMIN && k < 20) {
+    for (let i = i0; i < end; i += s) x[i] = x[i]! * RSAFMIN;
+    alpha = x[i0]!;
+    xnorm = norm(x, i0 + s, end, s);
+    h = Math.hypot(alpha, xnorm);
+    k++;
+  }
+  const beta = alpha >= 0 ? -h : h;
+  const tau = (beta - alpha) / beta;
+  const f = 1 / (alpha - beta);
+  for (let i = i0 + s; i < end; i += s) x[i] = x[i]! * f;
+  let b = beta;
+  for (let j = 0; j < k; j++) b *= SAFMIN;
+  x[i0] = b;
+  return tau;
+}
+
+function norm(x: Float64Array, from: number, to: number, s: number): number {
   let scale = 0;
   let ssq = 1;
-  const end = i0 + len * s;
-  for (let i = i0 + s; i < end; i += s) {
+  for (let i = from; i < to; i += s) {
     const v = x[i]!;
     if (v !== 0) {
       const a = Math.abs(v);
@@ -34,15 +59,33 @@ export function makeReflector(x: Float64Array, i0: number, len: number, s: numbe
       } else ssq += (a / scale) * (a / scale);
     }
   }
-  const xnorm = scale * Math.sqrt(ssq);
-  if (xnorm === 0) return 0;
-  const h = Math.hypot(alpha, xnorm);
-  const beta = alpha >= 0 ? -h : h;
-  const tau = (beta - alpha) / beta;
-  const f = 1 / (alpha - beta);
-  for (let i = i0 + s; i < end; i += s) x[i] = x[i]! * f;
-  x[i0] = beta;
-  return tau;
+  return scale * Math.sqrt(ssq);
+}
+
+const SAFMIN = 2 ** -1022 / 2 ** -52;
+const RSAFMIN = 1 / SAFMIN;
+
+/**
+ * Copies `src` into `dst` multiplied by 2^−e, where 2^e is about max |src|, without
+ * overflow or underflow in the factor (used so decompositions run on entries of order 1).
+ * Returns the factor to multiply results by (2^e), or 1 for a zero matrix.
+ */
+export function normalizeInto(src: Float64Array, dst: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < src.length; i++) {
+    const v = Math.abs(src[i]!);
+    if (v > m) m = v;
+  }
+  if (m === 0 || !Number.isFinite(m)) {
+    dst.set(src);
+    return 1;
+  }
+  const e = Math.floor(Math.log2(m));
+  const e1 = Math.trunc(-e / 2);
+  const f1 = 2 ** e1;
+  const f2 = 2 ** (-e - e1);
+  for (let i = 0; i < src.length; i++) dst[i] = src[i]! * f1 * f2;
+  return 2 ** Math.trunc(e / 2) * 2 ** (e - Math.trunc(e / 2));
 }
 
 const BLOCK = 16;

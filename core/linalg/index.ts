@@ -289,6 +289,7 @@ function analyze(input: MatrixInput, options: AnalyzeOptions, started: number): 
     } else {
       const e: Eig = eig(a, budget);
       result.eigenvalues = Array.from(e.re, (re, i) => ({ re, im: e.im[i]! }));
+      if (e.missingVectors.length) notes.push(`the matrix is defective or nearly so: no eigenvector is shown for ${e.missingVectors.length} eigenvalue(s)`);
       if (wantDecomp && show) {
         const re = columns(e.vectorsRe);
         const im = columns(e.vectorsIm);

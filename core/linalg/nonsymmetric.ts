@@ -9,6 +9,8 @@
  * returned as one complex vector each (the second is the conjugate of the first).
  */
 
+import { normalizeInto } from './householder';
+
 const EPS = 2 ** -52;
 
 export interface GeneralEigen {
@@ -18,6 +20,8 @@ export interface GeneralEigen {
   vre: Float64Array;
   /** Row i: the imaginary part of eigenvector i. */
   vim: Float64Array;
+  /** Eigenvalues (indices) whose vector could not be computed (zero rows in vre/vim). */
+  lost: number[];
 }
 
 function orthes(n: number, H: Float64Array, ort: Float64Array, V: Float64Array, tick?: () => void): void {
@@ -175,14 +179,15 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
         y = at(n - 1, n - 1);
         w = at(n, n - 1) * at(n - 1, n);
       }
-      if (iter === 10) {
+      // Exceptional shifts (EISPACK's at 10 and 30 iterations, repeated every 10 here).
+      if (iter > 0 && iter % 10 === 0 && iter % 30 !== 0) {
         exshift += x;
         for (let i = low; i <= n; i++) set(i, i, at(i, i) - x);
         s = Math.abs(at(n, n - 1)) + Math.abs(at(n - 1, n - 2));
         x = y = 0.75 * s;
         w = -0.4375 * s * s;
       }
-      if (iter === 30) {
+      if (iter > 0 && iter % 30 === 0) {
         s = (y - x) / 2;
         s = s * s + w;
         if (s > 0) {
@@ -376,14 +381,47 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
 
 /** Eigen-decomposition of the n×n row-major `a` (not modified). */
 export function generalEigen(a: Float64Array, n: number, tick?: () => void): GeneralEigen {
-  const H = a.slice();
+  const base = new Float64Array(n * n);
+  const scale = normalizeInto(a, base);
+  const H = new Float64Array(n * n);
   const V = new Float64Array(n * n);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const ort = new Float64Array(n);
-  if (n === 0) return { re: d, im: e, vre: V, vim: new Float64Array(0) };
-  orthes(n, H, ort, V, tick);
-  if (!hqr2(n, e, d, V, H, tick)) throw new Error('the eigenvalue iteration did not converge');
+  if (n === 0) return { re: d, im: e, vre: V, vim: new Float64Array(0), lost: [] };
+  // The Francis iteration can stall on very symmetric inputs (signed permutations…).
+  // A retry works on D A D⁻¹ with a pseudo-random diagonal D of powers of two: exact,
+  // same eigenvalues, eigenvectors D⁻¹ w.
+  let dscale: Float64Array | undefined;
+  for (let attempt = 0; ; attempt++) {
+    H.set(base);
+    if (attempt > 0) {
+      dscale = new Float64Array(n);
+      let x = (attempt * 2654435761) >>> 0;
+      for (let i = 0; i < n; i++) {
+        x = (Math.imul(x ^ (x >>> 15), 2246822507) + 0x9e3779b9) >>> 0;
+        dscale[i] = 2 ** ((x % 5) - 2);
+      }
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i * n + j] = (H[i * n + j]! * dscale[i]!) / dscale[j]!;
+    }
+    d.fill(0);
+    e.fill(0);
+    orthes(n, H, ort, V, tick);
+    let zero = true;
+    for (let i = 0; i < H.length && zero; i++) zero = H[i] === 0;
+    if (zero) {
+      // The zero matrix: hqr2's deflation test (|h| < eps·0) never fires.
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[i * n + j] = i === j ? 1 : 0;
+      break;
+    }
+    if (hqr2(n, e, d, V, H, tick)) break;
+    if (attempt >= 4) throw new Error('the eigenvalue iteration did not converge');
+  }
+  if (dscale) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[i * n + j] = V[i * n + j]! / dscale[i]!;
+  if (scale !== 1) for (let i = 0; i < n; i++) {
+    d[i] = d[i]! * scale;
+    e[i] = e[i]! * scale;
+  }
   // Columns of V → rows of (vre, vim), normalized.
   const vre = new Float64Array(n * n);
   const vim = new Float64Array(n * n);
@@ -400,14 +438,23 @@ export function generalEigen(a: Float64Array, n: number, tick?: () => void): Gen
       j++;
     }
   }
+  const lost: number[] = [];
   for (let j = 0; j < n; j++) {
+    let big = 0;
+    for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(vre[j * n + i]!), Math.abs(vim[j * n + i]!));
+    if (!Number.isFinite(big) || big === 0) {
+      // Back-substitution overflowed (a defective or nearly defective matrix): no vector.
+      lost.push(j);
+      for (let i = 0; i < n; i++) vre[j * n + i] = vim[j * n + i] = 0;
+      continue;
+    }
     let ss = 0;
-    for (let i = 0; i < n; i++) ss += vre[j * n + i]! ** 2 + vim[j * n + i]! ** 2;
-    const f = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    for (let i = 0; i < n; i++) ss += (vre[j * n + i]! / big) ** 2 + (vim[j * n + i]! / big) ** 2;
+    const f = 1 / (Math.sqrt(ss) * big);
     for (let i = 0; i < n; i++) {
       vre[j * n + i] = vre[j * n + i]! * f;
       vim[j * n + i] = vim[j * n + i]! * f;
     }
   }
-  return { re: d, im: e, vre, vim };
+  return { re: d, im: e, vre, vim, lost };
 }

@@ -216,7 +216,11 @@ type Value =
   | { t: 'num'; v: number; at: number; len: number }
   | { t: 'str'; v: string; at: number; len: number }
   | { t: 'arr'; shape: number[]; data: Float64Array; at: number; len: number }
-  | { t: 'list'; items: Value[]; at: number; len: number };
+  | { t: 'list'; items: Value[]; at: number; len: number }
+  /** A name that is not a known constant: fine as a keyword argument (dtype=np.float32), an error as an entry. */
+  | { t: 'sym'; v: string; at: number; len: number };
+
+const notANumber = (v: { v: string; at: number; len: number }): Fail => new Fail(`'${v.v}' is not a number or a known constructor (only constant matrices can be shown)`, v.at, v.len);
 
 const NAMED: Record<string, number> = {
   True: 1,
@@ -340,6 +344,7 @@ function parsePython(text: string, from: number, limits: Limits): { shape: numbe
           trailingComma = true;
         } else if (!(s.k === 'p' && s.v === close)) {
           if (s.k === 'end') throw new Fail(`unclosed '${t.v}': expected '${close}'`, t.at, 1);
+          if (s.k === 'p' && '-+*'.includes(s.v)) throw new Fail('expressions are not supported: entries must be numbers', s.at, 1);
           throw new Fail(`expected ',' or '${close}', found '${s.v}'`, s.at, Math.max(1, s.len));
         }
       }
@@ -357,7 +362,7 @@ function parsePython(text: string, from: number, limits: Limits): { shape: numbe
         return { t: 'num', v: NAMED[t.v]!, at: t.at, len: t.len };
       }
       if (t.v === 'null' || t.v === 'None') throw new Fail(`'${t.v}' is not a number`, t.at, t.len);
-      throw new Fail(`'${t.v}' is not a number or a known constructor (only constant matrices can be shown)`, t.at, t.len);
+      return { t: 'sym', v: t.v, at: t.at, len: t.len };
     }
     if (t.k === 'end') throw new Fail('unexpected end of input', t.at, 0);
     throw new Fail(`unexpected '${t.v}'`, t.at, Math.max(1, t.len));
@@ -367,6 +372,7 @@ function parsePython(text: string, from: number, limits: Limits): { shape: numbe
     if (v.t === 'arr') return v;
     if (v.t === 'num') return { shape: [], data: Float64Array.of(v.v) };
     if (v.t === 'str') throw new Fail('a string is not a matrix', v.at, v.len);
+    if (v.t === 'sym') throw notANumber(v);
     return listToArray(v, limits);
   };
 
@@ -617,13 +623,15 @@ function listToArray(root: Value, limits: Limits): { shape: number[]; data: Floa
     if (depth === shape.length - 1) {
       if (item.t === 'num') data[k++] = item.v;
       else if (item.t === 'list' || item.t === 'arr') throw new Fail(`expected a number here (the first entry at this level is a number), found a ${item.t === 'list' ? 'list' : 'array'}`, item.at, item.len);
+      else if (item.t === 'sym') throw notANumber(item);
       else throw new Fail('expected a number', item.at, item.len);
     } else {
       if (item.t === 'list') stack.push({ v: item, i: 0 });
       else if (item.t === 'arr' && item.shape.length === shape.length - depth - 1 && item.shape.every((d, i) => d === shape[depth + 1 + i])) {
         data.set(item.data, k);
         k += item.data.length;
-      } else throw new Fail(`expected a list of ${shape[depth + 1]} entries here`, item.at, item.len);
+      } else if (item.t === 'sym') throw notANumber(item);
+      else throw new Fail(`expected a list of ${shape[depth + 1]} entries here`, item.at, item.len);
     }
   }
   return { shape, data };

@@ -17,7 +17,7 @@
  * Sign convention: every right singular vector v_i is scaled so that its entry of
  * largest magnitude is positive (u_i follows so that A v_i = σ_i u_i).
  */
-import { applyReflectorsRight, makeReflector } from './householder';
+import { applyReflectorsRight, makeReflector, normalizeInto } from './householder';
 import { tridiagonalEigen } from './symmetric';
 
 const EPS = 2 ** -52;
@@ -346,7 +346,38 @@ export function svdBidiagonalFast(d: Float64Array, e: Float64Array, n: number, t
     }
     if (res > 1e3 * EPS * smax * Math.sqrt(n)) return undefined;
   }
+  // Orthogonality within clusters of close singular values (elsewhere it follows from the gaps).
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n && out[i]! - out[j]! <= 1e-3 * smax; j++) {
+      let du = 0;
+      let dv = 0;
+      for (let q = 0; q < n; q++) {
+        du += ut[i * n + q]! * ut[j * n + q]!;
+        dv += vt[i * n + q]! * vt[j * n + q]!;
+      }
+      if (Math.abs(du) > 1e3 * EPS * Math.sqrt(n) || Math.abs(dv) > 1e3 * EPS * Math.sqrt(n)) return undefined;
+    }
+  }
   return { s: out, ut, vt };
+}
+
+/** Scales each right singular vector (row of vt, length n) so its largest-magnitude entry is positive; u (row of ut, length m) follows. */
+function signConvention(ut: Float64Array, vt: Float64Array, k: number, m: number, n: number): void {
+  for (let i = 0; i < k; i++) {
+    let best = 0;
+    let at = 0;
+    for (let j = 0; j < n; j++) {
+      const x = Math.abs(vt[i * n + j]!);
+      if (x > best * (1 + 1e-12)) {
+        best = x;
+        at = j;
+      }
+    }
+    if (vt[i * n + at]! < 0) {
+      for (let j = 0; j < n; j++) vt[i * n + j] = -vt[i * n + j]!;
+      for (let j = 0; j < m; j++) ut[i * m + j] = -ut[i * m + j]!;
+    }
+  }
 }
 
 /** The SVD of the m×n row-major matrix `a` (not modified). */
@@ -356,15 +387,13 @@ export function svdDecompose(a: Float64Array, m: number, n: number, wantVectors:
     const at = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) at[j * m + i] = a[i * n + j]!;
     const r = svdDecompose(at, n, m, wantVectors, tick);
+    if (wantVectors) signConvention(r.vt, r.ut, m, m, n);
     return { s: r.s, ut: r.vt, vt: r.ut, m, n, k: r.k };
   }
   const k = n;
   if (n === 0) return { s: new Float64Array(0), ut: new Float64Array(0), vt: new Float64Array(0), m, n, k };
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!));
   const work = new Float64Array(m * n);
-  const inv = scale > 0 ? 1 / scale : 1;
-  for (let i = 0; i < a.length; i++) work[i] = a[i]! * inv;
+  const scale = normalizeInto(a, work);
   const b = bidiagonalize(work, m, n, tick);
   let s: Float64Array;
   let ut: Float64Array = new Float64Array(0);
@@ -395,23 +424,8 @@ export function svdDecompose(a: Float64Array, m: number, n: number, wantVectors:
     applyReflectorsRight(ut, n, m, b.left.vt, b.left.tau, b.left.start, b.left.count, tick);
     vt = vtB;
     applyReflectorsRight(vt, n, n, b.right.vt, b.right.tau, b.right.start, b.right.count, tick);
-    // Sign convention: the largest-magnitude entry of each v is positive.
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      let at = 0;
-      for (let j = 0; j < n; j++) {
-        const x = Math.abs(vt[i * n + j]!);
-        if (x > best + 1e-12) {
-          best = x;
-          at = j;
-        }
-      }
-      if (vt[i * n + at]! < 0) {
-        for (let j = 0; j < n; j++) vt[i * n + j] = -vt[i * n + j]!;
-        for (let j = 0; j < m; j++) ut[i * m + j] = -ut[i * m + j]!;
-      }
-    }
+    signConvention(ut, vt, n, m, n);
   }
-  if (scale > 0) for (let i = 0; i < k; i++) s[i] = s[i]! * scale;
+  if (scale !== 1) for (let i = 0; i < k; i++) s[i] = s[i]! * scale;
   return { s, ut, vt, m, n, k };
 }
