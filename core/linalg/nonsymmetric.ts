@@ -108,6 +108,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
   let totalIter = 0;
   let t: number, w: number, x: number, y: number;
 
+  const smlnum = (2 ** -1022 * nn) / EPS;
   for (let i = 0; i < nn; i++) for (let j = Math.max(i - 1, 0); j < nn; j++) norm += Math.abs(at(i, j));
 
   while (n >= low) {
@@ -115,7 +116,9 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
     while (l > low) {
       s = Math.abs(at(l - 1, l - 1)) + Math.abs(at(l, l));
       if (s === 0) s = norm;
-      if (Math.abs(at(l, l - 1)) < EPS * s) break;
+      // dlahqr's floor: below SMLNUM an entry is negligible whatever its neighbours
+      // (without it graded matrices with subnormal entries never deflate).
+      if (Math.abs(at(l, l - 1)) < Math.max(EPS * s, smlnum)) break;
       l--;
     }
     if (l === n) {
@@ -383,6 +386,10 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
 export function generalEigen(a: Float64Array, n: number, tick?: () => void): GeneralEigen {
   const base = new Float64Array(n * n);
   const scale = normalizeInto(a, base);
+  // After normalization the largest entry is about 1: entries below ~1e-290 are far below
+  // eps·‖A‖ (a backward-stable change) and would only underflow inside the iteration.
+  const flush = (2 ** -1022 * Math.max(1, n)) / EPS;
+  for (let i = 0; i < base.length; i++) if (Math.abs(base[i]!) < flush) base[i] = 0;
   const H = new Float64Array(n * n);
   const V = new Float64Array(n * n);
   const d = new Float64Array(n);
