@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { computeGradientOfSelection } from './computeCommand';
 import { GradientPanel } from './gradientPanel';
+import { visualizeMatrix } from './matrixCommand';
+import { MatrixPanel, NpyEditorProvider } from './matrixPanel';
 import { ShapeDocument } from '../core/shapes';
 import { registerShapeFeatures, TOGGLE_INLAY_HINTS_COMMAND, toggleShapeInlayHints } from './shapes';
 
@@ -32,6 +34,13 @@ export function activate(context: vscode.ExtensionContext): void {
       deserializeWebviewPanel: safely('restoring the panel', (panel: vscode.WebviewPanel, _state: unknown) =>
         GradientPanel.revive(panel, extensionUri),
       ),
+    }),
+    vscode.commands.registerCommand('mathlens.visualizeMatrix', safely('Visualize Matrix', () => visualizeMatrix(extensionUri))),
+    vscode.window.registerWebviewPanelSerializer(MatrixPanel.viewType, {
+      deserializeWebviewPanel: safely('restoring the matrix panel', (panel: vscode.WebviewPanel, _state: unknown) => MatrixPanel.revive(panel, extensionUri)),
+    }),
+    vscode.window.registerCustomEditorProvider(NpyEditorProvider.viewType, new NpyEditorProvider(extensionUri), {
+      supportsMultipleEditorsPerDocument: true,
     }),
     registerShapeFeatures(() => new ShapeDocument()),
     vscode.commands.registerCommand(TOGGLE_INLAY_HINTS_COMMAND, safely('Toggle Shape Inlay Hints', toggleShapeInlayHints)),

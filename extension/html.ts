@@ -28,6 +28,8 @@ export interface PanelHtmlParts {
   scriptUri: string;
   /** Stylesheets, in order (KaTeX's, then the panel's). */
   styleUris: string[];
+  /** The document title (default "MathLens: Gradient"). */
+  title?: string;
 }
 
 /** A 128-bit nonce from the OS's CSPRNG, base64 (CSP allows base64 nonces). */
@@ -51,7 +53,7 @@ function attr(value: string): string {
 }
 
 export function panelHtml(parts: PanelHtmlParts): string {
-  const { cspSource, nonce, scriptUri, styleUris } = parts;
+  const { cspSource, nonce, scriptUri, styleUris, title = 'MathLens: Gradient' } = parts;
   const styles = styleUris.map((u) => `<link rel="stylesheet" nonce="${attr(nonce)}" href="${attr(u)}">`).join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -60,7 +62,7 @@ export function panelHtml(parts: PanelHtmlParts): string {
     <meta http-equiv="Content-Security-Policy" content="${attr(panelCsp(cspSource, nonce))}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     ${styles}
-    <title>MathLens: Gradient</title>
+    <title>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</title>
   </head>
   <body>
     <main id="app"></main>

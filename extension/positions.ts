@@ -60,3 +60,17 @@ export function indentBlock(code: string, indent: string, eol: '\n' | '\r\n' = '
       .join(eol) + eol
   );
 }
+
+/** `A = np.array(...)`: the value only (an assignment's target is not part of the matrix). */
+export function stripAssignment(text: string): { text: string; skipped: number } {
+  const m = /^\s*[A-Za-z_][\w.]*\s*(?::[^=]*)?=(?!=)\s*/.exec(text);
+  if (!m || !/[[(\w]/.test(text.slice(m[0].length, m[0].length + 1))) return { text, skipped: 0 };
+  return { text: text.slice(m[0].length), skipped: m[0].length };
+}
+
+/** The document position `skipped` characters after `start` in `text`. */
+export function advancePosition(start: DocPosition, text: string, skipped: number): DocPosition {
+  const before = text.slice(0, skipped).split('\n');
+  return before.length === 1 ? { line: start.line, character: start.character + skipped } : { line: start.line + before.length - 1, character: before[before.length - 1]!.length };
+}
+
