@@ -298,3 +298,4 @@ writeFileSync(
   ),
 );
 spawnSync(process.execPath, [join(root, 'bench', 'shapes.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the shape-analysis bench (issue 3)
+spawnSync(process.execPath, [join(root, 'bench', 'linalg.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the linear-algebra bench (issue 4)
