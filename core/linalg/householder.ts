@@ -63,6 +63,12 @@ function norm(x: Float64Array, from: number, to: number, s: number): number {
 }
 
 const SAFMIN = 2 ** -1022 / 2 ** -52;
+
+/** √(a² + b²): the plain formula where the squares cannot over- or underflow (Math.hypot is several times slower in V8), else Math.hypot. */
+export function hyp(a: number, b: number): number {
+  const s = a * a + b * b;
+  return s > 1e-290 && s < 1e290 ? Math.sqrt(s) : Math.hypot(a, b);
+}
 const RSAFMIN = 1 / SAFMIN;
 
 /**

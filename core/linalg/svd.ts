@@ -17,8 +17,8 @@
  * Sign convention: every right singular vector v_i is scaled so that its entry of
  * largest magnitude is positive (u_i follows so that A v_i = σ_i u_i).
  */
-import { applyReflectorsRight, makeReflector, normalizeInto } from './householder';
-import { tridiagonalEigen } from './symmetric';
+import { applyReflectorsRight, hyp, makeReflector, normalizeInto } from './householder';
+import { SteinWork, steinBlock } from './symmetric';
 
 const EPS = 2 ** -52;
 
@@ -43,7 +43,7 @@ interface Bidiagonal {
 }
 
 /** Upper bidiagonalization of the m×n (m ≥ n) row-major `a` (destroyed). */
-function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () => void): Bidiagonal {
+export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () => void): Bidiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const lvt = new Float64Array(n * m);
@@ -177,7 +177,7 @@ function bidiagonalQR(s: Float64Array, e: Float64Array, n: number, ut?: Float64A
         let f = e[p - 2]!;
         e[p - 2] = 0;
         for (let j = p - 2; j >= k; j--) {
-          const t = Math.hypot(s[j]!, f);
+          const t = hyp(s[j]!, f);
           const cs = s[j]! / t;
           const sn = f / t;
           s[j] = t;
@@ -194,7 +194,7 @@ function bidiagonalQR(s: Float64Array, e: Float64Array, n: number, ut?: Float64A
         let f = e[k - 1]!;
         e[k - 1] = 0;
         for (let j = k; j < p; j++) {
-          const t = Math.hypot(s[j]!, f);
+          const t = hyp(s[j]!, f);
           const cs = s[j]! / t;
           const sn = f / t;
           s[j] = t;
@@ -223,7 +223,7 @@ function bidiagonalQR(s: Float64Array, e: Float64Array, n: number, ut?: Float64A
         let f = (sk + sp) * (sk - sp) + shift;
         let g = sk * ek;
         for (let j = k; j < p - 1; j++) {
-          let t = Math.hypot(f, g);
+          let t = hyp(f, g);
           if (t === 0) t = Number.MIN_VALUE;
           let cs = f / t;
           let sn = g / t;
@@ -233,7 +233,7 @@ function bidiagonalQR(s: Float64Array, e: Float64Array, n: number, ut?: Float64A
           g = sn * s[j + 1]!;
           s[j + 1] = cs * s[j + 1]!;
           if (vt) rotRows(vt, j, j + 1, cs, sn);
-          t = Math.hypot(f, g);
+          t = hyp(f, g);
           if (t === 0) t = Number.MIN_VALUE;
           cs = f / t;
           sn = g / t;
@@ -298,7 +298,11 @@ export function svdBidiagonalFast(d: Float64Array, e: Float64Array, n: number, t
   if (!(smax > 0) || !Number.isFinite(smax)) return undefined;
   // Tiny singular values make ±σ a cluster in TGK; leave those to the QR path.
   if (s[n - 1]! <= 1e-8 * smax) return undefined;
-  // TGK: zero diagonal, off-diagonal d0, e0, d1, e1, …, d_{n−1}: order 2n.
+  // TGK: zero diagonal, off-diagonal d0, e0, d1, e1, …, d_{n−1}: order 2n. Only the n
+  // positive eigenpairs (σ_i; (v_i, u_i) interleaved, /√2) are computed, by inverse
+  // iteration with the σ_i from the QR iteration: O(n²) when the σ are apart. The
+  // −σ_i vector is (v_i, −u_i): a trace of it in z changes only the balance of the two
+  // halves, which are normalized separately.
   const N = 2 * n;
   const td = new Float64Array(N);
   const te = new Float64Array(N);
@@ -306,19 +310,23 @@ export function svdBidiagonalFast(d: Float64Array, e: Float64Array, n: number, t
     te[2 * i] = d[i]!;
     if (i < n - 1) te[2 * i + 1] = e[i]!;
   }
-  // The eigenvectors of TGK: we only need the n positive eigenvalues. Computing all
-  // 2n through tridiagonalEigen costs 4n² per vector pair; acceptable (O(n²) total per vector).
-  const r = tridiagonalEigen(td, te, N, tick);
-  // Positive eigenvalues are the last n, ascending: σ_{n−1} … σ_0.
+  let tnorm = 0;
+  for (let i = 0; i < N; i++) tnorm = Math.max(tnorm, Math.abs(te[i]!) + (i > 0 ? Math.abs(te[i - 1]!) : 0));
+  // A negligible off-diagonal splits TGK into blocks: the QR path handles that.
+  for (let i = 0; i < N - 1; i++) if (!(Math.abs(te[i]!) > EPS * tnorm)) return undefined;
+  const lam = new Float64Array(n);
+  for (let i = 0; i < n; i++) lam[i] = s[n - 1 - i]!;
+  const zt = new Float64Array(n * N);
+  if (!steinBlock(td, te, 0, N, lam, n, zt, 0, N, new SteinWork(N), tick)) return undefined;
   const ut = new Float64Array(n * n);
   const vt = new Float64Array(n * n);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const src = N - 1 - i;
-    const sigma = r.values[src]!;
+    const src = n - 1 - i;
+    const sigma = lam[src]!;
     if (!(sigma > 0)) return undefined;
     out[i] = sigma;
-    const z = r.z.subarray(src * N, src * N + N);
+    const z = zt.subarray(src * N, src * N + N);
     // z = (v0, u0, v1, u1, …)/√2.
     let nu = 0;
     let nv = 0;
