@@ -625,6 +625,12 @@ test('a theme change redraws the heatmap: 0 follows the editor background (light
     s.setProperty('--vscode-editor-foreground', '#3b3b3b');
     s.setProperty('--vscode-charts-blue', '#1a85ff');
     s.setProperty('--vscode-charts-red', '#e51400');
+    s.setProperty('--vscode-foreground', '#3b3b3b');
+    s.setProperty('--vscode-charts-foreground', '#3b3b3b');
+    s.setProperty('--vscode-charts-lines', '#3b3b3b80');
+    s.setProperty('--vscode-descriptionForeground', '#717171');
+    s.setProperty('--vscode-panel-border', '#e5e5e5');
+    s.setProperty('--vscode-focusBorder', '#005fb8');
     document.body.className = 'vscode-light';
   });
   await page.waitForFunction((k) => Number(document.querySelector('[data-testid="heatmap-canvas"]').dataset.drawn) > k, n);
@@ -632,6 +638,7 @@ test('a theme change redraws the heatmap: 0 follows the editor background (light
   assert.ok(distance(await cellPixel(0, 0), [229, 20, 0]) <= 3, 'light red +absMax');
   const neg = await cellPixel(0, 1);
   assert.ok(neg[2] > neg[0] + 40, `blue negative: ${neg}`);
+  await page.screenshot({ path: join(out, 'light.png'), fullPage: true });
   await assertClean();
 });
 
