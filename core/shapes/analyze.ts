@@ -11,6 +11,7 @@ import {
   type ClassDef,
   type SourceRef,
   cleanse,
+  markReshaped,
   newCell,
   touchAll,
   touchCell,
@@ -193,6 +194,21 @@ function producesInts(path: string, pos: Value[]): boolean {
 
 function libOfPath(path: string): Lib {
   return path.startsWith('np') || path.startsWith('rng') ? 'numpy' : 'torch';
+}
+
+/** Array methods that change the array's own shape. */
+const IN_PLACE_SHAPE = new Set(['.resize', '.resize_', '.unsqueeze_', '.squeeze_', '.t_', '.transpose_', '.swapaxes_', '.swapdims_', '.as_strided_', '.set_', '.resize_as_']);
+
+/** The sizes of `resize`: `a.resize((2, 3))`, `a.resize(2, 3)`, `t.resize_(2, 3)`, `new_shape=`. */
+function sizeArgs(pos: Value[], kw: Map<string, Value>): Shape {
+  const one = kw.get('new_shape') ?? (pos.length === 1 ? pos[0] : undefined);
+  if (one) return one.k === 'int' ? [one.d] : one.k === 'tuple' ? dimsOfTuple(one) : null;
+  if (pos.length > 1 && pos.every((p) => p.k === 'int')) return pos.map((p) => (p as { d: Dim }).d);
+  return null;
+}
+
+function dimsOfTuple(v: Value & { k: 'tuple' }): Shape {
+  return v.items.every((x) => x.k === 'int') ? v.items.map((x) => (x as { d: Dim }).d) : null;
 }
 
 /** List methods that change the list (reading `lst.append` marks it changed, called or not). */
@@ -697,6 +713,10 @@ export class Analyzer {
         if (this.stmt.from >= 0 && scope.isGlobal) this.stmt.memoizable = false;
         if (obj && prop && !t.getChild('[')) {
           const o = this.evalExpr(obj, scope);
+          if (o.k === 'tensor' && this.text(prop) === 'shape') {
+            this.reshapeInPlace(o, obj, scope, v.k === 'int' ? [v.d] : v.k === 'tuple' ? dimsOfTuple(v) : null);
+            return;
+          }
           if (o.k === 'inst') {
             const name = this.text(prop);
             const prev = o.attrs.get(name);
@@ -1049,6 +1069,27 @@ export class Analyzer {
     const fv: Value = { k: 'func', def };
     this.bind(scope, def.name, { v: fv, steps: [], origin: this.origin(nameNode) });
     if (!cls) this.analyzeDefBody(def, n, null);
+  }
+
+  /**
+   * An array changed shape in place: the name it was reached by gets the new shape (or unknown); every
+   * other reference to the same value reads as unknown from now on (see `markReshaped`).
+   */
+  private reshapeInPlace(old: Value & { k: 'tensor' }, objNode: SyntaxNode, scope: Scope, shape: Shape): void {
+    markReshaped(old);
+    if (shape !== null && old.shape !== null && shape.length > 0) {
+      // one -1 is inferred from the size, as NumPy does
+      const neg = shape.findIndex((d) => d === -1);
+      if (neg >= 0) {
+        const rest = productDims(shape.filter((_, i) => i !== neg));
+        const whole = productDims(old.shape);
+        shape = isInt(rest) && rest > 0 && isInt(whole) && whole % rest === 0 ? shape.map((d, i) => (i === neg ? whole / rest : d)) : null;
+      }
+    }
+    if (objNode.name === 'VariableName') {
+      const v = tensor(old.lib, shape);
+      this.bind(scope, this.text(objNode), { v, steps: [stepOf('shape set in place', `${this.text(objNode)} now has shape ${shapeText(shape)}`)], origin: this.origin(objNode) });
+    }
   }
 
   /** A node's position relative to the top-level statement that holds it (stable across updates). */
@@ -1509,9 +1550,22 @@ export class Analyzer {
         if (callee.path.startsWith('py.')) return this.pyBuiltin(callee.path.slice(3), pos, n);
         const special = this.tensorMethod(callee, pos);
         if (special) return special;
+        const selfNode = calleeNode.name === 'MemberExpression' ? calleeNode.firstChild : null;
+        if (callee.self && callee.self.k === 'tensor' && selfNode && IN_PLACE_SHAPE.has(callee.path)) {
+          // t.unsqueeze_(0), a.resize((2, 3)): the array itself changes shape
+          const x = callee.self;
+          let next: Shape;
+          if (callee.path === '.resize' || callee.path === '.resize_') next = sizeArgs(pos, kw);
+          else {
+            const outOfPlace = RULES.get(callee.path.slice(0, -1));
+            const r = outOfPlace ? outOfPlace(this.ctx(n, pos, kw, nodes, x, selfNode, x.lib)) : UNKNOWN;
+            next = r.k === 'tensor' ? r.shape : null;
+          }
+          this.reshapeInPlace(x, selfNode, scope, next);
+          return callee.path === '.resize' && x.lib === 'numpy' ? NONE : tensor(x.lib, next);
+        }
         const rule = RULES.get(callee.path);
         if (!rule) return UNKNOWN;
-        const selfNode = calleeNode.name === 'MemberExpression' ? calleeNode.firstChild : null;
         const lib = callee.self && callee.self.k === 'tensor' ? callee.self.lib : libOfPath(callee.path);
         let r = rule(this.ctx(n, pos, kw, nodes, callee.self, selfNode, lib));
         // remember where a layer is made, for diagnostics about it later
@@ -1764,8 +1818,11 @@ export class Analyzer {
     if (groups.length > 1 && groups[groups.length - 1]!.length === 0) groups.pop();
     const items: Idx[] = groups.map((g) => this.indexItem(g, scope));
     if (items.length === 1 && items[0]!.kind === 'val' && items[0]!.v.k === 'tuple' && !items[0]!.v.list && o.k === 'tensor') {
-      // x[(0, 1)] is x[0, 1]
-      return this.indexTensor(o, items[0]!.v.items.map((v) => ({ kind: 'val' as const, v })), n);
+      // x[(0, 1)] is x[0, 1]; None in the tuple is a new axis; an item we cannot classify (Ellipsis,
+      // slice(…), an unknown value) could be any kind of index: the result is unknown.
+      const parts = items[0]!.v.items;
+      if (parts.some((v) => v.k === 'unknown')) return tensor(o.lib, null);
+      return this.indexTensor(o, parts.map((v): Idx => (v.k === 'none' ? { kind: 'none' } : { kind: 'val', v })), n);
     }
     if (o.k === 'tensor') return this.indexTensor(o, items, n);
     if (o.k === 'tuple' && items.length === 1) {

@@ -180,7 +180,8 @@ export function matmul(c: CallCtx, a: Value | undefined, b: Value | undefined, w
 
 /** Nested list/tuple literal → array shape (ragged → unknown). */
 export function fromLiteral(v: Value, lib: Lib): Value {
-  if (v.k === 'tensor') return tensor(lib, v.shape);
+  // np.asarray(x) and friends may return x itself: keep its identity (see markReshaped)
+  if (v.k === 'tensor') return v.lib === lib ? v : tensor(lib, v.shape);
   if (v.k === 'int' || v.k === 'float' || v.k === 'bool') return tensor(lib, []);
   if (v.k !== 'tuple') return tensor(lib, null);
   const shape: Dim[] = [];
@@ -613,6 +614,12 @@ function fmtTarget(t: Dim[]): string {
 def('.reshape .view', (c) => {
   const x = T(c.self);
   if (!x) return UNKNOWN;
+  if (c.text.includes('.view(')) {
+    // NumPy's view(dtype) reinterprets the bytes (the last axis may change); view() is the same shape.
+    // PyTorch's view(dtype) likewise; view(*shape) is a reshape.
+    if (c.pos.length === 0 && c.kw.size === 0) return x.lib === 'numpy' ? same(c, x, 'view') : tensor(x.lib, null);
+    if (x.lib === 'numpy' || !(c.pos[0]!.k === 'int' || c.pos[0]!.k === 'tuple' || c.pos[0]!.k === 'unknown')) return tensor(x.lib, null);
+  }
   const v = c.kw.get('shape') ?? c.kw.get('size');
   return reshape(c, x, v ? dimsOf(v) : varDims(c, '__none__'), c.text.includes('.view(') ? 'view' : 'reshape');
 });
@@ -656,6 +663,8 @@ function squeeze(c: CallCtx, x: Value & { k: 'tensor' }, ax: Value | undefined):
   const nd = x.shape.length;
   if (!ax || ax.k === 'none') {
     if (x.shape.some((d) => !isInt(d))) return tensor(x.lib, null);
+    // nothing to squeeze: NumPy hands back the array itself (so a later in-place change shows through)
+    if (!x.shape.includes(1)) return x;
     return withShape(c, x.lib, x.shape.filter((d) => d !== 1), 'squeeze');
   }
   const axes = axesArg(ax, nd);
@@ -1085,9 +1094,17 @@ def('np.diag torch.diag', (c) => {
   return tensor(x.lib, null);
 });
 def('np.trace torch.trace .trace', (c) => {
+  // np.trace(a, offset=0, axis1=0, axis2=1): the two axes are summed away
   const x = T(c.self ?? c.pos[0]);
   if (!x || x.shape === null) return x ? tensor(x.lib, null) : UNKNOWN;
-  return withShape(c, x.lib, x.shape.slice(2), 'trace');
+  const at = c.self ? 0 : 1;
+  const a1 = intArg(c, at + 1, 'axis1', 0);
+  const a2 = intArg(c, at + 2, 'axis2', 1);
+  if (a1 === null || a1 === undefined || a2 === null || a2 === undefined) return tensor(x.lib, null);
+  const i1 = normAxis(a1, x.shape.length);
+  const i2 = normAxis(a2, x.shape.length);
+  if (i1 === null || i2 === null || i1 === i2) return tensor(x.lib, null);
+  return withShape(c, x.lib, x.shape.filter((_, i) => i !== i1 && i !== i2), 'trace');
 });
 def('np.unique torch.unique', (c) => (c.kw.size ? UNKNOWN : tensor(c.lib, [null])));
 def('np.nonzero np.argwhere torch.nonzero torch.argwhere', () => UNKNOWN);

@@ -91,7 +91,21 @@ export function touchAll(v: Value, depth = 0): void {
   for (const x of v.items) touchAll(x, depth + 1);
 }
 
+/**
+ * Arrays whose shape was changed in place (`x.shape = …`, `x.resize(…)`, `t.unsqueeze_(0)`): the name
+ * used for the change gets the new shape, and every other reference to the same value (an alias
+ * `y = x`, a tuple or attribute holding it) reads as unknown from then on.
+ */
+const RESHAPED = new WeakSet<object>();
+
+export function markReshaped(v: Value): void {
+  RESHAPED.add(v);
+  // statements after this one may read the array through a binding that did not change
+  cellContext.foreign = true;
+}
+
 function hasDirty(v: Value, depth: number): boolean {
+  if (v.k === 'tensor') return RESHAPED.has(v);
   if (v.k !== 'tuple' || depth > 8) return false;
   if (v.cell && cellDirty(v.cell)) return true;
   for (const x of v.items) if (hasDirty(x, depth + 1)) return true;
@@ -100,6 +114,7 @@ function hasDirty(v: Value, depth: number): boolean {
 
 /** The value as a read sees it: lists that may have changed become unknown. */
 export function cleanse(v: Value, depth = 0): Value {
+  if (v.k === 'tensor') return RESHAPED.has(v) ? { k: 'tensor', lib: v.lib, shape: null } : v;
   if (v.k !== 'tuple' || !hasDirty(v, depth)) return v;
   if (v.cell && cellDirty(v.cell)) return UNKNOWN;
   return { ...v, items: v.items.map((x) => cleanse(x, depth + 1)) };

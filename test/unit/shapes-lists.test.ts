@@ -208,3 +208,30 @@ out = model(torch.randn(4, 300))
     check(doc.update(`# a comment\n${src}`), 6);
   });
 });
+
+describe('arrays changed in place', () => {
+  it('x.shape = …, resize and in-place torch methods: the name gets the new shape, other references become unknown', () => {
+    const s = shapes(`import numpy as np
+import torch
+x = np.ones((6, 3))
+v = x
+x.shape = (18,)
+y = x + 1
+w = v + 1
+a = np.ones((6, 3))
+z = np.squeeze(a)
+a.resize((18,), refcheck=False)
+b = z + 1
+t = torch.ones(4, 3)
+pair = (t, 1)
+t.unsqueeze_(0)
+q = pair[0] + 1
+r = t + 1
+`);
+    expect(s['y@6']).toEqual([18]);
+    expect(s['w@7']).toBeNull(); // v is x: (18,) in NumPy, never the stale (6, 3)
+    expect(s['b@11']).toBeNull(); // np.squeeze(a) with nothing to squeeze is a itself
+    expect(s['q@15']).toBeNull();
+    expect(s['r@16']).toEqual([1, 4, 3]);
+  });
+});
