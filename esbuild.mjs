@@ -1,7 +1,7 @@
 // Builds the three bundles: the extension host, the webview and the CLI.
 // Type-checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -38,7 +38,7 @@ const builds = [
   {
     ...common,
     // the gradient panel, and the matrix panel / .npy viewer
-    entryPoints: { main: 'webview/main.ts', ...(existsSync('webview/matrix/main.ts') ? { matrix: 'webview/matrix/main.ts' } : {}) },
+    entryPoints: { main: 'webview/main.ts', matrix: 'webview/matrix/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -66,10 +66,12 @@ export function renderLoading(title: string): Rendered {
 // ---------------------------------------------------------------- error
 
 const KIND_TITLES: Record<string, string> = {
+  // the kinds of core/linalg's MatrixError
   parse: 'Could not read the matrix',
-  npy: 'Could not read the file',
+  file: 'Could not read the file',
+  size: 'Too large',
+  value: 'Cannot analyze this array',
   budget: 'Time budget exceeded',
-  unsupported: 'Not supported',
   internal: 'Internal error',
 };
 
