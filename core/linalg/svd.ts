@@ -42,7 +42,17 @@ interface Bidiagonal {
   right: { vt: Float64Array; tau: Float64Array; start: Int32Array; count: number };
 }
 
-/** Upper bidiagonalization of the m×n (m ≥ n) row-major `a` (destroyed). */
+/**
+ * Upper bidiagonalization of the m×n (m ≥ n) row-major `a` (destroyed), two passes over
+ * the trailing matrix per step. Step k, with v_k (left reflector of column k) and
+ * w = τ_L A[k:, k+1:]ᵀ v_k known:
+ *   - row k −= w, the right reflector u_k from it;
+ *   - pass A (read only): s_i = (row i − v_i w)·u = row i·u − v_i (w·u), f_i = τ_R s_i;
+ *     column k+1 after both updates follows (a[i][k+1] − v_i w[k+1] − f_i), and with it
+ *     the next left reflector v_{k+1};
+ *   - pass B: row i −= v_i w + f_i u (columns k+2…), and the next w += v_{k+1,i} · row i
+ *     while the row is in registers. Two rows per sweep share the loads of w, u and w'.
+ */
 export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () => void): Bidiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
@@ -53,62 +63,118 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () =
   const rvt = new Float64Array(Math.max(1, rcount) * n);
   const rtau = new Float64Array(Math.max(1, rcount));
   const rstart = new Int32Array(Math.max(1, rcount));
-  const w = new Float64Array(n);
+  let w = new Float64Array(n);
+  let wn = new Float64Array(n);
   const u = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
+  const f = new Float64Array(m);
+  const col = new Float64Array(m);
+  // Step 0's left reflector and w.
+  let tl = makeReflector(a, 0, m, n);
+  d[0] = a[0]!;
+  ltau[0] = tl;
+  lstart[0] = 0;
+  lvt[0] = 1;
+  for (let i = 1; i < m; i++) lvt[i] = a[i * n]!;
+  for (let i = 0; i < m; i++) {
+    const vi = lvt[i]!;
+    if (vi === 0) continue;
+    const r = i * n;
+    for (let j = 1; j < n; j++) w[j] = w[j]! + vi * a[r + j]!;
+  }
+  for (let k = 0; k < n - 1; k++) {
     tick?.();
-    // Left reflector from column k, rows k..m−1.
-    const tl = makeReflector(a, k * n + k, m - k, n);
-    d[k] = a[k * n + k]!;
-    ltau[k] = tl;
-    lstart[k] = k;
     const lv = k * m;
-    lvt[lv + k] = 1;
-    for (let i = k + 1; i < m; i++) lvt[lv + i] = a[i * n + k]!;
-    if (k === n - 1) break;
-    // w = τ_L · vᵀ A[k:, k+1:]
-    if (tl !== 0) {
-      w.fill(0, k + 1, n);
-      for (let i = k; i < m; i++) {
-        const vi = lvt[lv + i]!;
-        if (vi === 0) continue;
-        const r = i * n;
-        for (let j = k + 1; j < n; j++) w[j] = w[j]! + vi * a[r + j]!;
-      }
-      for (let j = k + 1; j < n; j++) w[j] = w[j]! * tl;
-      // Row k first: the right reflector is built from it.
-      const r = k * n;
-      for (let j = k + 1; j < n; j++) a[r + j] = a[r + j]! - w[j]!;
-    }
-    // Right reflector from row k, columns k+1..n−1.
-    const tr = makeReflector(a, k * n + k + 1, n - k - 1, 1);
-    e[k] = a[k * n + k + 1]!;
+    const k1 = k + 1;
+    // w = τ_L vᵀ A[k:, k+1:]; row k −= w.
+    for (let j = k1; j < n; j++) w[j] = w[j]! * tl;
+    const rk = k * n;
+    for (let j = k1; j < n; j++) a[rk + j] = a[rk + j]! - w[j]!;
+    // Right reflector from row k, columns k+1…n−1.
+    const tr = makeReflector(a, rk + k1, n - k1, 1);
+    e[k] = a[rk + k1]!;
     rtau[k] = tr;
-    rstart[k] = k + 1;
+    rstart[k] = k1;
     const rv = k * n;
-    rvt[rv + k + 1] = 1;
-    for (let j = k + 2; j < n; j++) rvt[rv + j] = a[k * n + j]!;
-    u.fill(0);
-    for (let j = k + 1; j < n; j++) u[j] = rvt[rv + j]!;
-    // Rows below: left update, then y_i = row·u, then the right update, while the row is hot.
-    for (let i = k + 1; i < m; i++) {
-      const r = i * n;
-      const vi = tl !== 0 ? lvt[lv + i]! : 0;
-      let s = 0;
-      if (vi !== 0) {
-        for (let j = k + 1; j < n; j++) {
-          const x = a[r + j]! - vi * w[j]!;
-          a[r + j] = x;
-          s += x * u[j]!;
+    rvt[rv + k1] = 1;
+    u[k1] = 1;
+    for (let j = k + 2; j < n; j++) {
+      const x = a[rk + j]!;
+      rvt[rv + j] = x;
+      u[j] = x;
+    }
+    let wu = 0;
+    for (let j = k1; j < n; j++) wu += w[j]! * u[j]!;
+    // Pass A: f_i = τ_R (row_i·u − v_i (w·u)), rows k+1…m−1 (4 at a time).
+    let i = k1;
+    if (tr !== 0) {
+      for (; i + 4 <= m; i += 4) {
+        const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = k1; j < n; j++) {
+          const uj = u[j]!;
+          s0 += a[r0 + j]! * uj;
+          s1 += a[r1 + j]! * uj;
+          s2 += a[r2 + j]! * uj;
+          s3 += a[r3 + j]! * uj;
         }
-      } else {
-        for (let j = k + 1; j < n; j++) s += a[r + j]! * u[j]!;
+        f[i] = tr * (s0 - lvt[lv + i]! * wu);
+        f[i + 1] = tr * (s1 - lvt[lv + i + 1]! * wu);
+        f[i + 2] = tr * (s2 - lvt[lv + i + 2]! * wu);
+        f[i + 3] = tr * (s3 - lvt[lv + i + 3]! * wu);
       }
-      if (tr !== 0 && s !== 0) {
-        const f = tr * s;
-        for (let j = k + 1; j < n; j++) a[r + j] = a[r + j]! - f * u[j]!;
+      for (; i < m; i++) {
+        const r0 = i * n;
+        let s0 = 0;
+        for (let j = k1; j < n; j++) s0 += a[r0 + j]! * u[j]!;
+        f[i] = tr * (s0 - lvt[lv + i]! * wu);
+      }
+    } else f.fill(0, k1, m);
+    // Column k+1 after both updates, and the next left reflector from it.
+    const wk1 = w[k1]!;
+    for (let q = k1; q < m; q++) col[q - k1] = a[q * n + k1]! - lvt[lv + q]! * wk1 - f[q]!;
+    tl = makeReflector(col, 0, m - k1, 1);
+    d[k1] = col[0]!;
+    ltau[k1] = tl;
+    lstart[k1] = k1;
+    const lv1 = k1 * m;
+    lvt[lv1 + k1] = 1;
+    for (let q = k1 + 1; q < m; q++) lvt[lv1 + q] = col[q - k1]!;
+    // Pass B: rank-2 update of columns k+2…n−1 and the next w, two rows at a time.
+    const j0 = k + 2;
+    wn.fill(0);
+    if (j0 < n) {
+      i = k1;
+      for (; i + 2 <= m; i += 2) {
+        const r0 = i * n;
+        const r1 = r0 + n;
+        const v0 = lvt[lv + i]!, v1 = lvt[lv + i + 1]!;
+        const f0 = f[i]!, f1 = f[i + 1]!;
+        const g0 = lvt[lv1 + i]!, g1 = lvt[lv1 + i + 1]!;
+        for (let j = j0; j < n; j++) {
+          const wj = w[j]!;
+          const uj = u[j]!;
+          const x0 = a[r0 + j]! - v0 * wj - f0 * uj;
+          const x1 = a[r1 + j]! - v1 * wj - f1 * uj;
+          a[r0 + j] = x0;
+          a[r1 + j] = x1;
+          wn[j] = wn[j]! + g0 * x0 + g1 * x1;
+        }
+      }
+      for (; i < m; i++) {
+        const r0 = i * n;
+        const v0 = lvt[lv + i]!;
+        const f0 = f[i]!;
+        const g0 = lvt[lv1 + i]!;
+        for (let j = j0; j < n; j++) {
+          const x0 = a[r0 + j]! - v0 * w[j]! - f0 * u[j]!;
+          a[r0 + j] = x0;
+          wn[j] = wn[j]! + g0 * x0;
+        }
       }
     }
+    const t = w;
+    w = wn;
+    wn = t;
   }
   return {
     d,

@@ -113,27 +113,54 @@ export function tridiagonalize(a: Float64Array, n: number, tick?: () => void): T
     const tn = last ? 0 : reflect(k + 1);
     const lo2 = k + 2;
     p.fill(0);
-    for (let i = lo2; i < n; i++) {
+    if (!updating) {
+      // No update this step (τ = 0): the same loops with v = w = 0 leave the entries as they are.
+      vPrev.fill(0);
+      wPrev.fill(0);
+    }
+    // Two rows per sweep: the loads of v, w (step k), the new v and p are shared.
+    let i = lo2;
+    for (; i + 2 <= n; i += 2) {
+      const r0 = i * n;
+      const r1 = r0 + n;
+      const vi0 = vPrev[i]!, wi0 = wPrev[i]!, ui0 = v[i]!;
+      const vi1 = vPrev[i + 1]!, wi1 = wPrev[i + 1]!, ui1 = v[i + 1]!;
+      let s0 = 0;
+      let s1 = 0;
+      for (let j = lo2; j < i; j++) {
+        const wj = wPrev[j]!;
+        const vj = vPrev[j]!;
+        const uj = v[j]!;
+        const x0 = a[r0 + j]! - (vi0 * wj + wi0 * vj);
+        const x1 = a[r1 + j]! - (vi1 * wj + wi1 * vj);
+        a[r0 + j] = x0;
+        a[r1 + j] = x1;
+        s0 += x0 * uj;
+        s1 += x1 * uj;
+        p[j] = p[j]! + (x0 * ui0 + x1 * ui1);
+      }
+      const d0 = a[r0 + i]! - 2 * vi0 * wi0;
+      a[r0 + i] = d0;
+      const x1 = a[r1 + i]! - (vi1 * wi0 + wi1 * vi0);
+      a[r1 + i] = x1;
+      const d1 = a[r1 + i + 1]! - 2 * vi1 * wi1;
+      a[r1 + i + 1] = d1;
+      p[i] = p[i]! + s0 + d0 * ui0 + x1 * ui1;
+      p[i + 1] = p[i + 1]! + s1 + x1 * ui0 + d1 * ui1;
+    }
+    if (i < n) {
       const r = i * n;
       const vi = vPrev[i]!;
       const wi = wPrev[i]!;
       const ui = v[i]!;
       let s = 0;
-      if (updating) {
-        for (let j = lo2; j < i; j++) {
-          const x = a[r + j]! - (vi * wPrev[j]! + wi * vPrev[j]!);
-          a[r + j] = x;
-          s += x * v[j]!;
-          p[j] = p[j]! + x * ui;
-        }
-        a[r + i] = a[r + i]! - 2 * vi * wi;
-      } else if (tn !== 0) {
-        for (let j = lo2; j < i; j++) {
-          const x = a[r + j]!;
-          s += x * v[j]!;
-          p[j] = p[j]! + x * ui;
-        }
+      for (let j = lo2; j < i; j++) {
+        const x = a[r + j]! - (vi * wPrev[j]! + wi * vPrev[j]!);
+        a[r + j] = x;
+        s += x * v[j]!;
+        p[j] = p[j]! + x * ui;
       }
+      a[r + i] = a[r + i]! - 2 * vi * wi;
       p[i] = p[i]! + s + a[r + i]! * ui;
     }
     t = tn;
