@@ -158,7 +158,8 @@ export class VSCodeSession {
   }
 
   /** Opens a workspace file by name via Quick Open (Ctrl+P) and waits for its editor. */
-  async openFile(name) {
+  /** Opens a workspace file with Quick Open; `{ textEditor: false }` for files shown by a custom editor. */
+  async openFile(name, { textEditor = true } = {}) {
     const page = this.page;
     await this._dismissNotifications();
     await this._quickInput('Control+P');
@@ -170,9 +171,11 @@ export class VSCodeSession {
     await waitFor(`the editor tab "${base}" to become active`, () => page.locator(`.tabs-container .tab.active[aria-label*="${base}"]`).isVisible(), {
       timeout: 15_000,
     });
-    await waitFor(`the text editor of "${base}"`, () => page.locator('.editor-group-container.active .monaco-editor .view-lines').isVisible(), {
-      timeout: 15_000,
-    });
+    if (textEditor) {
+      await waitFor(`the text editor of "${base}"`, () => page.locator('.editor-group-container.active .monaco-editor .view-lines').isVisible(), {
+        timeout: 15_000,
+      });
+    }
     this.currentFile = name;
     return this;
   }
@@ -261,7 +264,8 @@ export class VSCodeSession {
           const docTitle = await frame.title().catch(() => '');
           const extensionId = new URL(parent.url()).searchParams.get('extensionId') ?? '';
           if (docTitle.includes(titleSubstring) || extensionId.includes(titleSubstring)) return frame;
-          visible.push(frame);
+          // a webview with another title is another panel (e.g. the matrix panel beside a custom editor)
+          if (!docTitle) visible.push(frame);
         }
         if (visible.length === 1 && (await page.locator(tabSel).count()) > 0) return visible[0];
         return null;
