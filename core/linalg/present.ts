@@ -92,36 +92,35 @@ function slice2d(a: Loaded, index: number[] | undefined): { m: number; n: number
 
 /** Whole-array statistics over the finite entries (NaN and ±inf are counted apart), std with ddof = 0 as np.std. */
 export function arrayStats(data: Float64Array): NonNullable<MatrixPanelData['file']>['stats'] {
+  // Sums shifted by the first finite entry (so a large common offset does not cancel), one pass.
   let nan = 0;
   let inf = 0;
   let count = 0;
   let min = Infinity;
   let max = -Infinity;
-  let mean = 0;
-  let m2 = 0;
-  for (let i = 0; i < data.length; i++) {
+  let shift = NaN;
+  let s1 = 0;
+  let s2 = 0;
+  const n = data.length;
+  for (let i = 0; i < n; i++) {
     const x = data[i]!;
-    if (Number.isNaN(x)) nan++;
-    else if (!Number.isFinite(x)) inf++;
-    else {
-      // Welford: one pass, no cancellation
-      count++;
-      if (x < min) min = x;
-      if (x > max) max = x;
-      const d = x - mean;
-      mean += d / count;
-      m2 += d * (x - mean);
+    if (x - x !== 0) {
+      // NaN or ±inf
+      if (x !== x) nan++;
+      else inf++;
+      continue;
     }
+    if (count === 0) shift = x;
+    count++;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    const d = x - shift;
+    s1 += d;
+    s2 += d * d;
   }
-  return {
-    count: data.length,
-    nanCount: nan,
-    infCount: inf,
-    min: count ? min : null,
-    max: count ? max : null,
-    mean: count ? mean : null,
-    std: count ? Math.sqrt(m2 / count) : null,
-  };
+  const mean = count ? shift + s1 / count : null;
+  const variance = count ? Math.max(0, (s2 - (s1 * s1) / count) / count) : null;
+  return { count: n, nanCount: nan, infCount: inf, min: count ? min : null, max: count ? max : null, mean, std: variance === null ? null : Math.sqrt(variance) };
 }
 
 /** The heatmap grid: the matrix itself up to maxGrid per side, else block means (non-finite entries skipped). */
@@ -137,14 +136,20 @@ export function heatmapGrid(m: number, n: number, data: Float64Array, maxGrid = 
   for (let i = 0; i < m; i++) {
     const gi = Math.floor(i / br) * cols;
     const base = i * n;
-    for (let j = 0; j < n; j++) {
-      const x = data[base + j]!;
-      if (!Number.isFinite(x)) continue;
-      if (x < min) min = x;
-      if (x > max) max = x;
-      const g = gi + Math.floor(j / bc);
-      sum[g] = sum[g]! + x;
-      cnt[g] = cnt[g]! + 1;
+    for (let gj = 0; gj < cols; gj++) {
+      const j1 = Math.min(n, (gj + 1) * bc);
+      let s = 0;
+      let k = 0;
+      for (let j = gj * bc; j < j1; j++) {
+        const x = data[base + j]!;
+        if (x - x !== 0) continue; // NaN, ±inf
+        if (x < min) min = x;
+        if (x > max) max = x;
+        s += x;
+        k++;
+      }
+      sum[gi + gj] = sum[gi + gj]! + s;
+      cnt[gi + gj] = cnt[gi + gj]! + k;
     }
   }
   const values: (number | null)[] = new Array(rows * cols);
