@@ -14,6 +14,7 @@
  * kernels run at about 4.5 GFlop/s in V8 (n = 256); blocks of 4 to 8 were fastest
  * (everything fits in L2, so larger blocks only add the T work).
  */
+import { reserve, simdKernels } from './simd';
 
 /**
  * dlarfg: from x[i0], x[i0+s], …, x[i0+(len−1)s] build H with H·x = β e₁.
@@ -114,36 +115,19 @@ export function applyReflectorsRight(
   tick?: () => void,
 ): void {
   if (K === 0 || R === 0) return;
+  if (R >= 8 && L >= 16 && simdKernels()) {
+    applyReflectorsRightSimd(P, R, L, vt, tau, start, K, tick);
+    return;
+  }
   const T = new Float64Array(BLOCK * BLOCK);
   const X = new Float64Array(4 * BLOCK);
+  const g = new Float64Array(BLOCK);
   for (let k1 = K; k1 > 0; k1 -= BLOCK) {
     tick?.();
     const k0 = Math.max(0, k1 - BLOCK);
     const b = k1 - k0;
     const s0 = start[k0]!;
-    // T (b × b, upper): forward accumulation (dlarft), T[i][i] = τ_i,
-    // T[0:i, i] = −τ_i · T[0:i, 0:i] · (V[:, 0:i]ᵀ v_i).
-    T.fill(0);
-    for (let i = 0; i < b; i++) {
-      const ti = tau[k0 + i]!;
-      T[i * BLOCK + i] = ti;
-      if (ti === 0 || i === 0) continue;
-      const vi = (k0 + i) * L;
-      const si = start[k0 + i]!;
-      // g_l = v_lᵀ v_i (v_i is zero below si).
-      const g = new Float64Array(i);
-      for (let l = 0; l < i; l++) {
-        const vl = (k0 + l) * L;
-        let s = 0;
-        for (let j = si; j < L; j++) s += vt[vl + j]! * vt[vi + j]!;
-        g[l] = s;
-      }
-      for (let r = 0; r < i; r++) {
-        let s = 0;
-        for (let l = r; l < i; l++) s += T[r * BLOCK + l]! * g[l]!;
-        T[r * BLOCK + i] = -ti * s;
-      }
-    }
+    buildT(vt, tau, start, L, k0, b, T, BLOCK, g);
     // Strips of 4 rows of P (hot in L1 from the product to the update):
     // X = P·V (4 × b, dot products, 4 rows × 2 reflectors per pass), X ← X·Tᵀ,
     // P −= X·Vᵀ (2 rows × 4 reflectors per pass). V is zero left of s0.
@@ -254,4 +238,71 @@ function updateRows(P: Float64Array, p0: number, X: Float64Array, x0: number, vt
       P[p1 + j] = P[p1 + j]! - z * a;
     }
   }
+}
+
+/**
+ * dlarft (forward, columnwise): T (b × b upper, row stride `ts`, zero below the
+ * diagonal) with H_{k0} ⋯ H_{k0+b−1} = I − V T Vᵀ: T[i][i] = τ_i,
+ * T[0:i, i] = −τ_i · T[0:i, 0:i] · (V[:, 0:i]ᵀ v_i). `g` is scratch of length ≥ b.
+ */
+function buildT(vt: Float64Array, tau: Float64Array, start: Int32Array, L: number, k0: number, b: number, T: Float64Array, ts: number, g: Float64Array): void {
+  T.fill(0, 0, b * ts);
+  for (let i = 0; i < b; i++) {
+    const ti = tau[k0 + i]!;
+    T[i * ts + i] = ti;
+    if (ti === 0 || i === 0) continue;
+    const vi = (k0 + i) * L;
+    const si = start[k0 + i]!;
+    // g_l = v_lᵀ v_i (v_i is zero below si).
+    for (let l = 0; l < i; l++) {
+      const vl = (k0 + l) * L;
+      let s = 0;
+      for (let j = si; j < L; j++) s += vt[vl + j]! * vt[vi + j]!;
+      g[l] = s;
+    }
+    for (let r = 0; r < i; r++) {
+      let s = 0;
+      for (let l = r; l < i; l++) s += T[r * ts + l]! * g[l]!;
+      T[r * ts + i] = -ti * s;
+    }
+  }
+}
+
+const SIMD_BLOCK = 16;
+
+/**
+ * applyReflectorsRight with the WebAssembly SIMD kernel: P and V are copied into the
+ * kernel memory with even row length (a zero column pads odd L, a zero row pads odd R,
+ * a zero reflector row follows the last one), each block's T is built here and the
+ * kernel applies the block to all rows; P is copied back at the end.
+ */
+function applyReflectorsRightSimd(P: Float64Array, R: number, L: number, vt: Float64Array, tau: Float64Array, start: Int32Array, K: number, tick?: () => void): void {
+  const k = simdKernels()!;
+  const Lp = L + (L & 1);
+  const Rp = R + (R & 1);
+  const offV = Rp * Lp;
+  const offT = offV + (K + 1) * Lp;
+  const offX = offT + SIMD_BLOCK * SIMD_BLOCK;
+  const total = offX + 2 * SIMD_BLOCK;
+  const F = reserve(total * 8);
+  F.fill(0, 0, total);
+  for (let r = 0; r < R; r++) F.set(P.subarray(r * L, r * L + L), r * Lp);
+  for (let q = 0; q < K; q++) {
+    const s = start[q]!;
+    F.set(vt.subarray(q * L + s, q * L + L), offV + q * Lp + s);
+  }
+  const T = new Float64Array(SIMD_BLOCK * SIMD_BLOCK);
+  const g = new Float64Array(SIMD_BLOCK);
+  for (let k1 = K; k1 > 0; k1 -= SIMD_BLOCK) {
+    tick?.();
+    const k0 = Math.max(0, k1 - SIMD_BLOCK);
+    const b = k1 - k0;
+    const be = b + (b & 1);
+    T.fill(0);
+    buildT(vt, tau, start, L, k0, b, T, be, g);
+    F.set(T.subarray(0, be * be), offT);
+    const s0 = start[k0]! & ~1;
+    k.applyBlock(0, Rp, Lp * 8, (offV + k0 * Lp) * 8, be, s0 * 8, Lp * 8, offT * 8, offX * 8);
+  }
+  for (let r = 0; r < R; r++) P.set(F.subarray(r * Lp, r * Lp + L), r * L);
 }
