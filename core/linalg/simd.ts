@@ -62,6 +62,8 @@ const LT_U = [0x49];
 const fload = (off = 0): Code => [0x2b, 3, ...uleb(off)];
 const fstore = (off = 0): Code => [0x39, 3, ...uleb(off)];
 const FADD = [0xa0];
+const FSUB = [0xa1];
+const f64c = (x: number): Code => [0x44, ...new Uint8Array(new Float64Array([x]).buffer)];
 const FMUL = [0xa2];
 const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
 const vload = (off = 0): Code => simd(0x00, 3, ...uleb(off));
@@ -207,11 +209,81 @@ function applyBlock(): Fn {
   return { params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals, body };
 }
 
+
+/**
+ * triStep(A, n8, lo, n, vP, wP, v, p): the row pairs (i, i+1), i = lo, lo+2, … < n−1, of one
+ * step of the fused tridiagonalization (symmetric.ts): the rank-2 update of the lower
+ * triangle A[i][lo…i] −= vP[i]·wP + wP[i]·vP (diagonal −2·vP[i]·wP[i]) and the product
+ * p += A_new · v over the same entries (both triangles by symmetry). A has row stride n8
+ * bytes; vP, wP, v, p are byte addresses of length-n vectors.
+ */
+function triStep(): Fn {
+  const A = 0, n8 = 1, lo = 2, n = 3, vP = 4, wP = 5, v = 6, p = 7;
+  const i = 8, i8 = 9, j = 10, j0 = 11, r0 = 12, r1 = 13;
+  const vi0 = 14, wi0 = 15, ui0 = 16, vi1 = 17, wi1 = 18, ui1 = 19, d0 = 20, d1 = 21, x1s = 22;
+  const Svi0 = 23, Swi0 = 24, Sui0 = 25, Svi1 = 26, Swi1 = 27, Sui1 = 28, s0 = 29, s1 = 30, wj = 31, vj = 32, uj = 33, x0 = 34, x1 = 35;
+  const locals = [I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128];
+  const at = (base: number, idx: Code): Code => [...get(base), ...idx, ...ADD];
+  const body: Code = [
+    ...get(lo), ...i32(8), ...MUL, ...set(j0),
+    ...get(lo), ...set(i),
+    0x02, 0x40, 0x03, 0x40,
+    ...get(i), ...i32(1), ...ADD, ...get(n), ...LT_U, 0x45, 0x0d, 1,
+    ...get(i), ...i32(8), ...MUL, ...set(i8),
+    ...get(A), ...get(i), ...get(n8), ...MUL, ...ADD, ...set(r0),
+    ...get(r0), ...get(n8), ...ADD, ...set(r1),
+    ...at(vP, get(i8)), ...fload(0), ...set(vi0),
+    ...at(wP, get(i8)), ...fload(0), ...set(wi0),
+    ...at(v, get(i8)), ...fload(0), ...set(ui0),
+    ...at(vP, get(i8)), ...fload(8), ...set(vi1),
+    ...at(wP, get(i8)), ...fload(8), ...set(wi1),
+    ...at(v, get(i8)), ...fload(8), ...set(ui1),
+    ...get(vi0), ...VSPLAT, ...set(Svi0),
+    ...get(wi0), ...VSPLAT, ...set(Swi0),
+    ...get(ui0), ...VSPLAT, ...set(Sui0),
+    ...get(vi1), ...VSPLAT, ...set(Svi1),
+    ...get(wi1), ...VSPLAT, ...set(Swi1),
+    ...get(ui1), ...VSPLAT, ...set(Sui1),
+    ...VZERO, ...set(s0), ...VZERO, ...set(s1),
+    ...forU(j, get(j0), get(i8), i32(16), [
+      ...at(wP, get(j)), ...vload(), ...set(wj),
+      ...at(vP, get(j)), ...vload(), ...set(vj),
+      ...at(v, get(j)), ...vload(), ...set(uj),
+      ...at(r0, get(j)), ...vload(), ...get(Svi0), ...get(wj), ...VMUL, ...get(Swi0), ...get(vj), ...VMUL, ...VADD, ...VSUB, ...set(x0),
+      ...at(r1, get(j)), ...vload(), ...get(Svi1), ...get(wj), ...VMUL, ...get(Swi1), ...get(vj), ...VMUL, ...VADD, ...VSUB, ...set(x1),
+      ...at(r0, get(j)), ...get(x0), ...vstore(),
+      ...at(r1, get(j)), ...get(x1), ...vstore(),
+      ...get(s0), ...get(x0), ...get(uj), ...VMUL, ...VADD, ...set(s0),
+      ...get(s1), ...get(x1), ...get(uj), ...VMUL, ...VADD, ...set(s1),
+      ...at(p, get(j)),
+      ...at(p, get(j)), ...vload(), ...get(x0), ...get(Sui0), ...VMUL, ...get(x1), ...get(Sui1), ...VMUL, ...VADD, ...VADD,
+      ...vstore(),
+    ]),
+    // Diagonal block: d0 = A[i][i], x1 = A[i+1][i], d1 = A[i+1][i+1].
+    ...at(r0, get(i8)), ...fload(0), ...f64c(2), ...get(vi0), ...FMUL, ...get(wi0), ...FMUL, ...FSUB, ...set(d0),
+    ...at(r0, get(i8)), ...get(d0), ...fstore(0),
+    ...at(r1, get(i8)), ...fload(0), ...get(vi1), ...get(wi0), ...FMUL, ...get(wi1), ...get(vi0), ...FMUL, ...FADD, ...FSUB, ...set(x1s),
+    ...at(r1, get(i8)), ...get(x1s), ...fstore(0),
+    ...at(r1, get(i8)), ...fload(8), ...f64c(2), ...get(vi1), ...FMUL, ...get(wi1), ...FMUL, ...FSUB, ...set(d1),
+    ...at(r1, get(i8)), ...get(d1), ...fstore(8),
+    ...at(p, get(i8)),
+    ...at(p, get(i8)), ...fload(0), ...hsum(s0), ...FADD, ...get(d0), ...get(ui0), ...FMUL, ...FADD, ...get(x1s), ...get(ui1), ...FMUL, ...FADD,
+    ...fstore(0),
+    ...at(p, get(i8)),
+    ...at(p, get(i8)), ...fload(8), ...hsum(s1), ...FADD, ...get(x1s), ...get(ui0), ...FMUL, ...FADD, ...get(d1), ...get(ui1), ...FMUL, ...FADD,
+    ...fstore(8),
+    ...inc(i, i32(2)),
+    0x0c, 0, 0x0b, 0x0b,
+  ];
+  return { params: [I32, I32, I32, I32, I32, I32, I32, I32], locals, body };
+}
+
 // ---------------------------------------------------------------------------
 // Instantiation and memory.
 
 export interface SimdKernels {
   applyBlock(P: number, R: number, Lb: number, V: number, b: number, s0b: number, endb: number, T: number, X: number): void;
+  triStep(A: number, n8: number, lo: number, n: number, vP: number, wP: number, v: number, p: number): void;
 }
 
 let kernels: SimdKernels | undefined;
@@ -223,7 +295,7 @@ function init(): void {
   tried = true;
   try {
     if (typeof WebAssembly !== 'object') return;
-    const bytes = moduleBytes({ applyBlock: applyBlock() });
+    const bytes = moduleBytes({ applyBlock: applyBlock(), triStep: triStep() });
     const mem = new WebAssembly.Memory({ initial: 16 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: mem } });
     const k = inst.exports as unknown as SimdKernels;
