@@ -386,3 +386,316 @@ export function isMatrixPanelState(x: unknown): x is MatrixPanelState {
     (x.tab === undefined || typeof x.tab === 'string')
   );
 }
+
+// ================================================================ the side view (activity bar "MathLens")
+//
+// One webview view with tabs Plot, Optimize, Statistics, Distributions, History
+// (dist/webview/side.js). It follows the editor: a selection of one variable is
+// plotted, of two variables becomes the playground's objective, of numbers is
+// described. Everything is computed in the host (core/); the webview draws, and
+// asks the host again for what depends on the view (samples for a zoomed range,
+// trajectories for new settings, a distribution's curves for new parameters).
+
+export type SideTab = 'plot' | 'optimize' | 'statistics' | 'distributions' | 'history';
+
+/** A polyline broken where the function is not finite, jumps (a pole) or has a jump discontinuity. */
+export type Segment = number[]; // x0, y0, x1, y1, …
+
+export interface PlotSamples {
+  xmin: number;
+  xmax: number;
+  f: Segment[];
+  df: Segment[];
+  d2f?: Segment[];
+  /** x of vertical asymptotes in the range (dashed lines, never connected across). */
+  asymptotes: number[];
+  /** x of kinks (points where f is not differentiable). */
+  kinks: number[];
+  /** A y-range that shows the curves well (robust quantiles of the finite values). */
+  yRange: [number, number];
+}
+
+export interface PointValues {
+  x: number;
+  f: number | null;
+  df: number | null;
+  d2f: number | null;
+}
+
+export interface PlotData {
+  source: SelectionRef;
+  variable: string;
+  latex: { f: string; df: string; d2f?: string };
+  samples: PlotSamples;
+  point: PointValues;
+  notes: string[];
+}
+
+export interface GalleryItem {
+  name: string;
+  latex: { f: string; df: string };
+  samples: PlotSamples;
+  /** Where |f′| < 0.01: the function saturates and gradients vanish. */
+  saturates: { from: number; to: number }[];
+  note?: string;
+}
+
+export type OptimizerName = 'gd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+
+export interface OptimizerSettings {
+  lr: number;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  steps: number;
+  start: [number, number];
+  enabled: OptimizerName[];
+}
+
+export interface Trajectory {
+  name: OptimizerName;
+  label: string;
+  /** The update equations (KaTeX). */
+  latex: string;
+  points: number[]; // x0, y0, x1, y1, … (steps + 1 points, fewer when it diverged)
+  losses: number[];
+  /** Set when the run diverged: the step and why, said plainly. */
+  diverged?: { step: number; reason: string };
+}
+
+export interface Objective {
+  /** 'selection' or a preset key. */
+  key: string;
+  label: string;
+  latex: string;
+  variables: [string, string];
+  box: { xmin: number; xmax: number; ymin: number; ymax: number };
+  /** Known minimum, when there is one. */
+  minimum?: [number, number];
+}
+
+export interface OptimizeData {
+  objective: Objective;
+  presets: { key: string; label: string }[];
+  /** The heat map / contour grid (row-major, ny rows from ymin to ymax; values of f, null where not finite). */
+  grid: { nx: number; ny: number; values: (number | null)[]; min: number; max: number; log: boolean };
+  /** Contour lines at `levels`, as polylines in (x, y). */
+  contours: { level: number; lines: Segment[] }[];
+  /** Gradient arrows: x, y, −∂f/∂x, −∂f/∂y (scaled for display). */
+  arrows: number[];
+  settings: OptimizerSettings;
+  trajectories: Trajectory[];
+  source?: SelectionRef;
+  notes: string[];
+}
+
+export interface DescribeView {
+  name: string;
+  n: number;
+  /** Label → value rows for the table (formatted), e.g. "mean" → "2.5". */
+  rows: { label: string; value: string; latex?: string }[];
+  histogram: { edges: number[]; counts: number[]; normal: { mean: number; std: number } | null };
+  box: { q1: number; median: number; q3: number; whiskerLow: number; whiskerHigh: number; outliers: number[] } | null;
+}
+
+export interface TestView {
+  /** "Welch's t-test", "Mann–Whitney U", … */
+  title: string;
+  rows: { label: string; value: string }[];
+  /** The formula with the numbers filled in (KaTeX). */
+  latex: string[];
+  note?: string;
+}
+
+export interface StatisticsData {
+  source: SelectionRef;
+  columns: DescribeView[];
+  /** Two columns or more: the first two compared. */
+  pair?: {
+    names: [string, string];
+    points: number[]; // x0, y0, x1, y1, …
+    regression: { slope: number; intercept: number; r2: number } | null;
+    tests: TestView[];
+  };
+  notes: string[];
+}
+
+export type DistributionName = 'normal' | 'uniform' | 'binomial' | 'poisson' | 'bernoulli' | 'beta' | 'gamma' | 'exponential' | 't';
+
+export interface DistributionData {
+  name: DistributionName;
+  label: string;
+  discrete: boolean;
+  /** The parameters with their ranges for the sliders. */
+  params: { key: string; label: string; value: number; min: number; max: number; step: number; integer?: boolean }[];
+  latex: { pdf: string; cdf?: string };
+  /** Curves: pdf/pmf and cdf over x (discrete: one point per integer). */
+  x: number[];
+  pdf: number[];
+  cdf: number[];
+  mean: number | null;
+  variance: number | null;
+  /** A message when the parameters are invalid (the curves are then empty). */
+  error?: string;
+}
+
+export interface BayesData {
+  prior: number;
+  likelihood: number;
+  likelihoodNot: number;
+  evidence: number;
+  posterior: number;
+  latex: string;
+}
+
+export interface HistoryEntry {
+  id: string;
+  kind: 'gradient' | 'matrix' | 'plot' | 'optimize' | 'statistics';
+  title: string;
+  /** Epoch ms. */
+  time: number;
+}
+
+/** Where a selection came from (for "show in editor" and the titles). */
+export interface SelectionRef {
+  text: string;
+  uri?: string;
+  start?: DocPosition;
+}
+
+export type ExtensionToSide =
+  | { type: 'sideTab'; tab: SideTab }
+  | { type: 'plot'; data: PlotData }
+  | { type: 'plotSamples'; samples: PlotSamples; requestId: number }
+  | { type: 'pointValues'; point: PointValues; requestId: number }
+  | { type: 'gallery'; items: GalleryItem[] }
+  | { type: 'optimize'; data: OptimizeData }
+  | { type: 'trajectories'; trajectories: Trajectory[]; settings: OptimizerSettings; requestId: number }
+  | { type: 'statistics'; data: StatisticsData }
+  | { type: 'distribution'; data: DistributionData; requestId: number }
+  | { type: 'bayes'; data: BayesData; requestId: number }
+  | { type: 'history'; entries: HistoryEntry[] }
+  /** Something the view can't use (a selection with three variables, a parse error…), for the tab it concerns. */
+  | { type: 'sideNotice'; tab: SideTab; message: string }
+  | { type: 'exported'; ok: boolean; text: string };
+
+export type SideToExtension =
+  | ReadyMessage
+  | { type: 'samplePlot'; xmin: number; xmax: number; requestId: number }
+  | { type: 'pointAt'; x: number; requestId: number }
+  | { type: 'gallery' }
+  | { type: 'preset'; key: string }
+  | { type: 'runOptimizers'; settings: OptimizerSettings; requestId: number }
+  | { type: 'distribution'; name: DistributionName; params: Record<string, number>; requestId: number }
+  | { type: 'bayes'; prior: number; likelihood: number; likelihoodNot: number; requestId: number }
+  | { type: 'reopen'; id: string }
+  /** A plot as PNG (base64, no data: prefix) or SVG text, saved by the host with a save dialog. */
+  | { type: 'export'; format: 'png' | 'svg'; data: string; name: string }
+  | { type: 'tabChanged'; tab: SideTab };
+
+/** What the side view keeps with `vscode.setState`. */
+export interface SideState {
+  version: 1;
+  tab: SideTab;
+  plot?: PlotData;
+  optimize?: OptimizeData;
+  statistics?: StatisticsData;
+  distribution?: DistributionData;
+  bayes?: BayesData;
+  history?: HistoryEntry[];
+}
+
+const SIDE_TABS: readonly string[] = ['plot', 'optimize', 'statistics', 'distributions', 'history'];
+const OPTIMIZERS: readonly string[] = ['gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
+const DISTRIBUTIONS: readonly string[] = ['normal', 'uniform', 'binomial', 'poisson', 'bernoulli', 'beta', 'gamma', 'exponential', 't'];
+
+function isFiniteNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+export function isSideTab(x: unknown): x is SideTab {
+  return typeof x === 'string' && SIDE_TABS.includes(x);
+}
+
+function isSettings(x: unknown): x is OptimizerSettings {
+  return (
+    isObject(x) &&
+    isFiniteNumber(x.lr) &&
+    isFiniteNumber(x.momentum) &&
+    isFiniteNumber(x.beta1) &&
+    isFiniteNumber(x.beta2) &&
+    isNat(x.steps) &&
+    x.steps <= 100_000 &&
+    Array.isArray(x.start) &&
+    x.start.length === 2 &&
+    x.start.every(isFiniteNumber) &&
+    Array.isArray(x.enabled) &&
+    x.enabled.every((o) => typeof o === 'string' && OPTIMIZERS.includes(o))
+  );
+}
+
+/** Messages the host accepts from the side view (checked field by field: the view is not trusted blindly). */
+export function isSideToExtension(x: unknown): x is SideToExtension {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'ready':
+    case 'gallery':
+      return true;
+    case 'samplePlot':
+      return isFiniteNumber(x.xmin) && isFiniteNumber(x.xmax) && x.xmin < x.xmax && isNat(x.requestId);
+    case 'pointAt':
+      return isFiniteNumber(x.x) && isNat(x.requestId);
+    case 'preset':
+      return typeof x.key === 'string' && x.key.length < 64;
+    case 'runOptimizers':
+      return isSettings(x.settings) && isNat(x.requestId);
+    case 'distribution':
+      return typeof x.name === 'string' && DISTRIBUTIONS.includes(x.name) && isObject(x.params) && Object.values(x.params).every(isFiniteNumber) && isNat(x.requestId);
+    case 'bayes':
+      return [x.prior, x.likelihood, x.likelihoodNot].every(isFiniteNumber) && isNat(x.requestId);
+    case 'reopen':
+      return typeof x.id === 'string' && x.id.length < 128;
+    case 'export':
+      return (x.format === 'png' || x.format === 'svg') && typeof x.data === 'string' && x.data.length < 50_000_000 && typeof x.name === 'string' && x.name.length < 256;
+    case 'tabChanged':
+      return isSideTab(x.tab);
+    default:
+      return false;
+  }
+}
+
+/** Messages the side view accepts (shallow: the renderer reads every field defensively). */
+export function isExtensionToSide(x: unknown): x is ExtensionToSide {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'sideTab':
+      return isSideTab(x.tab);
+    case 'plot':
+    case 'optimize':
+    case 'statistics':
+      return isObject(x.data);
+    case 'plotSamples':
+      return isObject(x.samples) && isNat(x.requestId);
+    case 'pointValues':
+      return isObject(x.point) && isNat(x.requestId);
+    case 'gallery':
+      return Array.isArray(x.items);
+    case 'trajectories':
+      return Array.isArray(x.trajectories) && isObject(x.settings) && isNat(x.requestId);
+    case 'distribution':
+    case 'bayes':
+      return isObject(x.data) && isNat(x.requestId);
+    case 'history':
+      return Array.isArray(x.entries);
+    case 'sideNotice':
+      return isSideTab(x.tab) && typeof x.message === 'string';
+    case 'exported':
+      return typeof x.ok === 'boolean' && typeof x.text === 'string';
+    default:
+      return false;
+  }
+}
+
+export function isSideState(x: unknown): x is SideState {
+  return isObject(x) && x.version === 1 && isSideTab(x.tab);
+}
