@@ -469,6 +469,16 @@ export function svdDecompose(a: Float64Array, m: number, n: number, wantVectors:
   const work = new Float64Array(m * n);
   const scale = normalizeInto(a, work);
   const b = bidiagonalize(work, m, n, tick);
+  // Entries below 2^-930·‖B‖ (about 1e-280 relative) are set to zero: a backward error far
+  // below ε·‖A‖, and it keeps subnormal numbers (a few significant bits) out of the
+  // rotations, which would otherwise lose their orthogonality.
+  let bn = 0;
+  for (let i = 0; i < n; i++) bn = Math.max(bn, Math.abs(b.d[i]!), Math.abs(b.e[i]!));
+  const tiny = bn * 2 ** -930;
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(b.d[i]!) < tiny) b.d[i] = 0;
+    if (Math.abs(b.e[i]!) < tiny) b.e[i] = 0;
+  }
   let s: Float64Array;
   let ut: Float64Array = new Float64Array(0);
   let vt: Float64Array = new Float64Array(0);

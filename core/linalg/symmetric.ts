@@ -544,6 +544,16 @@ export function symmetricEigen(a: Float64Array, n: number, wantVectors: boolean,
   const work = new Float64Array(n * n);
   const s = normalizeInto(lower, work);
   const t = tridiagonalize(work, n, tick);
+  // Entries below 2^-930·‖T‖ (about 1e-280 relative) are set to zero: a backward error far
+  // below ε·‖A‖ that keeps subnormal numbers (a few significant bits) out of the rotations
+  // and the inverse iteration.
+  let tn = 0;
+  for (let i = 0; i < n; i++) tn = Math.max(tn, Math.abs(t.d[i]!), Math.abs(t.e[i]!));
+  const tiny = tn * 2 ** -930;
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(t.d[i]!) < tiny) t.d[i] = 0;
+    if (Math.abs(t.e[i]!) < tiny) t.e[i] = 0;
+  }
   let values: Float64Array;
   let rows: Float64Array = new Float64Array(0);
   if (!wantVectors) {
