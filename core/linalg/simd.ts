@@ -278,12 +278,90 @@ function triStep(): Fn {
   return { params: [I32, I32, I32, I32, I32, I32, I32, I32], locals, body };
 }
 
+
+/**
+ * bidiagA(A, n8, i0, i1, jb0, jb1, u, vc, f, wu, tr): for the row pairs i = i0, i0+2, … < i1−1,
+ * f[i] = tr·(A[i][·]·u − vc[i]·wu), the dot product over bytes jb0…jb1 of the row (even
+ * length). A has row stride n8 bytes; u, vc, f are byte addresses of vectors.
+ */
+function bidiagA(): Fn {
+  const A = 0, n8 = 1, i0 = 2, i1 = 3, jb0 = 4, jb1 = 5, u = 6, vc = 7, f = 8, wu = 9, tr = 10;
+  const i = 11, i8 = 12, j = 13, r0 = 14, r1 = 15;
+  const a0 = 16, a1 = 17, uj = 18;
+  const locals = [I32, I32, I32, I32, I32, V128, V128, V128];
+  const at = (base: number, idx: Code): Code => [...get(base), ...idx, ...ADD];
+  const body: Code = [
+    ...get(i0), ...set(i),
+    0x02, 0x40, 0x03, 0x40,
+    ...get(i), ...i32(1), ...ADD, ...get(i1), ...LT_U, 0x45, 0x0d, 1,
+    ...get(i), ...i32(8), ...MUL, ...set(i8),
+    ...get(A), ...get(i), ...get(n8), ...MUL, ...ADD, ...set(r0),
+    ...get(r0), ...get(n8), ...ADD, ...set(r1),
+    ...VZERO, ...set(a0), ...VZERO, ...set(a1),
+    ...forU(j, get(jb0), get(jb1), i32(16), [
+      ...at(u, get(j)), ...vload(), ...set(uj),
+      ...get(a0), ...at(r0, get(j)), ...vload(), ...get(uj), ...VMUL, ...VADD, ...set(a0),
+      ...get(a1), ...at(r1, get(j)), ...vload(), ...get(uj), ...VMUL, ...VADD, ...set(a1),
+    ]),
+    ...at(f, get(i8)),
+    ...get(tr), ...hsum(a0), ...at(vc, get(i8)), ...fload(0), ...get(wu), ...FMUL, ...FSUB, ...FMUL,
+    ...fstore(0),
+    ...at(f, get(i8)),
+    ...get(tr), ...hsum(a1), ...at(vc, get(i8)), ...fload(8), ...get(wu), ...FMUL, ...FSUB, ...FMUL,
+    ...fstore(8),
+    ...inc(i, i32(2)),
+    0x0c, 0, 0x0b, 0x0b,
+  ];
+  return { params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64], locals, body };
+}
+
+/**
+ * bidiagB(A, n8, i0, i1, jb0, jb1, w, u, wn, vc, vn, f): for the row pairs i = i0, i0+2, … < i1−1,
+ * over bytes jb0…jb1 of the rows: A[i] ← (A[i] − vc[i]·w) − f[i]·u, then
+ * wn += vn[i]·A[i] + vn[i+1]·A[i+1].
+ */
+function bidiagB(): Fn {
+  const A = 0, n8 = 1, i0 = 2, i1 = 3, jb0 = 4, jb1 = 5, w = 6, u = 7, wn = 8, vc = 9, vn = 10, f = 11;
+  const i = 12, i8 = 13, j = 14, r0 = 15, r1 = 16;
+  const v0 = 17, v1 = 18, f0 = 19, f1 = 20, g0 = 21, g1 = 22, wj = 23, uj = 24, x0 = 25, x1 = 26;
+  const locals = [I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128];
+  const at = (base: number, idx: Code): Code => [...get(base), ...idx, ...ADD];
+  const splatAt = (base: number, off: number, to: number): Code => [...at(base, get(i8)), ...fload(off), ...VSPLAT, ...set(to)];
+  const body: Code = [
+    ...get(i0), ...set(i),
+    0x02, 0x40, 0x03, 0x40,
+    ...get(i), ...i32(1), ...ADD, ...get(i1), ...LT_U, 0x45, 0x0d, 1,
+    ...get(i), ...i32(8), ...MUL, ...set(i8),
+    ...get(A), ...get(i), ...get(n8), ...MUL, ...ADD, ...set(r0),
+    ...get(r0), ...get(n8), ...ADD, ...set(r1),
+    ...splatAt(vc, 0, v0), ...splatAt(vc, 8, v1),
+    ...splatAt(f, 0, f0), ...splatAt(f, 8, f1),
+    ...splatAt(vn, 0, g0), ...splatAt(vn, 8, g1),
+    ...forU(j, get(jb0), get(jb1), i32(16), [
+      ...at(w, get(j)), ...vload(), ...set(wj),
+      ...at(u, get(j)), ...vload(), ...set(uj),
+      ...at(r0, get(j)), ...vload(), ...get(v0), ...get(wj), ...VMUL, ...VSUB, ...get(f0), ...get(uj), ...VMUL, ...VSUB, ...set(x0),
+      ...at(r1, get(j)), ...vload(), ...get(v1), ...get(wj), ...VMUL, ...VSUB, ...get(f1), ...get(uj), ...VMUL, ...VSUB, ...set(x1),
+      ...at(r0, get(j)), ...get(x0), ...vstore(),
+      ...at(r1, get(j)), ...get(x1), ...vstore(),
+      ...at(wn, get(j)),
+      ...at(wn, get(j)), ...vload(), ...get(g0), ...get(x0), ...VMUL, ...VADD, ...get(g1), ...get(x1), ...VMUL, ...VADD,
+      ...vstore(),
+    ]),
+    ...inc(i, i32(2)),
+    0x0c, 0, 0x0b, 0x0b,
+  ];
+  return { params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], locals, body };
+}
+
 // ---------------------------------------------------------------------------
 // Instantiation and memory.
 
 export interface SimdKernels {
   applyBlock(P: number, R: number, Lb: number, V: number, b: number, s0b: number, endb: number, T: number, X: number): void;
   triStep(A: number, n8: number, lo: number, n: number, vP: number, wP: number, v: number, p: number): void;
+  bidiagA(A: number, n8: number, i0: number, i1: number, jb0: number, jb1: number, u: number, vc: number, f: number, wu: number, tr: number): void;
+  bidiagB(A: number, n8: number, i0: number, i1: number, jb0: number, jb1: number, w: number, u: number, wn: number, vc: number, vn: number, f: number): void;
 }
 
 let kernels: SimdKernels | undefined;
@@ -295,7 +373,7 @@ function init(): void {
   tried = true;
   try {
     if (typeof WebAssembly !== 'object') return;
-    const bytes = moduleBytes({ applyBlock: applyBlock(), triStep: triStep() });
+    const bytes = moduleBytes({ applyBlock: applyBlock(), triStep: triStep(), bidiagA: bidiagA(), bidiagB: bidiagB() });
     const mem = new WebAssembly.Memory({ initial: 16 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: mem } });
     const k = inst.exports as unknown as SimdKernels;

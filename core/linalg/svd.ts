@@ -18,6 +18,7 @@
  * largest magnitude is positive (u_i follows so that A v_i = σ_i u_i).
  */
 import { applyReflectorsRight, hyp, makeReflector, normalizeInto } from './householder';
+import { reserve, simdKernels } from './simd';
 import { SteinWork, steinBlock } from './symmetric';
 
 const EPS = 2 ** -52;
@@ -53,7 +54,7 @@ interface Bidiagonal {
  *   - pass B: row i −= v_i w + f_i u (columns k+2…), and the next w += v_{k+1,i} · row i
  *     while the row is in registers. Two rows per sweep share the loads of w, u and w'.
  */
-export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () => void): Bidiagonal {
+export function bidiagonalize(a0: Float64Array, m: number, n: number, tick?: () => void): Bidiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const lvt = new Float64Array(n * m);
@@ -63,10 +64,35 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () =
   const rvt = new Float64Array(Math.max(1, rcount) * n);
   const rtau = new Float64Array(Math.max(1, rcount));
   const rstart = new Int32Array(Math.max(1, rcount));
-  let w = new Float64Array(n);
-  let wn = new Float64Array(n);
-  const u = new Float64Array(n);
-  const f = new Float64Array(m);
+  // With the SIMD kernels the matrix and the vectors of the two passes live in their memory.
+  const kern = n >= 16 ? simdKernels() : undefined;
+  let a = a0;
+  let w: Float64Array, wn: Float64Array, u: Float64Array, f: Float64Array, vc: Float64Array, vn: Float64Array;
+  if (kern) {
+    const F = reserve((m * n + 3 * n + 3 * m + 8) * 8);
+    let at = 0;
+    const take = (len: number): Float64Array => {
+      const x = F.subarray(at, at + len);
+      x.fill(0);
+      at += len;
+      return x;
+    };
+    a = take(m * n);
+    a.set(a0);
+    w = take(n);
+    wn = take(n);
+    u = take(n);
+    f = take(m);
+    vc = take(m);
+    vn = take(m);
+  } else {
+    w = new Float64Array(n);
+    wn = new Float64Array(n);
+    u = new Float64Array(n);
+    f = new Float64Array(m);
+    vc = new Float64Array(m);
+    vn = new Float64Array(m);
+  }
   const col = new Float64Array(m);
   // Step 0's left reflector and w.
   let tl = makeReflector(a, 0, m, n);
@@ -74,16 +100,20 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () =
   ltau[0] = tl;
   lstart[0] = 0;
   lvt[0] = 1;
-  for (let i = 1; i < m; i++) lvt[i] = a[i * n]!;
+  vc[0] = 1;
+  for (let i = 1; i < m; i++) {
+    const x = a[i * n]!;
+    lvt[i] = x;
+    vc[i] = x;
+  }
   for (let i = 0; i < m; i++) {
-    const vi = lvt[i]!;
+    const vi = vc[i]!;
     if (vi === 0) continue;
     const r = i * n;
     for (let j = 1; j < n; j++) w[j] = w[j]! + vi * a[r + j]!;
   }
   for (let k = 0; k < n - 1; k++) {
     tick?.();
-    const lv = k * m;
     const k1 = k + 1;
     // w = τ_L vᵀ A[k:, k+1:]; row k −= w.
     for (let j = k1; j < n; j++) w[j] = w[j]! * tl;
@@ -96,6 +126,7 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () =
     rstart[k] = k1;
     const rv = k * n;
     rvt[rv + k1] = 1;
+    u[k] = 0;
     u[k1] = 1;
     for (let j = k + 2; j < n; j++) {
       const x = a[rk + j]!;
@@ -104,9 +135,16 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () =
     }
     let wu = 0;
     for (let j = k1; j < n; j++) wu += w[j]! * u[j]!;
-    // Pass A: f_i = τ_R (row_i·u − v_i (w·u)), rows k+1…m−1 (4 at a time).
+    // Pass A: f_i = τ_R (row_i·u − v_i (w·u)), rows k+1…m−1.
     let i = k1;
-    if (tr !== 0) {
+    if (tr === 0) f.fill(0, k1, m);
+    else {
+      if (kern) {
+        // Columns from k (u[k] = 0) when k+1…n−1 is odd in number, so pairs cover it.
+        const jA = (n - k1) & 1 ? k : k1;
+        kern.bidiagA(a.byteOffset, n * 8, k1, m, jA * 8, n * 8, u.byteOffset, vc.byteOffset, f.byteOffset, wu, tr);
+        i = k1 + ((m - k1) & ~1);
+      }
       for (; i + 4 <= m; i += 4) {
         const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -117,39 +155,52 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () =
           s2 += a[r2 + j]! * uj;
           s3 += a[r3 + j]! * uj;
         }
-        f[i] = tr * (s0 - lvt[lv + i]! * wu);
-        f[i + 1] = tr * (s1 - lvt[lv + i + 1]! * wu);
-        f[i + 2] = tr * (s2 - lvt[lv + i + 2]! * wu);
-        f[i + 3] = tr * (s3 - lvt[lv + i + 3]! * wu);
+        f[i] = tr * (s0 - vc[i]! * wu);
+        f[i + 1] = tr * (s1 - vc[i + 1]! * wu);
+        f[i + 2] = tr * (s2 - vc[i + 2]! * wu);
+        f[i + 3] = tr * (s3 - vc[i + 3]! * wu);
       }
       for (; i < m; i++) {
         const r0 = i * n;
         let s0 = 0;
         for (let j = k1; j < n; j++) s0 += a[r0 + j]! * u[j]!;
-        f[i] = tr * (s0 - lvt[lv + i]! * wu);
+        f[i] = tr * (s0 - vc[i]! * wu);
       }
-    } else f.fill(0, k1, m);
+    }
     // Column k+1 after both updates, and the next left reflector from it.
     const wk1 = w[k1]!;
-    for (let q = k1; q < m; q++) col[q - k1] = a[q * n + k1]! - lvt[lv + q]! * wk1 - f[q]!;
+    for (let q = k1; q < m; q++) col[q - k1] = a[q * n + k1]! - vc[q]! * wk1 - f[q]!;
     tl = makeReflector(col, 0, m - k1, 1);
     d[k1] = col[0]!;
     ltau[k1] = tl;
     lstart[k1] = k1;
     const lv1 = k1 * m;
     lvt[lv1 + k1] = 1;
-    for (let q = k1 + 1; q < m; q++) lvt[lv1 + q] = col[q - k1]!;
-    // Pass B: rank-2 update of columns k+2…n−1 and the next w, two rows at a time.
+    vn.fill(0, 0, k1);
+    vn[k1] = 1;
+    for (let q = k1 + 1; q < m; q++) {
+      const x = col[q - k1]!;
+      lvt[lv1 + q] = x;
+      vn[q] = x;
+    }
+    // Pass B: rank-2 update of columns k+2…n−1 and the next w.
     const j0 = k + 2;
     wn.fill(0);
     if (j0 < n) {
       i = k1;
+      if (kern) {
+        // From column k+1 when k+2…n−1 is odd in number: column k+1 is no longer read
+        // (it became the reflector), and the next step starts at k+2.
+        const jB = (n - j0) & 1 ? k1 : j0;
+        kern.bidiagB(a.byteOffset, n * 8, k1, m, jB * 8, n * 8, w.byteOffset, u.byteOffset, wn.byteOffset, vc.byteOffset, vn.byteOffset, f.byteOffset);
+        i = k1 + ((m - k1) & ~1);
+      }
       for (; i + 2 <= m; i += 2) {
         const r0 = i * n;
         const r1 = r0 + n;
-        const v0 = lvt[lv + i]!, v1 = lvt[lv + i + 1]!;
+        const v0 = vc[i]!, v1 = vc[i + 1]!;
         const f0 = f[i]!, f1 = f[i + 1]!;
-        const g0 = lvt[lv1 + i]!, g1 = lvt[lv1 + i + 1]!;
+        const g0 = vn[i]!, g1 = vn[i + 1]!;
         for (let j = j0; j < n; j++) {
           const wj = w[j]!;
           const uj = u[j]!;
@@ -162,9 +213,9 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () =
       }
       for (; i < m; i++) {
         const r0 = i * n;
-        const v0 = lvt[lv + i]!;
+        const v0 = vc[i]!;
         const f0 = f[i]!;
-        const g0 = lvt[lv1 + i]!;
+        const g0 = vn[i]!;
         for (let j = j0; j < n; j++) {
           const x0 = a[r0 + j]! - v0 * w[j]! - f0 * u[j]!;
           a[r0 + j] = x0;
@@ -172,9 +223,12 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, tick?: () =
         }
       }
     }
-    const t = w;
+    let t = w;
     w = wn;
     wn = t;
+    t = vc;
+    vc = vn;
+    vn = t;
   }
   return {
     d,
