@@ -2,7 +2,9 @@
 //
 //   - SVD (U, s, V) and symmetric eigen-decomposition (values and vectors) of random n×n
 //     matrices, n = 64, 128, 256; median of several runs after warm-up.
-//       ours       svd() / eigh() from core/linalg/decompose.ts, bundled with esbuild
+//       ours       svd() / eigh() from core/linalg/decompose.ts, bundled with esbuild (with the
+//                  WebAssembly SIMD kernels of core/linalg/simd.ts, and again with them switched
+//                  off: the TypeScript fallback that runs where WebAssembly SIMD is missing)
 //       ml-matrix  new SingularValueDecomposition(A) / new EigenvalueDecomposition(S, {assumeSymmetric: true})
 //       NumPy      np.linalg.svd(A) / np.linalg.eigh(S) in one python3 process (/usr/bin/python3, Debian's
 //                  python3-numpy, when present) with one thread
@@ -31,9 +33,10 @@ mkdirSync(outDir, { recursive: true });
 // ---------------------------------------------------------------------------
 // Ours, bundled on its own.
 const enginePath = join(outDir, 'linalg.cjs');
-await esbuild.build({
+const child = process.argv.includes('--no-simd-child');
+if (!child) await esbuild.build({
   stdin: {
-    contents: "export { svd, eigh } from './core/linalg/decompose'; export { parseNpy } from './core/linalg/npy';",
+    contents: "export { svd, eigh } from './core/linalg/decompose'; export { parseNpy } from './core/linalg/npy'; export { setSimdEnabled, simdKernels } from './core/linalg/simd';",
     resolveDir: root,
     loader: 'ts',
   },
@@ -76,6 +79,31 @@ function timeMs(fn, runs = RUNS) {
     ts.push(performance.now() - t0);
   }
   return median(ts);
+}
+
+// ---------------------------------------------------------------------------
+// The TypeScript fallback (SIMD kernels off), timed in a process of its own so the JIT
+// state of one path does not slow the other.
+const matrices = SIZES.map((n) => {
+  const data = Float64Array.from({ length: n * n }, () => random() - 0.5);
+  const sym = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = data[i * n + j] + data[j * n + i];
+  return { n, data, sym };
+});
+if (child) {
+  ours.setSimdEnabled(false);
+  const out = { svd: {}, eigh: {} };
+  for (const { n, data, sym } of matrices) {
+    out.svd[n] = timeMs(() => ours.svd({ rows: n, cols: n, data }));
+    out.eigh[n] = timeMs(() => ours.eigh({ rows: n, cols: n, data: sym }));
+  }
+  console.log(JSON.stringify(out));
+  process.exit(0);
+}
+let noSimd = null;
+{
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--no-simd-child', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', timeout: 600_000 });
+  if (run.status === 0) noSimd = JSON.parse(run.stdout.trim().split('\n').pop());
 }
 
 // ---------------------------------------------------------------------------
@@ -135,12 +163,8 @@ else {
   else numpy = r;
 }
 
-// ---------------------------------------------------------------------------
 const results = { svd: {}, eigh: {} };
-for (const n of SIZES) {
-  const data = Float64Array.from({ length: n * n }, () => random() - 0.5);
-  const sym = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = data[i * n + j] + data[j * n + i];
+for (const { n, data, sym } of matrices) {
   const A = { rows: n, cols: n, data };
   const S = { rows: n, cols: n, data: sym };
   const mA = Matrix.from1DArray(n, n, Array.from(data));
@@ -148,11 +172,13 @@ for (const n of SIZES) {
   const mlRuns = n >= 256 && quick ? 2 : RUNS;
   results.svd[n] = {
     ours: timeMs(() => ours.svd(A)),
+    oursNoSimd: noSimd?.svd[n] ?? null,
     mlMatrix: timeMs(() => new SingularValueDecomposition(mA), mlRuns),
     numpy: numpy?.svd[String(n)] ?? null,
   };
   results.eigh[n] = {
     ours: timeMs(() => ours.eigh(S)),
+    oursNoSimd: noSimd?.eigh[n] ?? null,
     mlMatrix: timeMs(() => new EigenvalueDecomposition(mS, { assumeSymmetric: true }), mlRuns),
     numpy: numpy?.eigh[String(n)] ?? null,
   };
@@ -165,18 +191,18 @@ const npyOurs = timeMs(() => {
 // ---------------------------------------------------------------------------
 const f = (x) => (x === null || x === undefined ? 'n/a' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a');
-const rows = [['operation', 'n', 'ours ms', 'ml-matrix ms', 'NumPy ms', 'ours/NumPy', 'ours/ml-matrix', 'target']];
+const rows = [['operation', 'n', 'ours ms', 'no-SIMD ms', 'ml-matrix ms', 'NumPy ms', 'ours/NumPy', 'no-SIMD/NumPy', 'ours/ml-matrix', 'target']];
 for (const op of ['svd', 'eigh']) {
   for (const n of SIZES) {
     const r = results[op][n];
     const target = n === 256 ? `≤ 3× NumPy: ${r.numpy ? (r.ours <= 3 * r.numpy ? 'met' : 'NOT met') : 'n/a'}; ≤ ml-matrix: ${r.ours <= r.mlMatrix ? 'met' : 'NOT met'}` : '';
-    rows.push([op === 'svd' ? 'SVD (U, s, V)' : 'symmetric eig (w, V)', String(n), f(r.ours), f(r.mlMatrix), f(r.numpy), ratio(r.ours, r.numpy), ratio(r.ours, r.mlMatrix), target]);
+    rows.push([op === 'svd' ? 'SVD (U, s, V)' : 'symmetric eig (w, V)', String(n), f(r.ours), f(r.oursNoSimd), f(r.mlMatrix), f(r.numpy), ratio(r.ours, r.numpy), ratio(r.oursNoSimd, r.numpy), ratio(r.ours, r.mlMatrix), target]);
   }
 }
-rows.push(['read 4096×4096 float32 .npy', '', f(npyOurs), 'n/a', f(numpy?.npyLoad), ratio(npyOurs, numpy?.npyLoad), '', `< 1000 ms: ${npyOurs < 1000 ? 'met' : 'NOT met'}`]);
+rows.push(['read 4096×4096 float32 .npy', '', f(npyOurs), '', 'n/a', f(numpy?.npyLoad), ratio(npyOurs, numpy?.npyLoad), '', '', `< 1000 ms: ${npyOurs < 1000 ? 'met' : 'NOT met'}`]);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 console.log('');
-console.log(`linear algebra (one thread; medians of ${RUNS} runs)${numpy ? ` — NumPy ${numpy.numpy}` : ''}`);
+console.log(`linear algebra (one thread; medians of ${RUNS} runs)${numpy ? ` — NumPy ${numpy.numpy}` : ''}; WebAssembly SIMD kernels: ${ours.simdKernels() ? 'on' : 'unavailable (both columns are the TypeScript loops)'}`);
 for (const [k, r] of rows.entries()) {
   console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
   if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -184,6 +210,6 @@ for (const [k, r] of rows.entries()) {
 if (numpyNote) console.log(numpyNote);
 writeFileSync(
   join(outDir, 'linalg.json'),
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, numpy: numpy?.numpy ?? null, numpyNote: numpyNote || null, runs: RUNS, results, npy: { file: 'test-output/bench/linalg-4096-f32.npy', oursMs: npyOurs, numpyMs: numpy?.npyLoad ?? null } }, null, 1),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, simd: Boolean(ours.simdKernels()), numpy: numpy?.numpy ?? null, numpyNote: numpyNote || null, runs: RUNS, results, npy: { file: 'test-output/bench/linalg-4096-f32.npy', oursMs: npyOurs, numpyMs: numpy?.npyLoad ?? null } }, null, 1),
 );
 console.log(`bench linalg: results in ${join('test-output', 'bench', 'linalg.json')}`);

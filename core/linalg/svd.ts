@@ -2,17 +2,22 @@
  * Singular value decomposition A = U Σ Vᵀ (economy size: U is m×k, V is n×k,
  * k = min(m, n)), singular values descending.
  *
- * 1. Householder bidiagonalization Q_Lᵀ A Q_R = B (upper bidiagonal), with the left
- *    update and the right reflector's product sharing one pass per row.
+ * 1. Householder bidiagonalization Q_Lᵀ A Q_R = B (upper bidiagonal) in two passes over
+ *    the trailing matrix per step (see `bidiagonalize`); the passes run in the
+ *    WebAssembly SIMD kernels of simd.ts where available. Entries of B below
+ *    2^-930·‖B‖ are then set to zero (subnormals would spoil the rotations).
  * 2. SVD of B: implicit-shift Golub–Kahan QR (JAMA/LINPACK's dsvdc iteration) with
  *    the plane rotations applied to rows of Uᵀ and Vᵀ (contiguous in memory), or
  *    (the fast path, `svdBidiagonalFast`) singular values by the same iteration
  *    without vectors and singular vectors by inverse iteration on the Golub–Kahan
  *    tridiagonal form TGK = perfect shuffle of [[0, B], [Bᵀ, 0]], whose eigenvalues
- *    are ±σ and whose eigenvectors interleave v and u (LAPACK's dbdsvdx idea). Every
- *    fast-path vector pair is checked (‖B v − σu‖, ‖Bᵀu − σv‖, orthogonality against
- *    its cluster); on any failure the QR path is used instead.
- * 3. Back-transformation U = Q_L U_B, V = Q_R V_B with blocked compact-WY reflectors.
+ *    are ±σ and whose eigenvectors interleave v and u (LAPACK's dbdsvdx idea). Only
+ *    the n positive eigenpairs are computed (dstein with the σ from the QR iteration:
+ *    O(n²) when the σ are apart). Every fast-path vector pair is checked (‖B v − σu‖,
+ *    ‖Bᵀu − σv‖, u/v balance, orthogonality within its cluster); on any failure the QR
+ *    path is used instead.
+ * 3. Back-transformation U = Q_L U_B, V = Q_R V_B with blocked compact-WY reflectors
+ *    (householder.ts).
  *
  * Sign convention: every right singular vector v_i is scaled so that its entry of
  * largest magnitude is positive (u_i follows so that A v_i = σ_i u_i).
