@@ -252,10 +252,16 @@ export function defaultRange(f: Fn1): Range {
     if (first > 0) lo = edge(f, lo, lo - step);
     if (last < n - 1) hi = edge(f, hi, hi + step);
     const width = hi - lo;
-    if (width >= r) {
-      // Defined on most of the window: keep the window's ends unless the domain ends inside it.
-      const a = first > 0 ? nice(lo) : -r;
-      const b = last < n - 1 ? nice(hi) : r;
+    const touchesLeft = first === 0;
+    const touchesRight = last === n - 1;
+    if (touchesLeft || touchesRight) {
+      // Defined up to a window end: from the domain's edge to that end (at most 10 wide once widened).
+      let a = touchesLeft ? -r : nice(lo);
+      let b = touchesRight ? r : nice(hi);
+      if (r > 5 && !(touchesLeft && touchesRight)) {
+        if (touchesRight) b = Math.min(b, a + 10);
+        else a = Math.max(a, b - 10);
+      }
       const out = [a, b] as Range;
       if (r > 5) out.note = `f is not finite anywhere in [−${r / 10}, ${r / 10}]; the range was widened.`;
       return out;
