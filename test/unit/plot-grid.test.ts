@@ -117,7 +117,7 @@ describe('contour levels and marching squares', () => {
   it('every cell crossing is used exactly once (segments are joined, none lost)', () => {
     const g = contourGrid((x, y) => Math.sin(3 * x) * Math.cos(2 * y), box, 120, 90);
     for (const level of [-0.5, 0.01, 0.3]) {
-      const [{ lines }] = contourLines(g, [level]) as [{ lines: number[][] }];
+      const lines = contourLines(g, [level])[0]!.lines;
       let pieces = 0;
       const cell = Math.hypot(4 / 119, 4 / 89);
       for (const l of lines) {
