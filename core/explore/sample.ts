@@ -340,7 +340,11 @@ function trace(g: Fn1, xs: Float64Array, ys: Float64Array, isKink: Uint8Array, s
     if (cut || isKink[i + 1]) return;
     let disc: Disc | null = null;
     const steep = Math.abs(yn - y) > 0.2 * sc.h;
-    if (steep || (far(y) && far(yn) && y < 0 === yn < 0)) disc = findPole(g, x, y, xn, yn);
+    // The midpoint shows a feature the two samples miss (an even pole between symmetric samples).
+    const xm = 0.5 * (x + xn);
+    const ym = g(xm);
+    if (!finite(ym)) disc = { kind: Number.isNaN(ym) ? 'gap' : 'pole', x: xm, lo: x, ylo: y, hi: xn, yhi: yn };
+    else if (steep || Math.abs(ym - 0.5 * (y + yn)) > 0.2 * sc.h || (far(y) && far(yn) && y < 0 === yn < 0)) disc = findPole(g, x, y, xn, yn);
     if (!disc && steep) disc = findJump(g, x, y, xn, yn, sc, far);
     if (!disc) return;
     if (disc.kind === 'jump') {
