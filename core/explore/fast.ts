@@ -54,7 +54,7 @@ const UNARY: Partial<Record<FnName, (x: number) => number>> = {
   heaviside: (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : 0),
   sigmoid,
   relu: (x) => (Number.isNaN(x) ? NaN : x > 0 ? x : 0),
-  softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+  softplus: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
   gelu: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
   silu: (x) => x * sigmoid(x),
 };

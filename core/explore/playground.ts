@@ -11,7 +11,7 @@ import type { Objective, OptimizeData, OptimizerName, OptimizerSettings, Traject
 import { compileFast } from './fast';
 import { type Box, type Grid, contourGrid, contourLevels, contourLines, gradientArrows } from './grid';
 import { type F2, type Grad2, type Hyper, LABELS, OPTIMIZER_NAMES, type Run, UPDATE_LATEX, runOptimizers, settingsLatex } from './optim';
-import { type ExploreError, derivative, fail, now, prepare, printed } from './symbolic';
+import { type ExploreError, derivative, fail, prepare, printed } from './symbolic';
 
 /** The logistic-regression preset's data: (feature 1, feature 2, label ±1). Not separable through the origin, so the loss has a minimum. */
 export const LOGISTIC_DATA: readonly (readonly [number, number, 1 | -1])[] = [
@@ -129,7 +129,6 @@ export interface Objective2dOk {
 export type Objective2dResult = Objective2dOk | { ok: false; error: ExploreError; variables?: string[] };
 
 export function objective2d(input: ObjectiveInput, options: { budgetMs?: number } = {}): Objective2dResult {
-  const started = now();
   const budget = new Budget(options.budgetMs ?? 2000);
   try {
     const preset = 'preset' in input ? presetByKey(input.preset) : undefined;
@@ -193,7 +192,6 @@ export function objective2d(input: ObjectiveInput, options: { budgetMs?: number 
       box,
     };
     if (preset?.minimum) objective.minimum = preset.minimum;
-    void started;
     return {
       ok: true,
       objective,
