@@ -299,3 +299,4 @@ writeFileSync(
 );
 spawnSync(process.execPath, [join(root, 'bench', 'shapes.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the shape-analysis bench (issue 3)
 spawnSync(process.execPath, [join(root, 'bench', 'linalg.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the linear-algebra bench (issue 4)
+spawnSync(process.execPath, [join(root, 'bench', 'explore.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the side view's engine (issue 5)
