@@ -11,8 +11,11 @@
  *
  * Memory: one WebAssembly.Memory owned by this module; callers copy their operands in
  * at the offsets `reserve` hands out (all byte offsets, 16-byte aligned), call a
- * kernel, and copy results out. `heap()` must be re-read after `reserve` (growing the
- * memory replaces its buffer).
+ * kernel, and copy results out (or, in the reductions, work on views of it for the whole
+ * call). Views must be taken after `reserve` (growing the memory replaces its buffer), and
+ * only one decomposition uses the memory at a time (everything here is synchronous). The
+ * memory grows to the largest problem seen (a few MB at the 512×512 decomposition limit)
+ * and is kept.
  *
  * Kernel contracts are in the comments of each emitter; every loop over a row runs two
  * doubles per step, so row lengths and column starts are even (callers pad with zeros).
