@@ -126,7 +126,7 @@ export function rankAverage(x: ArrayLike<number>): Float64Array {
 
 /** Two-sided p-value of Student's t with df degrees of freedom: 2·stdtr(df, −|t|). */
 function tTwoSided(df: number, t: number): number {
-  return stdtr(df, -Math.abs(t)) * 2;
+  return Math.min(1, stdtr(df, -Math.abs(t)) * 2);
 }
 
 /** √(Σ v²) without overflow (scipy.linalg.norm's dnrm2). */
@@ -177,7 +177,7 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): Outcome<Cor
     r = Math.max(Math.min(r, 1), -1);
     const ab = n / 2 - 1;
     const z = (Math.abs(r) + 1) / 2; // SciPy's beta(ab, ab, loc=-1, scale=2).sf(|r|) evaluates ibetac at this z
-    const p = 2 * incbeta(ab, ab, z, 1 - z).q;
+    const p = Math.min(1, 2 * incbeta(ab, ab, z, 1 - z).q); // SciPy can return 1 + 2⁻⁵² here; a p-value is at most 1
     const sxy = npSum(Array.from(xm, (v, i) => v * ym[i]!));
     return {
       ok: true,
