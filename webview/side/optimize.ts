@@ -113,7 +113,7 @@ function arrowItems(view: View, arrows: readonly number[], color: string): Item[
 }
 
 function numberField(testid: string, label: string, value: number, attrs: Record<string, string>): HTMLElement & { value: string; invalid?: boolean } {
-  return h('vscode-textfield', { testid, attrs: { type: 'number', value: String(value), 'aria-label': label, ...attrs } }) as HTMLElement & { value: string; invalid?: boolean };
+  return h('vscode-textfield', { testid, attrs: { value: String(value), 'aria-label': label, ...attrs } }) as HTMLElement & { value: string; invalid?: boolean };
 }
 
 function slider(testid: string, label: string, value: number, min: number, max: number, step: number): HTMLInputElement {
@@ -150,8 +150,9 @@ export function createOptimizeTab(host: OptimizeHost): OptimizeTab {
   preset.addEventListener('change', () => {
     if (preset.value && preset.value !== data?.objective.key && preset.value !== 'selection') host.post({ type: 'preset', key: preset.value });
   });
-  const lr = numberField('opt-lr', 'Learning rate', 0.01, { min: '0', step: 'any' });
-  const steps = numberField('opt-steps', 'Number of steps', 100, { min: '1', max: '100000', step: '1' });
+  // A text field: vscode-textfield reads step="any" as NaN and would mark every learning rate invalid.
+  const lr = numberField('opt-lr', 'Learning rate', 0.01, { inputmode: 'decimal', spellcheck: 'false' });
+  const steps = numberField('opt-steps', 'Number of steps', 100, { type: 'number', min: '1', max: '100000', step: '1' });
   const momentum = slider('opt-momentum', 'Momentum', 0.9, 0, 0.99, 0.01);
   const beta1 = slider('opt-beta1', 'β1', 0.9, 0, 0.99, 0.01);
   const beta2 = slider('opt-beta2', 'β2', 0.999, 0.9, 0.9999, 0.0001);

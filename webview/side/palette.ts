@@ -45,7 +45,7 @@ export function sidePalette(): SidePalette {
   const green = c(['--vscode-charts-green'], dark ? [137, 209, 133] : [56, 138, 52]);
   const red = c(['--vscode-charts-red'], dark ? [241, 76, 76] : [229, 20, 0]);
   const yellow = c(['--vscode-charts-yellow'], dark ? [204, 167, 0] : [191, 136, 3]);
-  const heatHigh = mix(bg, c(['--vscode-charts-purple'], [177, 128, 215]), 0.75);
+  const heatHigh = mix(bg, c(['--vscode-charts-purple'], [177, 128, 215]), 0.55);
   return {
     bg,
     dark,
