@@ -695,6 +695,7 @@ test("Bayes' rule: the inputs post, the reply updates the picture and the poster
   await page.locator(tid('bayes-likelihood-range')).fill('0.5');
   const m2 = await waitPosted('bayes', (m) => m.likelihood === 0.5);
   assert.equal(m2.prior, 0.3);
+  await page.screenshot({ path: join(out, 'distributions.png'), fullPage: true });
   await assertClean();
 });
 

@@ -201,6 +201,8 @@ export function createDistTab(host: DistHost): DistTab {
 
   function showDistribution(d: DistributionData): void {
     dist = d;
+    distLoading.hidden = true;
+    distBody.hidden = false;
     (select as HTMLElement & { value: string }).value = d.name;
     // Keep the slider the user is dragging; rebuild when the parameter set changes.
     const keys = (Array.isArray(d.params) ? d.params : []).map((p) => p.key).join(',');
@@ -295,6 +297,7 @@ export function createDistTab(host: DistHost): DistTab {
 
   function showBayes(b: BayesData): void {
     bayesData = b;
+    bayesChart.element.hidden = false;
     for (const [key, f] of Object.entries(bayesInputs) as [keyof typeof bayesInputs, (typeof bayesInputs)['prior']][]) {
       const v = b[key];
       if (finite(v) && document.activeElement !== f.num && document.activeElement !== f.range) {
@@ -307,19 +310,18 @@ export function createDistTab(host: DistHost): DistTab {
     bayesChart.draw();
   }
 
+  // Charts stay hidden until there is something to draw.
+  const distLoading = h('p', { class: 'muted', testid: 'dist-loading' }, 'Loading the distribution…');
+  const distBody = h('div', {}, sliders, error, formulas, moments, pdfTitle, pdfChart.element, h('h3', {}, 'CDF'), cdfChart.element);
+  distBody.hidden = true;
+  bayesChart.element.hidden = true;
   const element = h(
     'div',
     { class: 'dist-tab' },
     h('h2', {}, 'Distribution'),
     h('div', { class: 'toolbar' }, h('label', { class: 'field' }, h('span', {}, 'Distribution'), select)),
-    sliders,
-    error,
-    formulas,
-    moments,
-    pdfTitle,
-    pdfChart.element,
-    h('h3', {}, 'CDF'),
-    cdfChart.element,
+    distLoading,
+    distBody,
     h('h2', {}, "Bayes' rule"),
     h('div', { class: 'controls bayes-controls' }, bayesInputs.prior.node, bayesInputs.likelihood.node, bayesInputs.likelihoodNot.node),
     bayesChart.element,
