@@ -531,7 +531,8 @@ export interface DistributionData {
   latex: { pdf: string; cdf?: string };
   /** Curves: pdf/pmf and cdf over x (discrete: one point per integer). */
   x: number[];
-  pdf: number[];
+  /** null where the density is infinite (an edge of beta or gamma): a gap in the curve. */
+  pdf: (number | null)[];
   cdf: number[];
   mean: number | null;
   variance: number | null;

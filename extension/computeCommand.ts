@@ -11,6 +11,7 @@ import type { DocPosition, ResultSource } from '../core/protocol';
 import { GradientPanel } from './gradientPanel';
 import { positionInDocument, trimmedLine } from './positions';
 import { readGradientSettings } from './settings';
+import type { History } from './side/history';
 
 /** Budgets from this size up get a notification (with its own progress) instead of the status bar spinner. */
 const NOTIFICATION_BUDGET_MS = 5000;
@@ -53,6 +54,22 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Where results are remembered for the side view's History tab (set by extension.ts). */
+let history: History | undefined;
+export function setHistory(h: History): void {
+  history = h;
+}
+
+/** Shows a History entry again: computes its text anew (the document it came from may have changed). */
+export async function reopenGradient(extensionUri: vscode.Uri, text: string, lang: Lang): Promise<void> {
+  const settings = readGradientSettings((key) => vscode.workspace.getConfiguration('mathlens.gradient').get(key), 'plaintext');
+  const panel = GradientPanel.createOrShow(extensionUri);
+  panel.post({ type: 'loading', text, lang });
+  await nextTurn();
+  const result = runEngine(text, lang, settings.budgetMs);
+  panel.post({ type: 'result', result, source: { text, lang, start: { line: 0, character: 0 }, endLine: 0 }, view: { showSteps: settings.showSteps } });
+}
+
 export async function computeGradientOfSelection(extensionUri: vscode.Uri): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
@@ -93,5 +110,6 @@ export async function computeGradientOfSelection(extensionUri: vscode.Uri): Prom
     endLine: selected.endLine,
   };
   if (!result.ok) source.errorPosition = positionInDocument(selected.text, result.error.offset, selected.start);
+  else history?.add({ kind: 'gradient', title: selected.text.trim(), text: selected.text, lang: settings.lang, uri: doc.uri.toString() });
   panel.post({ type: 'result', result, source, view: { showSteps: settings.showSteps } });
 }

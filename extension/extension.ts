@@ -4,9 +4,12 @@
  * gradientPanel.ts.
  */
 import * as vscode from 'vscode';
-import { computeGradientOfSelection } from './computeCommand';
+import { computeGradientOfSelection, reopenGradient, setHistory } from './computeCommand';
 import { GradientPanel } from './gradientPanel';
-import { visualizeMatrix } from './matrixCommand';
+import { reopenMatrix, setMatrixHistory, visualizeMatrix } from './matrixCommand';
+import { History } from './side/history';
+import { SideViewProvider } from './side/provider';
+import { isLang } from '../core/protocol';
 import { MatrixPanel, NpyEditorProvider } from './matrixPanel';
 import { ShapeDocument } from '../core/shapes';
 import { registerShapeFeatures, TOGGLE_INLAY_HINTS_COMMAND, toggleShapeInlayHints } from './shapes';
@@ -25,7 +28,33 @@ function safely<A extends unknown[]>(name: string, fn: (...args: A) => Promise<v
 export function activate(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
   GradientPanel.memento = context.workspaceState;
+  const history = new History(context.workspaceState);
+  setHistory(history);
+  setMatrixHistory(history);
+  const reopen = async (id: string): Promise<boolean> => {
+    const e = history.get(id);
+    if (e?.kind === 'gradient' && e.text !== undefined) {
+      await reopenGradient(extensionUri, e.text, isLang(e.lang) ? e.lang : 'python');
+      return true;
+    }
+    if (e?.kind === 'matrix') {
+      await reopenMatrix(extensionUri, e.text, e.uri);
+      return true;
+    }
+    return false;
+  };
+  const side = new SideViewProvider(extensionUri, history, reopen);
   context.subscriptions.push(
+    history,
+    side,
+    vscode.window.registerWebviewViewProvider(SideViewProvider.viewType, side),
+    vscode.commands.registerCommand(
+      'mathlens.openSidePanel',
+      safely('Open Side Panel', async () => {
+        await side.show();
+        side.followNow();
+      }),
+    ),
     vscode.commands.registerCommand(
       'mathlens.computeGradient',
       safely('Compute Gradient of Selection', () => computeGradientOfSelection(extensionUri)),
@@ -39,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer(MatrixPanel.viewType, {
       deserializeWebviewPanel: safely('restoring the matrix panel', (panel: vscode.WebviewPanel, _state: unknown) => MatrixPanel.revive(panel, extensionUri)),
     }),
-    vscode.window.registerCustomEditorProvider(NpyEditorProvider.viewType, new NpyEditorProvider(extensionUri), {
+    vscode.window.registerCustomEditorProvider(NpyEditorProvider.viewType, new NpyEditorProvider(extensionUri, history), {
       supportsMultipleEditorsPerDocument: true,
     }),
     registerShapeFeatures(() => new ShapeDocument()),

@@ -5,7 +5,24 @@
 import * as vscode from 'vscode';
 import { selectedText } from './computeCommand';
 import { MatrixPanel } from './matrixPanel';
+import type { History } from './side/history';
 import { advancePosition, stripAssignment } from './positions';
+
+/** Where results are remembered for the side view's History tab (set by extension.ts). */
+let history: History | undefined;
+export function setMatrixHistory(h: History): void {
+  history = h;
+}
+
+/** Shows a History entry again: the selected text computed anew, or the file opened in the viewer. */
+export async function reopenMatrix(extensionUri: vscode.Uri, text: string | undefined, uri: string | undefined): Promise<void> {
+  if (text === undefined) {
+    if (uri) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.parse(uri, true), 'mathlens.npyViewer');
+    return;
+  }
+  const view = MatrixPanel.createOrShow(extensionUri);
+  view.show(text, { title: 'Matrix', source: { kind: 'selection', ...(uri ? { uri } : {}), start: { line: 0, character: 0 }, text } }, { text });
+}
 
 export async function visualizeMatrix(extensionUri: vscode.Uri): Promise<void> {
   const editor = vscode.window.activeTextEditor;
@@ -27,4 +44,5 @@ export async function visualizeMatrix(extensionUri: vscode.Uri): Promise<void> {
     await new Promise((r) => setImmediate(r));
     view.show(text, { title: 'Matrix', source: { kind: 'selection', uri, start, text } }, { text, start });
   });
+  history?.add({ kind: 'matrix', title: text.trim(), text, uri });
 }

@@ -11,6 +11,7 @@ import { matrixPanelData, type PresentOptions } from '../core/linalg/present';
 import type { MatrixSource, MatrixToWebview, WebviewToMatrix } from '../core/protocol';
 import { isWebviewToMatrix } from '../core/protocol';
 import { makeNonce, panelHtml } from './html';
+import type { History } from './side/history';
 
 /** What was shown, to answer slice requests (kept in memory only: a revived panel has its picture but not its input). */
 interface Shown {
@@ -160,7 +161,10 @@ class NpyDocument implements vscode.CustomDocument {
 export class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocument> {
   static readonly viewType = 'mathlens.npyViewer';
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly history?: History,
+  ) {}
 
   openCustomDocument(uri: vscode.Uri): NpyDocument {
     return new NpyDocument(uri);
@@ -183,6 +187,7 @@ export class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<Np
         await new Promise((r) => setImmediate(r));
         view.show(bytes, options);
       });
+      this.history?.add({ kind: 'matrix', title: name, uri: document.uri.toString() });
     } catch (e) {
       view.post({ type: 'matrixError', title: name, error: { message: `cannot read the file: ${e instanceof Error ? e.message : String(e)}`, kind: 'file' } });
     }
