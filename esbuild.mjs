@@ -37,8 +37,8 @@ const builds = [
   },
   {
     ...common,
-    // the gradient panel, and the matrix panel / .npy viewer
-    entryPoints: { main: 'webview/main.ts', matrix: 'webview/matrix/main.ts' },
+    // the gradient panel, the matrix panel / .npy viewer, and the side view
+    entryPoints: { main: 'webview/main.ts', matrix: 'webview/matrix/main.ts', side: 'webview/side/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',
