@@ -87,7 +87,7 @@ describe('the Statistics tab', () => {
     const c = r.data.columns[0]!;
     const row = (l: string) => c.rows.find((x) => x.label === l)!.value;
     expect(row('mean')).toBe('5');
-    expect(row('standard deviation (population)')).toBe('2');
+    expect(row('std (n)')).toBe('2');
     expect(c.histogram.counts.reduce((a, b) => a + b, 0)).toBe(8);
     expect(c.box!.median).toBe(4.5);
     expect(r.data.pair).toBeUndefined();
