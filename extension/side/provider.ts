@@ -15,8 +15,8 @@ import type { Lang } from '../../core/parse/types';
 import { chooseLang } from '../language';
 import type { History } from './history';
 
-/** How long the selection must stay still before the view follows it. */
-const FOLLOW_DELAY_MS = 200;
+/** How long the selection must stay still before the view follows it (a drag-selection is one update; the whole update stays under 100 ms). */
+const FOLLOW_DELAY_MS = 60;
 /** Larger selections are not followed (a whole file selected with Ctrl+A). */
 const MAX_FOLLOW_CHARS = 200_000;
 
