@@ -5,10 +5,7 @@
 // mathlens.mathlens-<version>); `npm test` builds it first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../../scripts/code-server.mjs';
-import { launchVSCode, waitFor } from './harness.mjs';
+import { launchVSCode, waitFor, updateDocs } from './harness.mjs';
 import { PANEL_TITLE, COMMAND, readPanel, isSigmoidDerivative } from './panel.mjs';
 
 let vs;
@@ -38,12 +35,6 @@ test('the gradient of the sigmoid is rendered with KaTeX', async () => {
   updateDocs(png, 'gradient-panel.png');
 });
 
-function updateDocs(png, name) {
-  if (process.env.MATHLENS_UPDATE_SCREENSHOTS !== '1') return;
-  mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
-  copyFileSync(png, join(ROOT, 'docs', 'screenshots', name));
-  console.log(`# copied ${png} to docs/screenshots/${name}`);
-}
 
 test('an incomplete selection shows an error in the panel', async () => {
   await vs.openFile('activations.py');

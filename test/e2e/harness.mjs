@@ -14,7 +14,7 @@
 //   }
 //
 // Every wait is bounded and fails with a message that says what was awaited.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
@@ -51,6 +51,14 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 /** Bounded wait: polls `fn` until it returns a truthy value; throws `what` on timeout. */
+/** With `--screenshots` (MATHLENS_UPDATE_SCREENSHOTS=1): copies a screenshot to docs/screenshots/ for the README. */
+export function updateDocs(png, name) {
+  if (process.env.MATHLENS_UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
+  copyFileSync(png, join(ROOT, 'docs', 'screenshots', name));
+  console.log(`# copied ${png} to docs/screenshots/${name}`);
+}
+
 export async function waitFor(what, fn, { timeout = 15_000, interval = 200 } = {}) {
   const deadline = Date.now() + timeout;
   let last;

@@ -3,10 +3,7 @@
 // examples/matrices.py, and the .npy viewer on examples/arrays/image_batch.npy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../../scripts/code-server.mjs';
-import { launchVSCode, waitFor } from './harness.mjs';
+import { launchVSCode, waitFor, updateDocs } from './harness.mjs';
 
 let vs;
 before(async () => {
@@ -16,12 +13,6 @@ after(async () => {
   await vs?.close();
 });
 
-function updateDocs(png, name) {
-  if (process.env.MATHLENS_UPDATE_SCREENSHOTS !== '1') return;
-  mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
-  copyFileSync(png, join(ROOT, 'docs', 'screenshots', name));
-  console.log(`# copied ${png} to docs/screenshots/${name}`);
-}
 
 /** Waits for a data-testid in the webview, with what the page shows in the error. */
 async function shown(frame, testid, timeout = 30_000) {

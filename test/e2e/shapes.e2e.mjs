@@ -4,10 +4,9 @@
 // a broken nn.Sequential is listed in the Problems panel, all on examples/shapes_*.py.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/code-server.mjs';
-import { OUTPUT_DIR, launchVSCode, waitFor } from './harness.mjs';
+import { OUTPUT_DIR, launchVSCode, waitFor, updateDocs } from './harness.mjs';
 
 let vs;
 before(async () => {
@@ -17,12 +16,6 @@ after(async () => {
   await vs?.close();
 });
 
-function updateDocs(png, name) {
-  if (process.env.MATHLENS_UPDATE_SCREENSHOTS !== '1') return;
-  mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
-  copyFileSync(png, join(ROOT, 'docs', 'screenshots', name));
-  console.log(`# copied ${png} to docs/screenshots/${name}`);
-}
 
 /** A PNG of the part of the window covered by the elements matching `selectors` (their bounding union). */
 async function screenshotOf(name, selectors) {

@@ -4,10 +4,7 @@
 // their statistics (examples/side_panel.py).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../../scripts/code-server.mjs';
-import { launchVSCode, waitFor } from './harness.mjs';
+import { launchVSCode, waitFor, updateDocs } from './harness.mjs';
 
 let vs;
 let frame;
@@ -18,12 +15,6 @@ after(async () => {
   await vs?.close();
 });
 
-function updateDocs(png, name) {
-  if (process.env.MATHLENS_UPDATE_SCREENSHOTS !== '1') return;
-  mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
-  copyFileSync(png, join(ROOT, 'docs', 'screenshots', name));
-  console.log(`# copied ${png} to docs/screenshots/${name}`);
-}
 
 async function shown(testid, timeout = 30_000) {
   const sel = `[data-testid="${testid}"]`;
