@@ -56,7 +56,8 @@ function softplus(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
-const FN1: Partial<Record<FnName, (x: number) => number>> = {
+/** The numeric value of each one-argument function (NumPy's semantics: log(-1) is NaN); shared with core/explore/fast.ts. */
+export const FN1: Partial<Record<FnName, (x: number) => number>> = {
   exp: Math.exp,
   log: Math.log,
   log2: Math.log2,

@@ -13,51 +13,15 @@
  * the root closure fills before each call, so the numeric semantics are the
  * engine's (NumPy's real semantics: log(−1) is NaN, 1/0 is ±∞).
  */
-import { type Expr, type FnName } from '../expr';
-import { type Compiled, compile, erf } from '../evaluate';
+import type { Expr } from '../expr';
+import { type Compiled, FN1, compile } from '../evaluate';
 
 /** f(a, b): the variables bound by position (b is ignored for functions of one variable). */
 export type Fn2 = (a: number, b: number) => number;
 export type Fn1 = (x: number) => number;
 
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
-
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
-const UNARY: Partial<Record<FnName, (x: number) => number>> = {
-  exp: Math.exp,
-  log: Math.log,
-  log2: Math.log2,
-  log10: Math.log10,
-  log1p: Math.log1p,
-  expm1: Math.expm1,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  sec: (x) => 1 / Math.cos(x),
-  csc: (x) => 1 / Math.sin(x),
-  cot: (x) => 1 / Math.tan(x),
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  asinh: Math.asinh,
-  acosh: Math.acosh,
-  atanh: Math.atanh,
-  erf,
-  abs: Math.abs,
-  sign: (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : x < 0 ? -1 : 0),
-  heaviside: (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : 0),
-  sigmoid,
-  relu: (x) => (Number.isNaN(x) ? NaN : x > 0 ? x : 0),
-  softplus: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
-  gelu: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
-  silu: (x) => x * sigmoid(x),
-};
+/** The same numeric functions as the general evaluator. */
+const UNARY = FN1;
 
 /**
  * Compile `e` as a function of `vars` (one or two names, by position). Other
