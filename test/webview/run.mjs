@@ -13,44 +13,20 @@
 /* global window, document, sessionStorage, getComputedStyle, structuredClone */
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { buildPage, importNode, launchBrowser, servePage } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const out = join(root, 'test-output/webview');
+/** CSP violations, console errors and page errors seen so far. */
+const problems = [];
 
 // ------------------------------------------------------------------ build
 
-rmSync(out, { recursive: true, force: true });
-mkdirSync(join(out, 'fonts'), { recursive: true });
-copyFileSync(join(root, 'node_modules/katex/dist/katex.min.css'), join(out, 'katex.min.css'));
-for (const f of readdirSync(join(root, 'node_modules/katex/dist/fonts'))) {
-  if (f.endsWith('.woff2')) copyFileSync(join(root, 'node_modules/katex/dist/fonts', f), join(out, 'fonts', f));
-}
-await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: { main: 'test/webview/page.ts' },
-  outdir: out,
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  target: 'es2022',
-  loader: { '.css': 'css' },
-  logLevel: 'warning',
-});
-const nodeBuild = (entry, outfile) =>
-  esbuild.build({ absWorkingDir: root, entryPoints: [entry], outfile: join(out, outfile), bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
-await nodeBuild('test/webview/helpers.ts', 'helpers.mjs');
-const { panelHtml, panelCsp, makeNonce } = await import(pathToFileURL(join(out, 'helpers.mjs')).href);
+const out = await buildPage({ outName: 'webview', name: 'main', entry: 'test/webview/page.ts' });
+const html = await importNode(out, 'test/webview/helpers.ts', 'helpers.mjs');
+const { panelCsp } = html;
 
 // Results from the real engine, for the selections in cases.ts.
-await nodeBuild('test/webview/cases.ts', 'cases.mjs');
-const { CASES, engineResults } = await import(pathToFileURL(join(out, 'cases.mjs')).href);
+const { CASES, engineResults } = await importNode(out, 'test/webview/cases.ts', 'cases.mjs');
 /** name → GradientResult */
 const results = engineResults();
 
@@ -82,63 +58,20 @@ function resultMessage(name, view = { showSteps: true }) {
 
 // ------------------------------------------------------------------ server
 
-const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.map': 'application/json' };
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname === '/' || url.pathname === '/index.html') {
-    const origin = `http://${req.headers.host}`;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(panelHtml({ cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/main.js`, styleUris: [`${origin}/katex.min.css`, `${origin}/main.css`] }));
-    return;
-  }
-  if (url.pathname === '/favicon.ico') {
-    res.writeHead(204).end();
-    return;
-  }
-  const file = normalize(join(out, decodeURIComponent(url.pathname)));
-  if (!file.startsWith(out) || !existsSync(file) || !TYPES[extname(file)]) {
-    problems.push(`404: ${url.pathname}`);
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] });
-  res.end(readFileSync(file));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await servePage({ out, name: 'main', html, problems });
 
 // ------------------------------------------------------------------ browser
 
-let context;
 let page;
-let userDataDir;
-/** CSP violations, console errors and page errors seen so far. */
-const problems = [];
+let closeBrowser;
 
 before(async () => {
-  userDataDir = mkdtempSync(join(tmpdir(), 'mathlens-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 760, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      (window.__csp ??= []).push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
-    });
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  ({ page, close: closeBrowser } = await launchBrowser({ viewport: { width: 760, height: 900 }, problems }));
 });
 
 after(async () => {
-  await context?.close();
+  await closeBrowser?.();
   server.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 async function cspViolations() {
