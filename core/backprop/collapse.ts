@@ -109,6 +109,7 @@ export function collapseGraph(g: Graph, threshold = COLLAPSE_THRESHOLD): Collaps
     let folded = false;
     for (const list of byHash.values()) {
       if (list.length < 3) continue;
+      list.sort((a, b) => a - b);
       const members: number[] = [];
       for (const t of list) members.push(...privateSet(t));
       claim(members, list.length, `${g.nodes[list[0]!]!.label}  ×${list.length}`, 'terms');

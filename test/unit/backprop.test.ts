@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { backpropGraph } from '../../core/backprop';
+import type { BackpropSuccess } from '../../core/backprop';
+import { collapseGraph } from '../../core/backprop/collapse';
+import { buildGraph } from '../../core/backprop/graph';
+import { layoutDag } from '../../core/backprop/layout';
+import { defaultValue } from '../../core/backprop/values';
+
+function ok(text: string, at?: Record<string, number>): BackpropSuccess {
+  const r = backpropGraph(text, at ? { at } : {});
+  if (!r.ok) throw new Error(`${r.error.message} at ${r.error.offset}`);
+  return r;
+}
+
+const NEURON = 'z = w*x + b; a = sigmoid(z); loss = (a - y)**2';
+
+describe('graph structure', () => {
+  it('one node per operation, leaves for inputs and constants, in topological order', () => {
+    const r = ok(NEURON, { x: 0.5, w: -1.2, b: 0.1, y: 1 });
+    expect(r.nodes.map((n) => n.op)).toEqual(['input', 'input', 'mul', 'input', 'add', 'sigmoid', 'input', 'sub', 'const', 'pow']);
+    expect(r.nodes.map((n) => n.label)).toEqual(['w', 'x', 'w*x', 'b', 'w*x + b', 'sigmoid(z)', 'y', 'a - y', '2', '(a - y)**2']);
+    expect(r.nodes[2]!.inputs).toEqual([0, 1]);
+    expect(r.nodes[9]!.name).toBe('loss');
+    expect(r.output).toBe('loss');
+    for (const n of r.nodes) for (const i of n.inputs) expect(i).toBeLessThan(n.id);
+    // Source spans point at the text.
+    const mul = r.nodes[2]!;
+    expect(NEURON.slice(mul.from, mul.to)).toBe('w*x');
+    expect(NEURON.slice(r.nodes[9]!.from, r.nodes[9]!.to)).toBe('(a - y)**2');
+  });
+
+  it('the JSON contract: id, op, label, inputs, value, grad, local LaTeX, line', () => {
+    const r = ok(NEURON, { x: 0.5, w: -1.2, b: 0.1, y: 1 });
+    const mul = r.nodes[2]!;
+    expect(mul).toMatchObject({ id: 2, op: 'mul', label: 'w*x', inputs: [0, 1], line: 1 });
+    expect(mul.value).toBeCloseTo(-0.6, 15);
+    expect(mul.local).toBe('\\frac{\\partial \\left(w x\\right)}{\\partial w} = x,\\quad \\frac{\\partial \\left(w x\\right)}{\\partial x} = w');
+    expect(r.nodes[5]!.local).toBe('\\frac{\\partial a}{\\partial z} = a (1 - a)');
+    expect(r.nodes[9]!.local).toContain('= 2 (a - y)');
+    expect(r.nodes[8]!.grad).toBeNull(); // a constant
+    expect(r.leaves.map((l) => l.name)).toEqual(['w', 'x', 'b', 'y']);
+    // The chain rule on an edge: upstream · local = product.
+    const e = r.edges.find((x) => x.to === 5)!;
+    expect(e.product).toBeCloseTo(e.upstream! * e.local!, 15);
+    expect(e.chain).toMatch(/^\\frac\{\\partial \\mathit\{loss\}\}\{\\partial a\} \\cdot \\frac\{\\partial a\}\{\\partial z\} = \(-1\.24492\) \\cdot 0\.235004 = -0\.292561$/);
+    expect(JSON.parse(JSON.stringify(r)).ok).toBe(true);
+  });
+
+  it('fan-out: a node used twice has two edges and their products add up', () => {
+    const r = ok('a = x*x\nb = a + x\nloss = a*b', { x: -0.7 });
+    const x = r.leaves[0]!;
+    const out = r.edges.filter((e) => e.from === x.id);
+    expect(out.length).toBe(3); // x*x twice, a + x once
+    const sum = out.reduce((s, e) => s + e.product!, 0);
+    expect(x.grad).toBeCloseTo(sum, 14);
+    expect(r.nodes.map((n) => n.line)).toEqual([1, 1, 2, 3]);
+  });
+
+  it('multi-line passes, reassignment (h = tanh(h)), augmented assignment, lines and versions', () => {
+    const text = 'h = x\nh = np.tanh(w*h + b)\nh = np.tanh(w*h + b)\nloss = h';
+    const r = ok(text, { x: 0.3, w: 1.7, b: -0.1 });
+    const tanh = r.nodes.filter((n) => n.op === 'tanh');
+    expect(tanh.map((n) => n.line)).toEqual([2, 3]);
+    expect(tanh.map((n) => n.tex)).toEqual(['{h^{(1)}}', '{h^{(2)}}']);
+    expect(r.output).toBe('loss');
+    const s = ok('s = w1*x1\ns += b\nloss = s.sigmoid()');
+    expect(s.nodes.map((n) => n.op)).toEqual(['input', 'input', 'mul', 'input', 'add', 'sigmoid']);
+  });
+
+  it('spellings: np., torch., F., math., methods, micrograd Value, torch.tensor(requires_grad=True)', () => {
+    const r = ok('a = Value(2.0)\nw = torch.tensor(-1.5, requires_grad=True, dtype=torch.float64)\nloss = F.relu(a*w).exp() + math.log(a) + np.maximum(a, w)');
+    expect(r.leaves.map((l) => [l.name, l.value, l.source])).toEqual([['a', 2, 'code'], ['w', -1.5, 'code']]);
+    expect(r.nodes.map((n) => n.op)).toEqual(['input', 'input', 'mul', 'relu', 'exp', 'log', 'add', 'maximum', 'add']);
+  });
+
+  it('a name called loss is the output even when it is not the last line', () => {
+    const r = ok('loss = (x - y)**2\nextra = loss*2');
+    expect(r.output).toBe('loss');
+    expect(r.nodes[r.outputId]!.grad).toBe(1);
+  });
+
+  it('errors are located, shaped values are reported clearly, and it never throws', () => {
+    const bad = backpropGraph('z = w @ x');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.error.message).toMatch(/^unsupported: shaped values/);
+      expect(bad.error.offset).toBe(6);
+    }
+    for (const t of ['loss = np.sum(x)', 'y = x[0]', 'y = np.array([1, 2])']) {
+      const r = backpropGraph(t);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message, t).toMatch(/unsupported: shaped values/);
+    }
+    for (const t of ['', 'z = (x + ', 'z = foo(x)', 'for i in range(3): pass', 'a, b = 1, 2', 'z = x +* y', ')']) {
+      const r = backpropGraph(t);
+      expect(r.ok, t).toBe(false);
+    }
+    expect(backpropGraph(42 as unknown as string).ok).toBe(false);
+  });
+
+  it('default values: seeded by name, positive under log and sqrt, listed with their source', () => {
+    const r = ok('loss = np.log(p) * q');
+    const p = r.leaves.find((l) => l.name === 'p')!;
+    expect(p.source).toBe('default');
+    expect(p.value).toBeGreaterThan(0);
+    expect(p.value).toBe(defaultValue('p', true));
+    expect(ok('loss = np.log(p) * q').leaves).toEqual(r.leaves); // deterministic
+    expect(r.notes.join(' ')).toMatch(/Default values/);
+    expect(ok('loss = x', { x: 2 }).leaves[0]).toMatchObject({ value: 2, source: 'at' });
+  });
+});
+
+describe('robustness', () => {
+  it('a 5,000-deep chain: no stack overflow (everything is iterative)', () => {
+    const lines = ['h = x'];
+    for (let i = 0; i < 5000; i++) lines.push('h = np.tanh(h)');
+    lines.push('loss = h');
+    const r = backpropGraph(lines.join('\n'), { at: { x: 0.5 }, budgetMs: 20000 });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.nodes.length).toBe(5001);
+    // d/dx of tanh∘…∘tanh: the product of 1 − h_k², checked by a direct loop.
+    let h = 0.5;
+    let d = 1;
+    for (let i = 0; i < 5000; i++) {
+      h = Math.tanh(h);
+      d *= 1 - h * h;
+    }
+    expect(r.leaves[0]!.grad).toBeCloseTo(d, 15);
+    expect(Math.abs(r.leaves[0]!.grad - d)).toBeLessThanOrEqual(1e-12 * Math.abs(d));
+    expect(r.nodes[r.nodes.length - 1]!.layer).toBe(5000);
+    expect(r.collapsed).toBeDefined();
+    expect(r.collapsed!.nodes.length).toBeLessThanOrEqual(3);
+  });
+
+  it('deep nesting inside one expression is fine too (no parser recursion)', () => {
+    const text = `loss = ${'np.tanh('.repeat(3000)}x${')'.repeat(3000)}`;
+    const r = backpropGraph(text, { at: { x: 0.1 }, budgetMs: 20000 });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.nodes.length).toBe(3001);
+  });
+
+  it('the node budget and the time budget cut large graphs with a message', () => {
+    const big = Array.from({ length: 300 }, (_, i) => `h${i + 1} = h${i} * w${i}`).join('\n');
+    const r = backpropGraph(big, { maxNodes: 100 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/more than 100 nodes \(the node budget\)/);
+    const lines = Array.from({ length: 20000 }, () => 'h = np.tanh(h*w + b)');
+    const t = backpropGraph(['h = x', ...lines].join('\n'), { budgetMs: 1, maxNodes: 1e9 });
+    expect(t.ok).toBe(false);
+    if (!t.ok) expect(t.error.message).toMatch(/cut|budget|too long/);
+  });
+});
+
+describe('layout', () => {
+  it('left to right: every edge goes from a lower layer to a higher one, and x grows with the layer', () => {
+    const r = ok('h1 = F.relu(w1*x + b1)\nh2 = F.relu(w2*x + b2)\nout = v1*h1 + v2*h2 + c\nloss = (out - y)**2');
+    for (const n of r.nodes) {
+      for (const i of n.inputs) {
+        const src = r.nodes[i]!;
+        expect(src.layer).toBeLessThan(n.layer);
+        expect(src.x + src.width).toBeLessThan(n.x);
+      }
+    }
+    for (const e of r.edges) {
+      const xs = e.points.map((p) => p.x);
+      for (let k = 1; k < xs.length; k++) expect(xs[k]!).toBeGreaterThanOrEqual(xs[k - 1]!);
+    }
+  });
+
+  it('no two nodes overlap', () => {
+    for (const text of [NEURON, 'z = ' + Array.from({ length: 12 }, (_, i) => `w${i}*x${i}`).join(' + ') + '\nloss = sigmoid(z)']) {
+      const r = ok(text);
+      for (const a of r.nodes) {
+        for (const b of r.nodes) {
+          if (a.id >= b.id) continue;
+          const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+          expect(apart, `${a.label} / ${b.label}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('is deterministic and puts a constant next to its consumer', () => {
+    const a = layoutDag({ inputs: [[], [], [0, 1], [], [2, 3]], labels: ['x', 'y', 'x*y', '2', 'x*y**2'] });
+    const b = layoutDag({ inputs: [[], [], [0, 1], [], [2, 3]], labels: ['x', 'y', 'x*y', '2', 'x*y**2'] });
+    expect(a).toEqual(b);
+    expect(a.nodes[3]!.layer).toBe(1);
+  });
+});
+
+describe('collapse', () => {
+  it('a sum of k similar terms folds into one ×k node and one Σ node', () => {
+    const text = 'z = ' + Array.from({ length: 15 }, (_, i) => `w${i}*x${i}`).join(' + ') + '\nloss = sigmoid(z)';
+    const g = buildGraph(text);
+    expect(g.nodes.length).toBeGreaterThan(40);
+    const v = collapseGraph(g)!;
+    const terms = v.nodes.find((n) => n.kind === 'terms')!;
+    expect(terms.count).toBe(15);
+    expect(terms.label).toBe('w0*x0  ×15');
+    expect(v.nodes.find((n) => n.kind === 'chain')!.members.length).toBe(14);
+    expect(v.nodes.length).toBeLessThan(10);
+    for (const n of v.nodes) for (const i of n.inputs) expect(i).toBeLessThan(n.id);
+    // Every original node is in exactly one view node.
+    const all = v.nodes.flatMap((n) => n.members).sort((a, b) => a - b);
+    expect(all).toEqual(g.nodes.map((n) => n.id));
+  });
+
+  it('repeated layers fold into one node; small graphs are not folded', () => {
+    const text = ['h = x', ...Array.from({ length: 20 }, () => 'h = np.tanh(w*h + b)'), 'loss = h'].join('\n');
+    const v = collapseGraph(buildGraph(text))!;
+    const layers = v.nodes.find((n) => n.kind === 'layers')!;
+    expect(layers.count).toBeGreaterThanOrEqual(19);
+    expect(layers.label).toMatch(/mul → add → tanh|add → tanh → mul|tanh → mul → add/);
+    expect(collapseGraph(buildGraph(NEURON))).toBeUndefined();
+  });
+});
+
+describe('NumPy backward code', () => {
+  it('micrograd-like: forward lines, then d_ lines in reverse order with += for fan-out', () => {
+    const r = ok('a = x*x\nloss = a + x', { x: 3 });
+    expect(r.numpy).toBe(
+      [
+        'import numpy as np',
+        '',
+        '# inputs',
+        'x = 3.0',
+        '',
+        '# forward pass',
+        'a = x * x',
+        'loss = a + x',
+        '',
+        '# backward pass: d_<v> is the gradient of loss with respect to v (+= adds up every use)',
+        'd_x = 0.0',
+        'd_a = 0.0',
+        'd_loss = 1.0',
+        'd_a += d_loss',
+        'd_x += d_loss',
+        'd_x += d_a * x',
+        'd_x += d_a * x',
+        '',
+      ].join('\n'),
+    );
+    expect(r.leaves[0]!.grad).toBe(7);
+  });
+});
+
+describe('steps', () => {
+  it('forward in topological order, then the seed, then backward in reverse order', () => {
+    const r = ok(NEURON, { x: 0.5, w: -1.2, b: 0.1, y: 1 });
+    const phases = r.steps.map((s) => s.phase);
+    expect(phases.indexOf('backward')).toBe(5);
+    expect(r.steps.slice(0, 5).map((s) => s.node)).toEqual([2, 4, 5, 7, 9]);
+    expect(r.steps.slice(5).map((s) => s.node)).toEqual([9, 9, 7, 5, 4, 2]);
+    expect(r.steps[0]!.latex).toBe('w x = -0.6');
+  });
+});
