@@ -11,9 +11,10 @@
  *    it plus a gap; y starts stacked and is then pulled a few times towards
  *    the mean of each node's neighbours, keeping order and spacing.
  *
- * Why our own rather than dagre or elkjs: dagre (0.8.5, its last release in
- * 2019; the @dagrejs fork continues it) and elkjs (≈ 1.6 MB of transpiled
- * Java) are both more than this needs; the graph is already a DAG in
+ * Why our own rather than dagre or elkjs: the `dagre` package has not moved
+ * past 0.8.5 (npm, checked for this change; the maintained line is the
+ * `@dagrejs/dagre` fork) and elkjs is a large transpiled Java library; both
+ * are more than this needs. The graph is already a DAG in
  * topological order, the engine must stay DOM-free and deterministic (the
  * same input gives the same picture, in tests as in the panel), and a
  * 5,000-deep chain must lay out in a few milliseconds without recursion.
