@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { computeGradient } from './gradient';
 import { analyzeShapes } from './shapes/index';
 import { analyzeMatrix, type MatrixAnalysis, toCliJson } from './linalg/index';
+import { backpropGraph, type BackpropResult } from './backprop/index';
 import { LANGS, type Lang } from './parse/types';
 import type { GradientResult } from './result';
 
@@ -52,6 +53,17 @@ const USAGE = `Usage:
   {"ok": false, "error": {"message": "…", "offset": …}}.
   N-D arrays are analyzed one 2-D slice at a time (--slice picks it).
   Exit code: 0 when analyzed, 1 when not, 2 on a usage error.
+
+  mathlens backprop [--json] [--at "x=0.5,w=-1.2"] [CODE]
+
+  The computational graph of a scalar forward pass (assignments separated
+  by ";" or newlines; without CODE, read from stdin): forward values and
+  backward gradients at a point (--at, else the values in the code, else
+  seeded defaults, listed in "notes"). With --json:
+  {"ok": true, "output": "loss", "nodes": [{"id": 0, "op": "mul",
+   "label": "w*x", "inputs": [..], "value": …, "grad": …, "local": "latex",
+   "line": 1}], "leaves": [{"name": "w", "value": …, "grad": …}], "notes": […]}
+  or {"ok": false, "error": {"message": "…", "offset": …, "length": …}}.
 
   mathlens --version | --help`;
 
@@ -184,6 +196,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'shapes') return runShapes(rest);
   if (command === 'matrix') return runMatrix(rest);
+  if (command === 'backprop') return runBackprop(rest);
   if (command !== 'grad') {
     process.stderr.write(`mathlens: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -341,6 +354,67 @@ function formatMatrix(r: MatrixAnalysis, source: string | undefined): string {
   if (r.eigenvalues) out.push(`eigenvalues: ${r.eigenvalues.map((z) => (z.im === 0 ? num(z.re) : `${num(z.re)} ${z.im < 0 ? '−' : '+'} ${num(Math.abs(z.im))}i`)).join(', ')}`);
   const props = Object.entries(r.properties).filter(([, v]) => v).map(([k]) => k);
   out.push(`properties: ${props.length ? props.join(', ') : 'none of symmetric, orthogonal, positive definite, diagonal, triangular'}`);
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n') + '\n';
+}
+
+async function runBackprop(argv: string[]): Promise<number> {
+  let json = false;
+  let at: Record<string, number> | undefined;
+  const code: string[] = [];
+  const usage = (msg: string): number => {
+    process.stderr.write(`mathlens backprop: ${msg}\n\n${USAGE}\n`);
+    return 2;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--at' || a.startsWith('--at=')) {
+      const v = a === '--at' ? argv[++i] : a.slice('--at='.length);
+      if (v === undefined) return usage('--at needs values, e.g. --at "x=0.5,w=-1.2"');
+      at = {};
+      for (const part of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+        const m = /^([A-Za-z_]\w*)\s*=\s*(\S+)$/.exec(part);
+        const num = m ? Number(m[2]) : NaN;
+        if (!m || !Number.isFinite(num)) return usage(`--at: "${part}" is not name=number`);
+        at[m[1]!] = num;
+      }
+    } else if (a === '--') {
+      code.push(...argv.slice(i + 1));
+      break;
+    } else if (a.startsWith('--')) return usage(`unknown option ${a}`);
+    else code.push(a);
+  }
+  const text = code.length ? code.join(' ') : await readStdin();
+  const r = backpropGraph(text, at ? { at } : {});
+  process.stdout.write(json ? JSON.stringify(backpropJson(r)) + '\n' : formatBackprop(r, text));
+  return r.ok ? 0 : 1;
+}
+
+/** The CLI contract: the issue's fields (the panel's layout and steps stay out). */
+export function backpropJson(r: BackpropResult): unknown {
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    output: r.output,
+    nodes: r.nodes.map((n) => ({ id: n.id, op: n.op, label: n.label, inputs: n.inputs, ...(n.name ? { name: n.name } : {}), value: n.value, grad: n.grad, local: n.local, line: n.line })),
+    leaves: r.leaves.map((l) => ({ name: l.name, value: l.value, grad: l.grad, source: l.source })),
+    numpy: r.numpy,
+    notes: r.notes,
+  };
+}
+
+function formatBackprop(r: BackpropResult, source: string): string {
+  if (!r.ok) {
+    const before = source.slice(0, r.error.offset).split('\n');
+    const line = source.split('\n')[before.length - 1] ?? '';
+    return `error: ${r.error.message}\n  ${line}\n  ${' '.repeat(before[before.length - 1]!.length)}${'^'.repeat(Math.max(1, r.error.length))}\n`;
+  }
+  const num = (x: number | null) => (x === null ? '—' : Number(x.toPrecision(6)).toString());
+  const out = [`output: ${r.output} = ${num(r.nodes[r.outputId]?.value ?? null)}`, '', 'gradients:'];
+  for (const l of r.leaves) out.push(`  ∂${r.output}/∂${l.name} = ${num(l.grad)}   (${l.name} = ${num(l.value)}, from ${l.source})`);
+  out.push('', 'nodes (forward order):');
+  for (const n of r.nodes) out.push(`  #${n.id} ${n.op.padEnd(8)} ${n.label.padEnd(24)} value ${num(n.value).padEnd(12)} grad ${num(n.grad)}`);
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n') + '\n';
 }

@@ -166,3 +166,31 @@ describe('mathlens matrix', () => {
     expect(readable.stdout).toContain('^');
   });
 });
+
+describe('mathlens backprop', () => {
+  it('--json: the output, one node per operation with value, gradient, local derivative and line, and each leaf gradient', () => {
+    const r = run(['backprop', '--json', '--at', 'x=0.5,w=-1.2,b=0.1,y=1', 'z = w*x + b\na = sigmoid(z)\nloss = (a - y)**2']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(true);
+    expect(j.output).toBe('loss');
+    for (const n of j.nodes) expect(Object.keys(n)).toEqual(expect.arrayContaining(['id', 'op', 'label', 'inputs', 'value', 'grad', 'local', 'line']));
+    const ops = j.nodes.map((n: { op: string }) => n.op);
+    expect(ops).toEqual(expect.arrayContaining(['mul', 'add', 'sigmoid', 'sub', 'pow']));
+    expect(j.nodes.find((n: { op: string }) => n.op === 'sigmoid').line).toBe(2);
+    // by hand: z = -0.5, a = σ(z), ∂loss/∂w = 2(a − y)·a(1 − a)·x
+    const a = 1 / (1 + Math.exp(0.5));
+    const dz = 2 * (a - 1) * a * (1 - a);
+    const g = Object.fromEntries(j.leaves.map((l: { name: string; grad: number }) => [l.name, l.grad]));
+    expect(g.w).toBeCloseTo(dz * 0.5, 14);
+    expect(g.x).toBeCloseTo(dz * -1.2, 14);
+    expect(g.b).toBeCloseTo(dz, 14);
+    expect(g.y).toBeCloseTo(-2 * (a - 1), 14);
+  });
+  it('a bad point or code is an error with its position; unknown options exit 2', () => {
+    const bad = run(['backprop', '--json', 'z = w*x +']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).ok).toBe(false);
+    expect(run(['backprop', '--at', 'x=abc', 'z = x']).code).toBe(2);
+  });
+});
