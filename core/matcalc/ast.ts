@@ -1,0 +1,194 @@
+/**
+ * The shaped tensor expression IR. Every node carries its shape (rank 0, 1
+ * or 2, dims symbolic or concrete). Nodes are immutable; `mk` checks shapes
+ * and throws ShapeError with both shapes named. Elementwise `add`/`mul`
+ * broadcast as NumPy does; `mul` with a negative `pow` factor is division.
+ */
+import { broadcastAll, matmulShape, sameShape, ShapeError, showShape } from './shapes';
+import type { Dim, Shape } from './shapes';
+
+export type Fn = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'relu' | 'step' | 'softplus' | 'sqrt' | 'abs' | 'sign' | 'sin' | 'cos';
+export const FNS: readonly Fn[] = ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'step', 'softplus', 'sqrt', 'abs', 'sign', 'sin', 'cos'];
+
+export type Kind =
+  | 'var' | 'num' | 'dim' | 'ones' | 'zero' | 'eye'
+  | 'add' | 'mul' | 'pow' | 'matmul' | 'T' | 'fn'
+  | 'sum' | 'max' | 'expand' | 'outer'
+  | 'trace' | 'det' | 'logdet' | 'inv' | 'norm'
+  | 'softmax' | 'logsoftmax' | 'logsumexp' | 'xent' | 'onehot' | 'stack';
+
+export interface Node {
+  readonly k: Kind;
+  readonly args: readonly Node[];
+  readonly shape: Shape;
+  /** var / dim name */
+  readonly name?: string;
+  /** num value, pow exponent */
+  readonly value?: number;
+  readonly f?: Fn;
+  /** reduction axis (null: all) */
+  readonly axis?: number | null;
+  readonly keepdims?: boolean;
+  /** xent with index targets; norm 'fro' vs vector 2-norm is decided by rank */
+  readonly index?: boolean;
+}
+
+const keys = new WeakMap<Node, string>();
+
+/** A structural key: equal keys ⇔ equal trees. */
+export function key(n: Node): string {
+  const c = keys.get(n);
+  if (c !== undefined) return c;
+  let s: string;
+  switch (n.k) {
+    case 'var': s = `v:${n.name}`; break;
+    case 'num': s = `#${n.value}`; break;
+    case 'dim': s = `d:${n.name}`; break;
+    case 'ones': case 'zero': case 'eye': s = `${n.k}[${n.shape.join(',')}]`; break;
+    default:
+      s = `${n.k}${n.f ? ':' + n.f : ''}${n.k === 'pow' ? '^' + n.value : ''}${n.axis !== undefined ? '@' + n.axis : ''}${n.keepdims ? 'K' : ''}${n.index ? 'I' : ''}${n.k === 'stack' ? '[' + n.shape.join(',') + ']' : ''}(${n.args.map(key).join(',')})`;
+  }
+  keys.set(n, s);
+  return s;
+}
+
+export function rank(n: Node): number {
+  return n.shape.length;
+}
+
+export const isScalar = (n: Node): boolean => n.shape.length === 0;
+
+function node(k: Kind, args: Node[], shape: Shape, extra: Partial<Node> = {}): Node {
+  return { k, args, shape, ...extra };
+}
+
+export function variable(name: string, shape: Shape): Node {
+  return node('var', [], shape, { name });
+}
+export function num(value: number): Node {
+  return node('num', [], [], { value });
+}
+export function dimNode(d: Dim): Node {
+  return typeof d === 'number' ? num(d) : node('dim', [], [], { name: d });
+}
+export function ones(shape: Shape): Node {
+  return shape.length === 0 ? num(1) : node('ones', [], shape);
+}
+export function zero(shape: Shape): Node {
+  return shape.length === 0 ? num(0) : node('zero', [], shape);
+}
+export function eye(d: Dim): Node {
+  return node('eye', [], [d, d]);
+}
+
+function normAxis(axis: number | null, r: number, what: string): number | null {
+  if (axis === null) return null;
+  const a = axis < 0 ? axis + r : axis;
+  if (a < 0 || a >= r) throw new ShapeError(`${what}: axis ${axis} is out of range for an array of ${r} dimension${r === 1 ? '' : 's'}`);
+  return a;
+}
+
+/** Raw constructors: shape-checked, no rewriting. */
+export const raw = {
+  add(args: Node[]): Node {
+    return node('add', args, broadcastAll(args.map((a) => a.shape), '+'));
+  },
+  mul(args: Node[]): Node {
+    return node('mul', args, broadcastAll(args.map((a) => a.shape), '*'));
+  },
+  pow(a: Node, p: number): Node {
+    return node('pow', [a], a.shape, { value: p });
+  },
+  matmul(a: Node, b: Node): Node {
+    return node('matmul', [a, b], matmulShape(a.shape, b.shape));
+  },
+  T(a: Node): Node {
+    return node('T', [a], [...a.shape].reverse());
+  },
+  fn(f: Fn, a: Node): Node {
+    return node('fn', [a], a.shape, { f });
+  },
+  reduce(k: 'sum' | 'max' | 'logsumexp', a: Node, axis: number | null, keepdims: boolean): Node {
+    const ax = normAxis(axis, rank(a), k);
+    let shape: Dim[];
+    if (ax === null) shape = keepdims ? a.shape.map(() => 1) : [];
+    else shape = a.shape.flatMap((d, i) => (i === ax ? (keepdims ? [1] : []) : [d]));
+    return node(k, [a], shape, { axis: ax, keepdims });
+  },
+  expand(a: Node): Node {
+    if (rank(a) !== 1) throw new ShapeError(`[:, None] needs a vector, got ${showShape(a.shape)}`);
+    return node('expand', [a], [a.shape[0]!, 1]);
+  },
+  outer(a: Node, b: Node): Node {
+    if (rank(a) !== 1 || rank(b) !== 1) throw new ShapeError(`outer needs two vectors, got ${showShape(a.shape)} and ${showShape(b.shape)}`);
+    return node('outer', [a, b], [a.shape[0]!, b.shape[0]!]);
+  },
+  square(k: 'trace' | 'det' | 'logdet' | 'inv', a: Node): Node {
+    if (rank(a) !== 2 || a.shape[0] !== a.shape[1]) {
+      throw new ShapeError(`${k === 'logdet' ? 'log det' : k} needs a square matrix, got ${showShape(a.shape)}${rank(a) === 2 ? ` (${a.shape[0]} ≠ ${a.shape[1]})` : ''}`);
+    }
+    return node(k, [a], k === 'inv' ? a.shape : []);
+  },
+  norm(a: Node): Node {
+    if (rank(a) < 1) throw new ShapeError('norm of a scalar: use abs');
+    return node('norm', [a], []);
+  },
+  softmax(k: 'softmax' | 'logsoftmax', a: Node, axis: number | null): Node {
+    if (rank(a) < 1) throw new ShapeError(`${k} of a scalar`);
+    const ax = axis === null ? (rank(a) === 1 ? 0 : null) : normAxis(axis, rank(a), k);
+    if (ax === null) throw new ShapeError(`${k} of a matrix needs an axis (axis=1 for rows)`);
+    return node(k, [a], a.shape, { axis: ax });
+  },
+  /** Mean over rows of the cross-entropy of logits `z` (rows) against one-hot `y` or integer targets. */
+  xent(z: Node, y: Node, index: boolean): Node {
+    if (rank(z) < 1) throw new ShapeError('cross_entropy needs vector or matrix logits');
+    if (index) {
+      const want = z.shape.slice(0, -1);
+      if (!sameShape(want, y.shape)) throw new ShapeError(`cross_entropy: index targets of shape ${showShape(y.shape)} do not match logits ${showShape(z.shape)} (want ${showShape(want)})`);
+    } else if (!sameShape(z.shape, y.shape)) {
+      throw new ShapeError(`cross_entropy: one-hot targets ${showShape(y.shape)} and logits ${showShape(z.shape)} differ`);
+    }
+    return node('xent', [z, y], [], { index });
+  },
+  onehot(t: Node, k: Dim): Node {
+    return node('onehot', [t], [...t.shape, k]);
+  },
+  stack(entries: Node[], shape: Shape): Node {
+    return node('stack', entries, shape);
+  },
+};
+
+export function mapArgs(n: Node, args: Node[]): Node {
+  return { ...n, args };
+}
+
+/** Variables in a tree, first appearance order. */
+export function variables(n: Node): Node[] {
+  const seen = new Map<string, Node>();
+  const visited = new Set<Node>();
+  const stack = [n];
+  const order: Node[] = [];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (visited.has(x)) continue;
+    visited.add(x);
+    order.push(x);
+    for (let i = x.args.length - 1; i >= 0; i--) stack.push(x.args[i]!);
+  }
+  for (const x of order) if (x.k === 'var' && !seen.has(x.name!)) seen.set(x.name!, x);
+  return [...seen.values()];
+}
+
+export function dependsOn(n: Node, name: string, memo = new Map<Node, boolean>()): boolean {
+  const c = memo.get(n);
+  if (c !== undefined) return c;
+  const r = n.k === 'var' ? n.name === name : n.args.some((a) => dependsOn(a, name, memo));
+  memo.set(n, r);
+  return r;
+}
+
+export function size(n: Node): number {
+  let s = 1;
+  for (const a of n.args) s += size(a);
+  return s;
+}

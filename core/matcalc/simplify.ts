@@ -1,0 +1,302 @@
+/**
+ * Smart constructors: each builds a node in a modest canonical form, so every
+ * expression the differentiator builds is simplified as it is built.
+ * Rewrites (all value-preserving for every shape they apply to):
+ *   sums flat, zeros dropped, like terms collected (x + x → 2x), c·(M v) + c'·(N v) → (cM + c'N) v;
+ *   products flat, numbers folded, equal factors merged into powers, all-ones factors dropped
+ *   when the other factors already have the full shape;
+ *   scalars pulled out of @; eye dropped from @; a vector @ M → Mᵀ v;
+ *   transposes pushed towards the leaves: (AB)ᵀ = BᵀAᵀ, (A+B)ᵀ = Aᵀ+Bᵀ, (Aᵀ)ᵀ = A, vᵀ = v.
+ */
+import { eye, isScalar, key, num, ones, rank, raw, zero } from './ast';
+import type { Fn, Node } from './ast';
+import { broadcastAll, sameShape } from './shapes';
+import type { Budget } from '../budget';
+
+let budget: Budget | undefined;
+export function useBudget(b: Budget | undefined): void {
+  budget = b;
+}
+function tick(): void {
+  budget?.tick();
+}
+
+const isZero = (n: Node): boolean => n.k === 'zero' || (n.k === 'num' && n.value === 0);
+const isOne = (n: Node): boolean => n.k === 'num' && n.value === 1;
+
+/** Node with a numeric coefficient split off. */
+export function splitCoef(n: Node): [number, Node | null] {
+  if (n.k === 'num') return [n.value!, null];
+  if (n.k === 'mul') {
+    let c = 1;
+    const rest: Node[] = [];
+    for (const a of n.args) {
+      if (a.k === 'num') c *= a.value!;
+      else rest.push(a);
+    }
+    if (c !== 1) {
+      if (rest.length === 0) return [c, null];
+      const r = rest.length === 1 ? rest[0]! : raw.mul(rest);
+      return [c, fit(r, n.shape)];
+    }
+  }
+  return [1, n];
+}
+
+/** `n` broadcast to `shape` (multiplied by ones when its own shape is smaller). */
+export function fit(n: Node, shape: readonly (string | number)[]): Node {
+  if (sameShape(n.shape, shape)) return n;
+  return raw.mul([n, ones(shape)]);
+}
+
+export function add(args: Node[]): Node {
+  tick();
+  const shape = broadcastAll(args.map((a) => a.shape), '+');
+  const flat: Node[] = [];
+  for (const a of args) if (a.k === 'add') flat.push(...a.args); else flat.push(a);
+  const groups = new Map<string, { c: number; n: Node | null; first: number }>();
+  let i = 0;
+  for (const a of flat) {
+    if (isZero(a)) continue;
+    const [c, rest] = splitCoef(a);
+    const k = rest ? key(rest) : '#';
+    const g = groups.get(k);
+    if (g) g.c += c;
+    else groups.set(k, { c, n: rest, first: i++ });
+  }
+  let terms = [...groups.values()].filter((g) => g.c !== 0);
+  // factor a common right operand: c·(M v) + c'·(N v) → (cM + c'N) v
+  const byRight = new Map<string, typeof terms>();
+  for (const t of terms) if (t.n && t.n.k === 'matmul') {
+    const k = key(t.n.args[1]!);
+    byRight.set(k, [...(byRight.get(k) ?? []), t]);
+  }
+  for (const group of byRight.values()) {
+    if (group.length < 2) continue;
+    const v = group[0]!.n!.args[1]!;
+    const ms = group.map((t) => scale(t.c, t.n!.args[0]!)).sort((a, b) => key(a).length - key(b).length);
+    const leftShapes = ms.map((m) => m.shape);
+    if (!leftShapes.every((s) => sameShape(s, leftShapes[0]!))) continue;
+    const merged = matmul(add(ms), v);
+    const first = Math.min(...group.map((t) => t.first));
+    terms = terms.filter((t) => !group.includes(t));
+    const [c, r] = splitCoef(merged);
+    terms.push({ c, n: r, first });
+  }
+  terms.sort((a, b) => a.first - b.first);
+  if (terms.length > 1 && terms[0]!.c < 0) {
+    const j = terms.findIndex((t) => t.c > 0);
+    if (j > 0) terms.unshift(...terms.splice(j, 1));
+  }
+  const built = terms.map((t) => (t.n ? scale(t.c, t.n) : num(t.c)));
+  if (built.length === 0) return zero(shape);
+  if (built.length === 1) return fit(built[0]!, shape);
+  return fit(raw.add(built), shape);
+}
+
+export function scale(c: number, n: Node): Node {
+  if (c === 1) return n;
+  return mul([num(c), n]);
+}
+
+export function neg(n: Node): Node {
+  return scale(-1, n);
+}
+
+export function sub(a: Node, b: Node): Node {
+  return add([a, neg(b)]);
+}
+
+function baseExp(n: Node): [Node, number] {
+  return n.k === 'pow' ? [n.args[0]!, n.value!] : [n, 1];
+}
+
+export function mul(args: Node[]): Node {
+  tick();
+  const shape = broadcastAll(args.map((a) => a.shape), '*');
+  const flat: Node[] = [];
+  for (const a of args) if (a.k === 'mul') flat.push(...a.args); else flat.push(a);
+  let c = 1;
+  const groups = new Map<string, { base: Node; p: number }>();
+  let sawOnes = false;
+  for (const a of flat) {
+    if (isZero(a)) return zero(shape);
+    if (a.k === 'num') { c *= a.value!; continue; }
+    if (a.k === 'ones') { sawOnes = true; continue; }
+    const [b, p] = baseExp(a);
+    const k = key(b);
+    const g = groups.get(k);
+    if (g) g.p += p;
+    else groups.set(k, { base: b, p });
+  }
+  void sawOnes;
+  if (c === 0) return zero(shape);
+  let factors: Node[] = [];
+  for (const g of groups.values()) {
+    if (g.p === 0) continue;
+    factors.push(pow(g.base, g.p));
+  }
+  const expands = factors.filter((f) => f.k === 'expand');
+  if (expands.length > 1) factors = [...factors.filter((f) => f.k !== 'expand'), expand(mul(expands.map((f) => f.args[0]!)))];
+  const scalars = factors.filter(isScalar).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  const tensors = factors.filter((f) => !isScalar(f));
+  const out = [...(c !== 1 ? [num(c)] : []), ...scalars, ...tensors];
+  if (out.length === 0) return fit(num(c), shape);
+  if (out.length === 1) return fit(out[0]!, shape);
+  return fit(raw.mul(out), shape);
+}
+
+export function div(a: Node, b: Node): Node {
+  return mul([a, pow(b, -1)]);
+}
+
+export function pow(a: Node, p: number): Node {
+  tick();
+  if (p === 1) return a;
+  if (p === 0) return ones(a.shape);
+  if (a.k === 'num') return num(Math.pow(a.value!, p));
+  if (a.k === 'ones') return a;
+  if (a.k === 'pow' && Number.isInteger(p)) return pow(a.args[0]!, a.value! * p);
+  if (a.k === 'mul' && Number.isInteger(p)) {
+    const [c, rest] = splitCoef(a);
+    if (c !== 1 && rest) return mul([num(Math.pow(c, p)), pow(rest, p)]);
+  }
+  return raw.pow(a, p);
+}
+
+/** Splits scalar factors (rank 0) from a product. */
+function pullScalars(n: Node): [Node[], Node] {
+  if (n.k !== 'mul' || isScalar(n)) return [[], n];
+  const s = n.args.filter(isScalar);
+  const t = n.args.filter((a) => !isScalar(a));
+  if (s.length === 0 || t.length === 0) return [[], n];
+  const rest = t.length === 1 ? t[0]! : raw.mul(t);
+  if (!sameShape(rest.shape, n.shape)) return [[], n];
+  return [s, rest];
+}
+
+export function matmul(a: Node, b: Node): Node {
+  tick();
+  const probe = raw.matmul(a, b); // shape check
+  if (isZero(a) || isZero(b)) return zero(probe.shape);
+  if (a.k === 'eye') return b;
+  if (b.k === 'eye') return a;
+  const [sa, ra] = pullScalars(a);
+  const [sb, rb] = pullScalars(b);
+  if (sa.length || sb.length) return mul([...sa, ...sb, matmul(ra, rb)]);
+  if (rank(a) === 1 && rank(b) === 2) return matmul(T(b), a);
+  if (rank(a) === 1 && rank(b) === 1 && key(b) < key(a)) return raw.matmul(b, a);
+  return probe;
+}
+
+export function T(a: Node): Node {
+  tick();
+  if (rank(a) < 2) return a;
+  switch (a.k) {
+    case 'T': return a.args[0]!;
+    case 'eye': return a;
+    case 'ones': return ones([...a.shape].reverse());
+    case 'zero': return zero([...a.shape].reverse());
+    case 'matmul': return matmul(T(a.args[1]!), T(a.args[0]!));
+    case 'add': if (a.args.every((x) => rank(x) !== 1)) return add(a.args.map(T)); break;
+    case 'outer': return outer(a.args[1]!, a.args[0]!);
+    case 'mul': if (a.args.every((x) => rank(x) !== 1)) return mul(a.args.map(T)); break;
+  }
+  return raw.T(a);
+}
+
+export function fn(f: Fn, a: Node): Node {
+  tick();
+  if (f === 'log' && a.k === 'fn' && a.args[0]!.k !== 'fn' && a.f === 'exp') return a.args[0]!;
+  if (f === 'log' && a.k === 'det') return raw.square('logdet', a.args[0]!);
+  if (a.k === 'num') {
+    const v = a.value!;
+    if (f === 'exp' && v === 0) return num(1);
+    if (f === 'log' && v === 1) return num(0);
+  }
+  return raw.fn(f, a);
+}
+
+export function sum(a: Node, axis: number | null, keepdims = false): Node {
+  tick();
+  if (isZero(a)) return zero(raw.reduce('sum', a, axis, keepdims).shape);
+  if (rank(a) === 0 && axis === null && !keepdims) return a;
+  const [s, r] = pullScalars(a);
+  if (s.length) return mul([...s, sum(r, axis, keepdims)]);
+  return raw.reduce('sum', a, axis, keepdims);
+}
+
+export function outer(a: Node, b: Node): Node {
+  tick();
+  const probe = raw.outer(a, b);
+  if (isZero(a) || isZero(b)) return zero(probe.shape);
+  const [sa, ra] = pullScalarsVec(a);
+  const [sb, rb] = pullScalarsVec(b);
+  if (sa.length || sb.length) return mul([...sa, ...sb, raw.outer(ra, rb)]);
+  return probe;
+}
+
+function pullScalarsVec(n: Node): [Node[], Node] {
+  const [c, rest] = splitCoef(n);
+  if (c !== 1 && rest) return [[num(c)], rest];
+  return pullScalars(n);
+}
+
+export function expand(a: Node): Node {
+  if (isZero(a)) return zero([a.shape[0]!, 1]);
+  const [c, rest] = splitCoef(a);
+  if (c !== 1 && rest) return mul([num(c), raw.expand(rest)]);
+  return raw.expand(a);
+}
+
+export { eye, ones, zero, num, isOne };
+
+/**
+ * The input rebuilt with the smart constructors (so results built from its
+ * pieces are canonical), with two recognitions: log(1 + exp(u)) → softplus(u)
+ * and 1/(1 + exp(−u)) → σ(u).
+ */
+export function canon(root: Node): Node {
+  const memo = new Map<Node, Node>();
+  const go = (n: Node): Node => {
+    const c = memo.get(n);
+    if (c) return c;
+    tick();
+    const a = n.args.map(go);
+    let r: Node;
+    switch (n.k) {
+      case 'add': r = add(a); break;
+      case 'mul': r = mul(a); break;
+      case 'pow': {
+        const e = onePlusExp(a[0]!);
+        r = e && n.value === -1 ? fn('sigmoid', neg(e)) : pow(a[0]!, n.value!);
+        break;
+      }
+      case 'matmul': r = matmul(a[0]!, a[1]!); break;
+      case 'T': r = T(a[0]!); break;
+      case 'fn': {
+        const e = n.f === 'log' ? onePlusExp(a[0]!) : null;
+        r = e ? fn('softplus', e) : fn(n.f!, a[0]!);
+        break;
+      }
+      case 'sum': r = sum(a[0]!, n.axis ?? null, !!n.keepdims); break;
+      case 'outer': r = outer(a[0]!, a[1]!); break;
+      case 'expand': r = expand(a[0]!); break;
+      default: r = a.every((x, i) => x === n.args[i]) ? n : { ...n, args: a };
+    }
+    memo.set(n, r);
+    return r;
+  };
+  return go(root);
+}
+
+/** u when n is 1 + exp(u). */
+function onePlusExp(n: Node): Node | null {
+  if (n.k !== 'add' || n.args.length !== 2) return null;
+  const [x, y] = n.args as [Node, Node];
+  const one = (t: Node) => t.k === 'num' && t.value === 1;
+  const ex = (t: Node) => (t.k === 'fn' && t.f === 'exp' ? t.args[0]! : null);
+  if (one(x) && ex(y)) return ex(y);
+  if (one(y) && ex(x)) return ex(x);
+  return null;
+}

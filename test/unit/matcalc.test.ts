@@ -1,0 +1,140 @@
+import { describe, expect, test } from 'vitest';
+import { matrixGradient, matrixHessian, matrixJacobian } from '../../core/matcalc/index';
+import type { MatOk, MatOptions, MatResult } from '../../core/matcalc/index';
+
+function ok(r: MatResult): MatOk {
+  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
+  for (const g of r.gradient) expect(g.check.passed, `${g.wrt}: ${JSON.stringify(g.check)}`).toBe(true);
+  return r;
+}
+const grad = (text: string, opts: MatOptions) => ok(matrixGradient(text, opts));
+const entry = (r: MatOk, wrt: string) => r.gradient.find((g) => g.wrt === wrt)!;
+const LS = 'X:(n,d),w:(d,),y:(n,)';
+
+describe('textbook gradients (exact LaTeX)', () => {
+  test('least squares: ∇_w ‖Xw − y‖² = 2Xᵀ(Xw − y), both spellings', () => {
+    for (const text of ['np.sum((X @ w - y)**2)', 'np.linalg.norm(X @ w - y)**2', 'np.sum((X.dot(w) - y) ** 2)']) {
+      const r = grad(text, { shapes: LS, wrt: ['w'] });
+      expect(entry(r, 'w').latex).toBe('2 X^\\top \\left(X w - y\\right)');
+      expect(entry(r, 'w').numpy).toBe('2 * (X.T @ (X @ w - y))');
+      expect(entry(r, 'w').shape).toEqual(['d']);
+    }
+    expect(grad('np.mean((X @ w - y)**2)', { shapes: LS, wrt: ['w'] }).gradient[0]!.latex).toBe('\\frac{2}{n} X^\\top \\left(X w - y\\right)');
+  });
+  test('quadratic form: ∇_x xᵀAx = (A + Aᵀ)x, and ∇_A = x xᵀ', () => {
+    for (const text of ['x @ A @ x', 'x.T @ A @ x', 'x @ (A @ x)']) {
+      const r = grad(text, { shapes: 'x:(n,),A:(n,n)' });
+      expect(entry(r, 'x').latex).toBe('\\left(A + A^\\top\\right) x');
+      expect(entry(r, 'x').numpy).toBe('(A + A.T) @ x');
+      expect(entry(r, 'A').latex).toBe('x x^\\top');
+    }
+  });
+  test('softmax cross-entropy: ∇_W = Xᵀ(P − Y)/n', () => {
+    const r = grad('cross_entropy(X @ W, Y)', { shapes: 'X:(n,d),W:(d,k),Y:(n,k)' });
+    expect(entry(r, 'W').latex).toBe('\\frac{1}{n} X^\\top \\left(\\operatorname{softmax}_{\\text{axis}=1}\\left(X W\\right) - Y\\right)');
+    expect(entry(r, 'W').shape).toEqual(['d', 'k']);
+    expect(r.variables.find((v) => v.name === 'Y')!.role).toBe('target');
+    expect(r.gradient.map((g) => g.wrt)).toEqual(['X', 'W']);
+  });
+  test('ridge: 2Xᵀ(Xw − y) + 2λw', () => {
+    const r = grad('np.sum((X @ w - y)**2) + lam * np.sum(w**2)', { shapes: `${LS},lam:()`, wrt: ['w'] });
+    expect(r.gradient[0]!.latex).toBe('2 \\lambda w + 2 X^\\top \\left(X w - y\\right)');
+    expect(r.notes).toEqual([]);
+  });
+  test('logistic regression: written-out softplus is recognized', () => {
+    const r = grad('np.mean(np.log(1 + np.exp(-y * (X @ w))))', { shapes: LS, wrt: ['w'] });
+    expect(r.gradient[0]!.latex).toBe('-\\frac{1}{n} X^\\top \\left(\\sigma\\left(-y \\odot \\left(X w\\right)\\right) \\odot y\\right)');
+  });
+  test('log det, det, trace, inverse', () => {
+    expect(grad('np.log(np.linalg.det(X))', { shapes: 'X:(n,n)' }).gradient[0]!.latex).toBe('X^{-\\top}');
+    expect(grad('np.linalg.det(X)', { shapes: 'X:(n,n)' }).gradient[0]!.latex).toBe('\\det\\left(X\\right) X^{-\\top}');
+    expect(entry(grad('np.trace(A @ X @ B)', { shapes: 'X:(n,m),A:(p,n),B:(m,p)' }), 'X').latex).toBe('A^\\top B^\\top');
+    expect(grad('np.trace(X @ X.T)', { shapes: 'X:(n,m)' }).gradient[0]!.latex).toBe('2 X');
+    expect(entry(grad('b @ np.linalg.inv(X) @ b', { shapes: 'X:(n,n),b:(n,)' }), 'X').latex).toBe('-X^{-\\top} b b^\\top X^{-\\top}');
+  });
+});
+
+describe('steps', () => {
+  test('one rule per step, shapes shown, read-off last', () => {
+    const r = grad('np.sum((X @ w - y)**2)', { shapes: LS, wrt: ['w'] });
+    const rules = r.gradient[0]!.steps.map((s) => s.rule);
+    expect(rules).toEqual(['sum', 'power rule (elementwise)', 'sum rule', 'product rule (matrix) and cyclic trace', 'read off the gradient']);
+    expect(r.gradient[0]!.steps.map((s) => s.shape)).toEqual(['scalar', 'n', 'n', 'n', 'd']);
+    expect(r.gradient[0]!.steps[3]!.latex).toContain('\\left\\langle 2 X^\\top \\left(X w - y\\right), dw\\right\\rangle');
+    expect(r.layout).toBe('denominator');
+  });
+  test('inverse and log-det rules are named', () => {
+    const r = grad('np.log(np.linalg.det(X)) + np.trace(np.linalg.inv(X))', { shapes: 'X:(n,n)' });
+    const rules = r.gradient[0]!.steps.map((s) => s.rule);
+    expect(rules).toContain('log-det');
+    expect(rules).toContain('inverse');
+    expect(rules).toContain('trace');
+  });
+});
+
+describe('errors', () => {
+  test('shape errors name both shapes and point at the operator', () => {
+    const r = matrixGradient('np.sum((X @ y - w)**2)', { shapes: LS });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.kind).toBe('parse');
+      expect(r.error.message).toBe('shapes (n, d) and (n,) do not align for @: d ≠ n');
+      expect(r.error.offset).toBe(10);
+      expect(r.error.length).toBe(1);
+    }
+    const r2 = matrixGradient('np.sum(w + y)', { shapes: LS });
+    expect(!r2.ok && r2.error.message).toBe('shapes (d,) and (n,) do not broadcast in +: d ≠ n');
+    const r3 = matrixGradient('np.linalg.det(X)', { shapes: LS });
+    expect(!r3.ok && r3.error.message).toBe('det needs a square matrix, got (n, d) (n ≠ d)');
+  });
+  test('unsupported constructs say so', () => {
+    const cases: [string, string][] = [
+      ['np.linalg.norm(X, 2)', 'the spectral norm (ord=2 of a matrix) is unsupported'],
+      ['np.sum(np.sort(w))', 'unsupported function np.sort'],
+      ['np.sum(X[0])', 'indexing is unsupported (except x[:, None], X.shape[i] and np.eye(k)[t])'],
+      ['np.sum(w ** w)', 'only a constant exponent is supported (x ** c)'],
+      ['np.max(w)', 'np.max is not supported in a differentiated expression'],
+      ['X @ w', 'the expression has shape (n): a gradient needs a scalar (ask for the Jacobian)'],
+      ['np.sum(X, axis=(0, 1))', 'a tuple of axes is unsupported'],
+    ];
+    for (const [text, msg] of cases) {
+      const r = matrixGradient(text, { shapes: LS });
+      expect(r.ok, text).toBe(false);
+      if (!r.ok) expect(r.error.message, text).toBe(msg);
+    }
+  });
+  test('never throws', () => {
+    for (const text of ['', '(((', 'np.', '@', 'x = ', '1 +', 'np.sum(', ')'.repeat(5), '('.repeat(500) + 'x' + ')'.repeat(500)]) {
+      const r = matrixGradient(text, { shapes: LS });
+      expect(r.ok).toBe(false);
+    }
+    expect(matrixGradient('np.sum((X @ w - y)**2)', { shapes: LS, budgetMs: 0 }).ok).toBe(false);
+  });
+});
+
+describe('Jacobians and Hessians', () => {
+  test('Jacobian of σ(Wx + b) (numerator layout)', () => {
+    const r = ok(matrixJacobian('sigmoid(W @ x + b)', { shapes: 'W:(m,n),x:(n,),b:(m,)' }));
+    expect(r.layout).toBe('numerator');
+    expect(entry(r, 'x').latex).toBe('\\operatorname{diag}\\left(\\sigma\\left(W x + b\\right) \\odot \\left(1 - \\sigma\\left(W x + b\\right)\\right)\\right) W');
+    expect(entry(r, 'x').shape).toEqual(['m', 'n']);
+    expect(r.notes.join(' ')).toContain('Matrix variables (W) skipped');
+  });
+  test('Jacobian of softmax', () => {
+    const r = ok(matrixJacobian('softmax(x)', { shapes: 'x:(n,)' }));
+    expect(r.gradient[0]!.latex).toBe('\\operatorname{diag}\\left(\\operatorname{softmax}\\left(x\\right)\\right) \\left(I_{n} - \\mathbf{1} \\operatorname{softmax}\\left(x\\right)^\\top\\right)');
+  });
+  test('Hessian of the Rosenbrock function (scalar variables)', () => {
+    const r = ok(matrixHessian('(1 - x)**2 + 100 * (y - x**2)**2', { shapes: 'x:(),y:()' }));
+    expect(r.gradient[0]!.latex).toBe('\\begin{pmatrix} 2 + 800 x^{2} - 400 \\left(y - x^{2}\\right) & -400 x \\\\ -400 x & 200 \\end{pmatrix}');
+    expect(r.gradient[0]!.shape).toEqual([2, 2]);
+  });
+  test('Hessians of a quadratic form and of least squares', () => {
+    expect(ok(matrixHessian('x @ A @ x', { shapes: 'x:(n,),A:(n,n)', wrt: ['x'] })).gradient[0]!.latex).toBe('A + A^\\top');
+    expect(ok(matrixHessian('np.sum((X @ w - y)**2)', { shapes: LS, wrt: ['w'] })).gradient[0]!.latex).toBe('2 X^\\top X');
+  });
+  test('Hessian of logistic regression', () => {
+    const r = ok(matrixHessian('np.mean(np.logaddexp(0, X @ w)) - np.mean(y * (X @ w))', { shapes: LS, wrt: ['w'] }));
+    expect(r.gradient[0]!.shape).toEqual(['d', 'd']);
+  });
+});
