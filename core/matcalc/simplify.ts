@@ -200,6 +200,7 @@ export function T(a: Node): Node {
     case 'matmul': return matmul(T(a.args[1]!), T(a.args[0]!));
     case 'add': if (a.args.every((x) => rank(x) !== 1)) return add(a.args.map(T)); break;
     case 'outer': return outer(a.args[1]!, a.args[0]!);
+    case 'inv': if (key(T(a.args[0]!)) === key(a.args[0]!)) return a; break; // (M⁻¹)ᵀ = M⁻¹ for M = Mᵀ by construction (XᵀX)
     case 'mul': if (a.args.every((x) => rank(x) !== 1)) return mul(a.args.map(T)); break;
   }
   return raw.T(a);
