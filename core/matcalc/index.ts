@@ -233,7 +233,7 @@ function checkEntry(p: Prepared, result: Node, code: string, reference: (env: En
   let codeErr = 0;
   let reparsed: Node | undefined;
   try {
-    reparsed = parseMatrix(code, { shapes: p.shapes }).expr;
+    reparsed = parseMatrix(code, { shapes: p.shapes, maxLength: 2_000_000, maxDepth: 1000 }).expr;
   } catch {
     reparsed = undefined;
   }
@@ -249,7 +249,11 @@ function checkEntry(p: Prepared, result: Node, code: string, reference: (env: En
   return { maxRelError: err, numpyMaxRelError: numpyMax, points: pts.length, passed: err <= 1e-5 && numpyMax !== null && numpyMax <= 1e-5 };
 }
 
+/** Printed results are trees: a shared subexpression is printed at every use, so the size is bounded before printing. */
+const MAX_PRINTED_NODES = 20_000;
+
 function entry(p: Prepared, wrt: Node, result: Node, steps: MatStep[], reference: (env: Env, dims: Map<string, number>) => Tensor, seed: number): MatEntry {
+  if (treeSize(result) > MAX_PRINTED_NODES) throw new BudgetExceeded(`printing ∂/∂${wrt.name}`, 'size');
   const ctx = dimsFrom(p.vars);
   const code = numpy(result, ctx);
   let check: MatCheck | undefined;
@@ -258,6 +262,15 @@ function entry(p: Prepared, wrt: Node, result: Node, steps: MatStep[], reference
     if (check.passed) break;
   }
   return { wrt: wrt.name!, shape: [...result.shape], shapeLatex: shapeLatex(result.shape), latex: latex(result), numpy: code, steps, check: check! };
+}
+
+function treeSize(n: Node, memo = new Map<Node, number>()): number {
+  const c = memo.get(n);
+  if (c !== undefined) return c;
+  let s = 1;
+  for (const a of n.args) s += treeSize(a, memo);
+  memo.set(n, s);
+  return s;
 }
 
 function finish(p: Prepared, kind: MatOk['kind'], entries: MatEntry[], layout: Layout): MatOk {
