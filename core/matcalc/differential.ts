@@ -26,6 +26,7 @@ export class Unsupported extends Error {}
 
 /** G summed over the axes along which an operand of shape `s` was broadcast. */
 export function unbroadcast(g: Node, s: Shape): Node {
+  if (s.length === 0) return isScalar(g) ? g : sum(g, null, false);
   let r = g;
   while (rank(r) > s.length) r = sum(r, 0, false);
   for (let i = 0; i < s.length; i++) if (s[i] === 1 && r.shape[i] !== 1) r = sum(r, i, true);
@@ -51,8 +52,8 @@ function fnDerivative(u: Node): Node {
   switch (u.f) {
     case 'exp': return u;
     case 'log': return pow(a, -1);
-    case 'tanh': return sub(ones(u.shape), pow(u, 2));
-    case 'sigmoid': return mul([u, sub(ones(u.shape), u)]);
+    case 'tanh': return sub(num(1), pow(u, 2));
+    case 'sigmoid': return mul([u, sub(num(1), u)]);
     case 'relu': return fn('step', a);
     case 'softplus': return fn('sigmoid', a);
     case 'sqrt': return mul([num(0.5), pow(u, -1)]);

@@ -5,6 +5,7 @@
  */
 import type { Node } from './ast';
 import { isScalar, rank } from './ast';
+import { T } from './simplify';
 import type { Dim, Shape } from './shapes';
 
 const GREEK: Record<string, string> = {
@@ -52,7 +53,7 @@ export function latex(n: Node): string {
 }
 
 function axisSub(n: Node): string {
-  return n.axis === null || n.axis === undefined ? '' : `_{\\text{axis}=${n.axis}}`;
+  return n.axis === null || n.axis === undefined || rank(n.args[0]!) < 2 ? '' : `_{\\text{axis}=${n.axis}}`;
 }
 
 function lx(n: Node): P {
@@ -85,7 +86,11 @@ function lx(n: Node): P {
     }
     case 'matmul': {
       const [x, y] = [a[0]!, a[1]!];
-      if (rank(x) === 1 && rank(y) === 1) return { s: `${wrap(lx(x), 3)}^\\top ${wrap(lx(y), 2)}`, p: 1 };
+      if (rank(x) === 1 && rank(y) === 1) {
+        // (M v)ᵀ y is printed vᵀ Mᵀ y (x @ A @ x reads xᵀ A x)
+        if (x.k === 'matmul' && rank(x.args[0]!) === 2 && rank(x.args[1]!) === 1) return { s: `${wrap(lx(x.args[1]!), 3)}^\\top ${wrap(lx(T(x.args[0]!)), 2)} ${wrap(lx(y), 2)}`, p: 1 };
+        return { s: `${wrap(lx(x), 3)}^\\top ${wrap(lx(y), 2)}`, p: 1 };
+      }
       const assoc = (y.k === 'matmul' && !(rank(y.args[0]!) === 1 && rank(y.args[1]!) === 1)) || y.k === 'outer';
       return { s: `${wrap(lx(x), x.k === 'mul' ? 2 : 1)} ${wrap(lx(y), assoc ? 1 : 2)}`, p: 1 };
     }
@@ -158,8 +163,10 @@ function mulLatex(n: Node): P {
   const frac = /^\\frac\{(\d+)\}\{(\d+)\}$/.exec(fr);
   const cNum = frac ? frac[1]! : fr;
   const cDen = frac ? frac[2]! : '1';
-  const num = [...(cNum !== '1' ? [cNum] : []), ...numer.map((f) => wrap(lx(f), 2))];
-  const den = [...(cDen !== '1' ? [cDen] : []), ...denom.map((f) => wrap(lx(pow1(f.args[0]!, -f.value!)), 2))];
+  const inFrac = (fs: Node[], extra: number): ((f: Node) => string) => (f) => (fs.length + extra === 1 ? lx(f).s : wrap(lx(f), 2));
+  const num = [...(cNum !== '1' ? [cNum] : []), ...numer.map((f) => (denom.length || cDen !== '1' ? inFrac(numer, cNum !== '1' ? 1 : 0)(f) : wrap(lx(f), 2)))];
+  const denNodes = denom.map((f) => pow1(f.args[0]!, -f.value!));
+  const den = [...(cDen !== '1' ? [cDen] : []), ...denNodes.map(inFrac(denNodes, cDen !== '1' ? 1 : 0))];
   let scalarPart: string;
   if (den.length) scalarPart = `\\frac{${num.join(' ') || '1'}}{${den.join(' ')}}`;
   else scalarPart = num.join(' ');

@@ -65,23 +65,34 @@ export function add(args: Node[]): Node {
     else groups.set(k, { c, n: rest, first: i++ });
   }
   let terms = [...groups.values()].filter((g) => g.c !== 0);
-  // factor a common right operand: c·(M v) + c'·(N v) → (cM + c'N) v
-  const byRight = new Map<string, typeof terms>();
-  for (const t of terms) if (t.n && t.n.k === 'matmul') {
-    const k = key(t.n.args[1]!);
-    byRight.set(k, [...(byRight.get(k) ?? []), t]);
-  }
-  for (const group of byRight.values()) {
-    if (group.length < 2) continue;
-    const v = group[0]!.n!.args[1]!;
-    const ms = group.map((t) => scale(t.c, t.n!.args[0]!)).sort((a, b) => key(a).length - key(b).length);
-    const leftShapes = ms.map((m) => m.shape);
-    if (!leftShapes.every((s) => sameShape(s, leftShapes[0]!))) continue;
-    const merged = matmul(add(ms), v);
-    const first = Math.min(...group.map((t) => t.first));
-    terms = terms.filter((t) => !group.includes(t));
-    const [c, r] = splitCoef(merged);
-    terms.push({ c, n: r, first });
+  // factor a common operand: s·(M v) + s'·(N v) → (sM + s'N) v, then s·(M a) + s'·(M b) → M (s a + s' b),
+  // with the scalar factors common to every term (and a common |coefficient|) kept outside
+  for (const side of [1, 0] as const) {
+    const groups = new Map<string, { t: (typeof terms)[number]; scal: Node[]; core: Node }[]>();
+    for (const t of terms) {
+      if (!t.n) continue;
+      const [sc, core] = t.n.k === 'matmul' ? [[], t.n] : pullScalars(t.n);
+      if (core.k !== 'matmul') continue;
+      const k = `${key(core.args[side]!)}|${core.shape.join(',')}`;
+      groups.set(k, [...(groups.get(k) ?? []), { t, scal: sc, core }]);
+    }
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      const others = group.map((g) => g.core.args[1 - side]!);
+      if (!others.every((o) => sameShape(o.shape, others[0]!.shape))) continue;
+      const common = group[0]!.scal.filter((f) => group.every((g) => g.scal.some((h) => key(h) === key(f))));
+      const commonKeys = new Set(common.map(key));
+      const c0 = group[0]!.t.c;
+      const cc = group.every((g) => g.t.c === c0) ? c0 : group.every((g) => Math.abs(g.t.c) === Math.abs(c0)) ? Math.abs(c0) : 1;
+      let inner = group.map((g) => mul([num(g.t.c / cc), ...g.scal.filter((f) => !commonKeys.has(key(f))), g.core.args[1 - side]!]));
+      if (side === 1) inner = inner.sort((a, b) => key(a).length - key(b).length);
+      const shared = group[0]!.core.args[side]!;
+      const merged = mul([num(cc), ...common, side === 1 ? matmul(add(inner), shared) : matmul(shared, add(inner))]);
+      const first = Math.min(...group.map((g) => g.t.first));
+      terms = terms.filter((t) => !group.some((g) => g.t === t));
+      const [c, r] = splitCoef(merged);
+      terms.push({ c, n: r, first });
+    }
   }
   terms.sort((a, b) => a.first - b.first);
   if (terms.length > 1 && terms[0]!.c < 0) {
@@ -136,12 +147,13 @@ export function mul(args: Node[]): Node {
     if (g.p === 0) continue;
     factors.push(pow(g.base, g.p));
   }
+  if (factors.some((f) => f.k === 'mul')) return mul([num(c), ...factors, ...(sameShape(broadcastAll(factors.map((f) => f.shape)), shape) ? [] : [ones(shape)])]);
   const expands = factors.filter((f) => f.k === 'expand');
   if (expands.length > 1) factors = [...factors.filter((f) => f.k !== 'expand'), expand(mul(expands.map((f) => f.args[0]!)))];
   const scalars = factors.filter(isScalar).sort((a, b) => (key(a) < key(b) ? -1 : 1));
   const tensors = factors.filter((f) => !isScalar(f));
   const out = [...(c !== 1 ? [num(c)] : []), ...scalars, ...tensors];
-  if (out.length === 0) return fit(num(c), shape);
+  if (out.length === 0) return c === 1 ? ones(shape) : fit(num(c), shape);
   if (out.length === 1) return fit(out[0]!, shape);
   return fit(raw.mul(out), shape);
 }
@@ -157,10 +169,7 @@ export function pow(a: Node, p: number): Node {
   if (a.k === 'num') return num(Math.pow(a.value!, p));
   if (a.k === 'ones') return a;
   if (a.k === 'pow' && Number.isInteger(p)) return pow(a.args[0]!, a.value! * p);
-  if (a.k === 'mul' && Number.isInteger(p)) {
-    const [c, rest] = splitCoef(a);
-    if (c !== 1 && rest) return mul([num(Math.pow(c, p)), pow(rest, p)]);
-  }
+  if (a.k === 'mul' && Number.isInteger(p)) return mul(a.args.map((f) => pow(f, p)));
   return raw.pow(a, p);
 }
 
@@ -224,6 +233,9 @@ export function sum(a: Node, axis: number | null, keepdims = false): Node {
   if (rank(a) === 0 && axis === null && !keepdims) return a;
   const [s, r] = pullScalars(a);
   if (s.length) return mul([...s, sum(r, axis, keepdims)]);
+  if (axis === null && !keepdims && a.k === 'mul' && a.args.length === 2 && a.args.some((f) => f.k === 'eye')) {
+    return raw.square('trace', a.args.find((f) => f.k !== 'eye')!);
+  }
   return raw.reduce('sum', a, axis, keepdims);
 }
 
@@ -238,15 +250,14 @@ export function outer(a: Node, b: Node): Node {
 }
 
 function pullScalarsVec(n: Node): [Node[], Node] {
-  const [c, rest] = splitCoef(n);
-  if (c !== 1 && rest) return [[num(c)], rest];
   return pullScalars(n);
 }
 
 export function expand(a: Node): Node {
   if (isZero(a)) return zero([a.shape[0]!, 1]);
-  const [c, rest] = splitCoef(a);
-  if (c !== 1 && rest) return mul([num(c), raw.expand(rest)]);
+  const [sc, rest] = pullScalars(a);
+  if (sc.length) return mul([...sc, expand(rest)]);
+  if (a.k === 'ones') return ones([a.shape[0]!, 1]);
   return raw.expand(a);
 }
 

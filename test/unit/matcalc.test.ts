@@ -138,3 +138,68 @@ describe('Jacobians and Hessians', () => {
     expect(r.gradient[0]!.shape).toEqual(['d', 'd']);
   });
 });
+
+describe('input forms', () => {
+  test('shape comments and a forward pass', () => {
+    const text = '# X: (n, d), w: (d,), y: (n,)\nr = X @ w - y\nloss = np.sum(r ** 2)';
+    const r = ok(matrixGradient(text, { wrt: ['w'] }));
+    expect(r.expression.target).toBe('loss');
+    expect(r.expression.latex).toBe('\\operatorname{sum}\\left(\\left(X w - y\\right)^{\\circ 2}\\right)');
+    expect(r.gradient[0]!.latex).toBe('2 X^\\top \\left(X w - y\\right)');
+    expect(r.variables).toEqual([
+      { name: 'X', shape: ['n', 'd'], role: 'variable' },
+      { name: 'w', shape: ['d'], role: 'variable' },
+      { name: 'y', shape: ['n'], role: 'variable' },
+    ]);
+  });
+  test('options win over comments; undeclared names are scalars with a note', () => {
+    const r = ok(matrixGradient('# w: (k,)\nnp.sum(a * w ** 2)', { shapes: 'w:(d,)' }));
+    expect(r.gradient.find((g) => g.wrt === 'w')!.shape).toEqual(['d']);
+    expect(r.notes).toEqual(['No shape declared for a: taken as scalar.']);
+  });
+  test('logistic regression written as a negative log-likelihood', () => {
+    const r = grad('-np.mean(y * (X @ w) - np.logaddexp(0, X @ w))', { shapes: LS, wrt: ['w'] });
+    expect(r.gradient[0]!.latex).toBe('\\frac{1}{n} X^\\top \\left(\\sigma\\left(X w\\right) - y\\right)');
+  });
+  test('two-layer MLP: ∇ of the output layer is Hᵀ(P − Y)/n', () => {
+    const r = grad('H = np.maximum(X @ W1, 0)\nloss = cross_entropy(H @ W2, Y)', { shapes: 'X:(n,d),W1:(d,h),W2:(h,k),Y:(n,k)' });
+    expect(entry(r, 'W2').latex).toBe('\\frac{1}{n} \\operatorname{ReLU}\\left(X W_{1}\\right)^\\top \\left(\\operatorname{softmax}_{\\text{axis}=1}\\left(\\operatorname{ReLU}\\left(X W_{1}\\right) W_{2}\\right) - Y\\right)');
+    expect(entry(r, 'W1').steps.map((s) => s.rule)).toContain('chain rule (elementwise relu)');
+  });
+  test('index targets', () => {
+    const r = grad('cross_entropy(X @ W, t)', { shapes: 'X:(n,d),W:(d,k),t:(n,)' });
+    expect(entry(r, 'W').latex).toBe('\\frac{1}{n} X^\\top \\left(\\operatorname{softmax}_{\\text{axis}=1}\\left(X W\\right) - \\operatorname{onehot}\\left(t\\right)\\right)');
+    expect(entry(r, 'W').numpy).toContain('np.eye(W.shape[1])[t]');
+  });
+  test('the NumPy code does not depend on the sizes used by the check', async () => {
+    const { parseMatrix } = await import('../../core/matcalc/parse');
+    const { evaluate, finiteDiff, maxRelError, bindDims } = await import('../../core/matcalc/numeric');
+    const { randomPoint } = await import('../../core/matcalc/index');
+    const shapes = new Map<string, (string | number)[]>([['X', ['n', 'd']], ['W', ['d', 'k']], ['b', ['k']], ['t', ['n']]]);
+    const text = 'cross_entropy(np.tanh(X @ W) + b, t)';
+    const r = ok(matrixGradient(text, { shapes }));
+    const f = parseMatrix(text, { shapes }).expr;
+    const vars = [...shapes].map(([name, shape]) => ({ k: 'var' as const, args: [], shape, name }));
+    const pt = randomPoint({ vars, targets: new Set(['t']), expr: f }, 99, 'normal', [7, 2, 6]);
+    for (const g of r.gradient) {
+      const code = parseMatrix(g.numpy, { shapes, maxLength: 1e6 }).expr;
+      const got = evaluate(code, pt.env, bindDims(vars, pt.env));
+      const want = finiteDiff((env) => evaluate(f, env, pt.dims), pt.env, g.wrt);
+      expect(got.shape).toEqual(pt.env.get(g.wrt)!.shape);
+      expect(maxRelError(got, want)).toBeLessThan(1e-6);
+    }
+  });
+  test('Hessian steps include the gradient derivation; layout stated', () => {
+    const r = ok(matrixHessian('np.sum((X @ w - y)**2)', { shapes: LS, wrt: ['w'] }));
+    expect(r.layoutText).toContain('∂²f/∂x_i∂x_j');
+    expect(r.gradient[0]!.steps.some((s) => s.rule === 'read off the gradient')).toBe(true);
+    const g = ok(matrixGradient('np.sum(w)', { shapes: LS }));
+    expect(g.layoutText).toContain('denominator layout');
+    expect(g.gradient[0]!.latex).toBe('\\mathbf{1}_{d}');
+    expect(g.gradient[0]!.numpy).toBe('np.ones((w.shape[0],))');
+  });
+  test('a variable the expression does not depend on gets a zero gradient', () => {
+    const r = ok(matrixGradient('np.sum(w * 0) + np.sum(y)', { shapes: LS }));
+    expect(entry(r, 'w').latex).toBe('\\mathbf{0}_{d}');
+  });
+});
