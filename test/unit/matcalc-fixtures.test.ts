@@ -5,7 +5,7 @@
  * central finite differences to 1e-6 relative.
  */
 import { describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { matrixGradient, matrixHessian, matrixJacobian } from '../../core/matcalc/index';
 import type { MatResult } from '../../core/matcalc/index';
 import { variable, variables } from '../../core/matcalc/ast';
@@ -51,6 +51,8 @@ function okResult(r: MatResult, id: string) {
 }
 
 const worst = { gradient: 0, jacobian: 0, hessian: 0 };
+/** Every code evaluated here, for `generate.py --check-code` (runs it under real NumPy). */
+const codes: { kind: string; id: string; wrt: string; code: string }[] = [];
 
 describe('NumPy finite differences: gradients', () => {
   test('at least 60 expressions', () => expect(fixture.gradients.length).toBeGreaterThanOrEqual(60));
@@ -62,6 +64,7 @@ describe('NumPy finite differences: gradients', () => {
       expect(relErr(runCode(r.expression.numpy, c, env), { shape: [], data: [c.value] })).toBeLessThan(1e-9);
       for (const g of r.gradient) {
         const want = c.grad[g.wrt]!;
+        codes.push({ kind: 'gradients', id: c.id, wrt: g.wrt, code: g.numpy });
         const e = relErr(runCode(g.numpy, c, env), want);
         worst.gradient = Math.max(worst.gradient, e);
         expect(e, `${c.id} ∂/∂${g.wrt}: ${g.numpy}`).toBeLessThan(TOL);
@@ -79,6 +82,7 @@ describe('NumPy finite differences: Jacobians', () => {
       const env = envOf(c);
       const r = okResult(matrixJacobian(c.expr, { shapes: c.shapes, wrt: c.wrt }), c.id);
       for (const g of r.gradient) {
+        codes.push({ kind: 'jacobians', id: c.id, wrt: g.wrt, code: g.numpy });
         const e = relErr(runCode(g.numpy, c, env), c.jacobian[g.wrt]!);
         worst.jacobian = Math.max(worst.jacobian, e);
         expect(e, `${c.id} ∂/∂${g.wrt}: ${g.numpy}`).toBeLessThan(TOL);
@@ -94,6 +98,7 @@ describe('NumPy finite differences: Hessians (second differences, h = 1e-4)', ()
       const env = envOf(c);
       const r = okResult(matrixHessian(c.expr, { shapes: c.shapes, wrt: c.wrt }), c.id);
       expect(r.gradient.length).toBe(1);
+      codes.push({ kind: 'hessians', id: c.id, wrt: r.gradient[0]!.wrt, code: r.gradient[0]!.numpy });
       const e = relErr(runCode(r.gradient[0]!.numpy, c, env), c.hessian);
       worst.hessian = Math.max(worst.hessian, e);
       expect(e, `${c.id}: ${r.gradient[0]!.numpy}`).toBeLessThan(1e-4);
@@ -102,6 +107,8 @@ describe('NumPy finite differences: Hessians (second differences, h = 1e-4)', ()
   }
   test('worst agreement', () => {
     // printed for the record; the per-case bounds above are the assertions
+    mkdirSync(new URL('../../test-output/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../../test-output/matcalc-codes.json', import.meta.url), JSON.stringify(codes));
     console.log(`worst relative error vs NumPy FD: gradients ${worst.gradient.toExponential(2)}, Jacobians ${worst.jacobian.toExponential(2)}, Hessians ${worst.hessian.toExponential(2)}`);
   });
 });
