@@ -187,8 +187,12 @@ export function dependsOn(n: Node, name: string, memo = new Map<Node, boolean>()
   return r;
 }
 
-export function size(n: Node): number {
+/** Nodes of the tree as printed (a shared subexpression counts at every use); linear in the DAG's size. */
+export function treeSize(n: Node, memo = new Map<Node, number>()): number {
+  const c = memo.get(n);
+  if (c !== undefined) return c;
   let s = 1;
-  for (const a of n.args) s += size(a);
+  for (const a of n.args) s += treeSize(a, memo);
+  memo.set(n, s);
   return s;
 }

@@ -9,7 +9,7 @@
  */
 import { dependsOn, isScalar, num, rank, raw } from './ast';
 import type { Node } from './ast';
-import { latex, shapeLatex } from './print';
+import { latex, shapeLatex, stepLatex } from './print';
 import { add, div, expand, fn, matmul, mul, neg, ones, outer, pow, sub, sum, T, zero } from './simplify';
 import { sameShape } from './shapes';
 import type { Shape } from './shapes';
@@ -41,9 +41,9 @@ function spread(g: Node, a: Node, axis: number | null | undefined, keepdims: boo
   return mul([expand(g), ones(a.shape)]);
 }
 
-const ip = (g: Node, d: string): string => (isScalar(g) ? `${g.k === 'num' && g.value === 1 ? '' : wrapL(g) + '\\,'}${d}` : `\\left\\langle ${latex(g)}, ${d}\\right\\rangle`);
-const wrapL = (g: Node): string => (g.k === 'add' || (g.k === 'num' && g.value! < 0) ? `\\left(${latex(g)}\\right)` : latex(g));
-const dOf = (n: Node): string => (n.k === 'var' ? `d${latex(n)}` : `d\\left(${latex(n)}\\right)`);
+const ip = (g: Node, d: string): string => (isScalar(g) ? `${g.k === 'num' && g.value === 1 ? '' : wrapL(g) + '\\,'}${d}` : `\\left\\langle ${stepLatex(g)}, ${d}\\right\\rangle`);
+const wrapL = (g: Node): string => (g.k === 'add' || (g.k === 'num' && g.value! < 0) ? `\\left(${stepLatex(g)}\\right)` : stepLatex(g));
+const dOf = (n: Node): string => (n.k === 'var' ? `d${latex(n)}` : `d\\left(${stepLatex(n)}\\right)`);
 
 interface Rule { rule: string; formula: string; parts: [Node, Node][] }
 
@@ -187,6 +187,6 @@ export function reverseGradient(f: Node, wrtVar: Node, tick: () => void = () => 
     return { gradient: z, steps: [{ rule: 'constant', latex: `\\nabla_{${latex(wrtVar)}} f = ${latex(z)}`, shape: shapeLatex(wrtVar.shape), depth: 0 }] };
   }
   const gradient = add(target);
-  steps.push({ rule: 'read off the gradient', latex: `df = \\left\\langle ${latex(gradient)}, d${latex(v)}\\right\\rangle \\;\\Rightarrow\\; \\nabla_{${latex(v)}} f = ${latex(gradient)}`, shape: shapeLatex(v.shape), depth: 0 });
+  steps.push({ rule: 'read off the gradient', latex: `df = \\left\\langle ${stepLatex(gradient)}, d${latex(v)}\\right\\rangle \\;\\Rightarrow\\; \\nabla_{${latex(v)}} f = ${stepLatex(gradient)}`, shape: shapeLatex(v.shape), depth: 0 });
   return { gradient, steps };
 }

@@ -6,7 +6,7 @@
  * Entry points never throw.
  */
 import { Budget, BudgetExceeded } from '../budget';
-import { isScalar, key, rank, raw, variable, variables } from './ast';
+import { isScalar, key, rank, raw, treeSize, variable, variables } from './ast';
 import type { Node } from './ast';
 import { reverseGradient, Unsupported } from './differential';
 import type { MatStep } from './differential';
@@ -14,7 +14,7 @@ import { forwardJacobian } from './jacobian';
 import { bindDims, evaluate, finiteDiff, maxRelError, rng, tensor } from './numeric';
 import type { Env, Tensor } from './numeric';
 import { MatParseError, parseMatrix } from './parse';
-import { dimsFrom, latex, numpy, shapeLatex } from './print';
+import { dimsFrom, latex, numpy, shapeLatex, stepLatex } from './print';
 import { canon, useBudget } from './simplify';
 import { parseShapeSpec, ShapeError } from './shapes';
 import type { Dim, Shape } from './shapes';
@@ -97,6 +97,7 @@ interface Prepared {
   expr: Node;
   /** the input as written (for display) */
   shown: Node;
+  text: string;
   target?: string;
   vars: Node[];
   targets: Set<string>;
@@ -123,7 +124,7 @@ function prepare(text: string, opts: MatOptions): Prepared {
   const shapes = new Map(parsed.shapes);
   for (const v of vars) shapes.set(v.name!, v.shape);
   if (targets.size) notes.push(`Cross-entropy targets (${[...targets].join(', ')}) are data: one-hot rows (matrix) or class indices (vector); not differentiated.`);
-  return { expr, shown: parsed.expr, target: parsed.target, vars, targets, shapes, notes, budget, t0 };
+  return { expr, shown: parsed.expr, text, target: parsed.target, vars, targets, shapes, notes, budget, t0 };
 }
 
 function walk(n: Node, f: (n: Node) => void, seen = new Set<Node>()): void {
@@ -264,15 +265,6 @@ function entry(p: Prepared, wrt: Node, result: Node, steps: MatStep[], reference
   return { wrt: wrt.name!, shape: [...result.shape], shapeLatex: shapeLatex(result.shape), latex: latex(result), numpy: code, steps, check: check! };
 }
 
-function treeSize(n: Node, memo = new Map<Node, number>()): number {
-  const c = memo.get(n);
-  if (c !== undefined) return c;
-  let s = 1;
-  for (const a of n.args) s += treeSize(a, memo);
-  memo.set(n, s);
-  return s;
-}
-
 function finish(p: Prepared, kind: MatOk['kind'], entries: MatEntry[], layout: Layout): MatOk {
   const ctx = dimsFrom(p.vars);
   const notes = [...p.notes];
@@ -281,7 +273,7 @@ function finish(p: Prepared, kind: MatOk['kind'], entries: MatEntry[], layout: L
     ok: true,
     kind,
     variables: p.vars.map((v) => ({ name: v.name!, shape: [...v.shape], role: p.targets.has(v.name!) ? 'target' : 'variable' })),
-    expression: { latex: latex(p.shown), numpy: numpy(p.shown, ctx), shape: [...p.expr.shape], ...(p.target ? { target: p.target } : {}) },
+    expression: { latex: stepLatex(p.shown, MAX_PRINTED_NODES), numpy: treeSize(p.shown) > MAX_PRINTED_NODES ? p.text : numpy(p.shown, ctx), shape: [...p.expr.shape], ...(p.target ? { target: p.target } : {}) },
     gradient: entries,
     layout,
     layoutText: LAYOUT_TEXT[kind],
@@ -351,7 +343,7 @@ export function matrixHessian(text: string, opts: MatOptions = {}): MatResult {
         ws.forEach((vj) => {
           const h = reverseGradient(grads[i]!.gradient, vj, tick);
           entries.push(h.gradient);
-          steps.push({ rule: 'second partial', latex: `\\frac{\\partial^2 f}{\\partial ${latex(vi)}\\,\\partial ${latex(vj)}} = \\frac{\\partial}{\\partial ${latex(vj)}}\\left(${latex(grads[i]!.gradient)}\\right) = ${latex(h.gradient)}`, depth: 0 });
+          steps.push({ rule: 'second partial', latex: `\\frac{\\partial^2 f}{\\partial ${latex(vi)}\\,\\partial ${latex(vj)}} = \\frac{\\partial}{\\partial ${latex(vj)}}\\left(${stepLatex(grads[i]!.gradient)}\\right) = ${stepLatex(h.gradient)}`, depth: 0 });
         });
       });
       const H = raw.stack(entries, [ws.length, ws.length]);

@@ -10,7 +10,7 @@ import { dependsOn, eye, isScalar, num, rank, raw, zero } from './ast';
 import type { Node } from './ast';
 import { Unsupported } from './differential';
 import type { MatStep } from './differential';
-import { latex, shapeLatex } from './print';
+import { latex, shapeLatex, stepLatex } from './print';
 import { add, div, expand, fn, matmul, mul, neg, outer, pow, sub, sum, T } from './simplify';
 import { sameShape, showShape } from './shapes';
 
@@ -124,7 +124,7 @@ export function forwardJacobian(f: Node, x: Node, tick: () => void = () => {}): 
       if (!sameShape(t.shape, outShape)) throw new Unsupported(`internal: tangent shape (${t.shape}) ≠ (${outShape})`);
     }
     tangents.set(u, t);
-    steps.push({ rule: ruleName, latex: `\\frac{\\partial\\, ${latexShort(u)}}{\\partial ${latex(x)}} = ${latex(t)}`, shape: shapeLatex(outShape), depth });
+    steps.push({ rule: ruleName, latex: `\\frac{\\partial\\, ${latexShort(u)}}{\\partial ${latex(x)}} = ${stepLatex(t)}`, shape: shapeLatex(outShape), depth });
     return t;
   };
   const jacobian = tan(f, 0);
@@ -132,6 +132,5 @@ export function forwardJacobian(f: Node, x: Node, tick: () => void = () => {}): 
 }
 
 function latexShort(u: Node): string {
-  const s = latex(u);
-  return s.length > 120 ? `(\\ldots)` : s;
+  return stepLatex(u, 40);
 }

@@ -4,7 +4,7 @@
  * so it runs for any concrete sizes. Only `np.` functions are used.
  */
 import type { Node } from './ast';
-import { isScalar, rank } from './ast';
+import { isScalar, rank, treeSize } from './ast';
 import { T } from './simplify';
 import type { Dim, Shape } from './shapes';
 
@@ -50,6 +50,11 @@ const FN_LATEX: Record<string, string> = {
 
 export function latex(n: Node): string {
   return lx(n).s;
+}
+
+/** LaTeX of a formula shown inside a step: elided when its printed tree would exceed `max` nodes. */
+export function stepLatex(n: Node, max = 1500): string {
+  return treeSize(n) > max ? '\\left(\\ldots\\right)' : lx(n).s;
 }
 
 function axisSub(n: Node): string {
