@@ -33,22 +33,42 @@ export interface Node {
   readonly index?: boolean;
 }
 
-const keys = new WeakMap<Node, string>();
+/**
+ * Structural identity by hash-consing: equal trees get the same small id, in
+ * time linear in the DAG (a string key would grow with the printed tree, which
+ * is exponential when subexpressions are shared). Ids are per request
+ * (`resetKeys`), so the table does not grow without bound.
+ */
+let table = { intern: new Map<string, number>(), ids: new WeakMap<Node, number>(), order: new WeakMap<Node, string>() };
 
-/** A structural key: equal keys ⇔ equal trees. */
-export function key(n: Node): string {
-  const c = keys.get(n);
+export function resetKeys(): void {
+  table = { intern: new Map(), ids: new WeakMap(), order: new WeakMap() };
+}
+
+function id(n: Node): number {
+  const c = table.ids.get(n);
   if (c !== undefined) return c;
-  let s: string;
-  switch (n.k) {
-    case 'var': s = `v:${n.name}`; break;
-    case 'num': s = `#${n.value}`; break;
-    case 'dim': s = `d:${n.name}`; break;
-    case 'ones': case 'zero': case 'eye': s = `${n.k}[${n.shape.join(',')}]`; break;
-    default:
-      s = `${n.k}${n.f ? ':' + n.f : ''}${n.k === 'pow' ? '^' + n.value : ''}${n.axis !== undefined ? '@' + n.axis : ''}${n.keepdims ? 'K' : ''}${n.index ? 'I' : ''}${n.k === 'stack' ? '[' + n.shape.join(',') + ']' : ''}(${n.args.map(key).join(',')})`;
+  const sig = `${n.k}|${n.name ?? ''}|${n.value ?? ''}|${n.f ?? ''}|${n.axis ?? ''}|${n.keepdims ? 1 : 0}|${n.index ? 1 : 0}|${n.shape.join(',')}|${n.args.map(id).join(',')}`;
+  let i = table.intern.get(sig);
+  if (i === undefined) {
+    i = table.intern.size;
+    table.intern.set(sig, i);
   }
-  keys.set(n, s);
+  table.ids.set(n, i);
+  return i;
+}
+
+/** Equal keys ⇔ equal trees. */
+export function key(n: Node): string {
+  return `k${id(n)}`;
+}
+
+/** A short, readable, deterministic sort key (a truncated structural string); not an identity. */
+export function orderKey(n: Node): string {
+  const c = table.order.get(n);
+  if (c !== undefined) return c;
+  const s = `${n.k}${n.name ?? ''}${n.value ?? ''}${n.f ?? ''}(${n.args.map(orderKey).join(',')})`.slice(0, 80);
+  table.order.set(n, s);
   return s;
 }
 

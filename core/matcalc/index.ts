@@ -6,7 +6,7 @@
  * Entry points never throw.
  */
 import { Budget, BudgetExceeded } from '../budget';
-import { isScalar, key, rank, raw, treeSize, variable, variables } from './ast';
+import { isScalar, key, rank, raw, resetKeys, treeSize, variable, variables } from './ast';
 import type { Node } from './ast';
 import { reverseGradient, Unsupported } from './differential';
 import type { MatStep } from './differential';
@@ -110,6 +110,7 @@ interface Prepared {
 function prepare(text: string, opts: MatOptions): Prepared {
   const budget = new Budget(opts.budgetMs ?? 2000);
   const t0 = now();
+  resetKeys();
   const parsed = parseMatrix(text, { shapes: toShapes(opts.shapes) });
   useBudget(budget);
   const expr = canon(parsed.expr);

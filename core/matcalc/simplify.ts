@@ -8,7 +8,7 @@
  *   scalars pulled out of @; eye dropped from @; a vector @ M → Mᵀ v;
  *   transposes pushed towards the leaves: (AB)ᵀ = BᵀAᵀ, (A+B)ᵀ = Aᵀ+Bᵀ, (Aᵀ)ᵀ = A, vᵀ = v.
  */
-import { eye, isScalar, key, num, ones, rank, raw, zero } from './ast';
+import { eye, isScalar, key, num, ones, orderKey, rank, raw, treeSize, zero } from './ast';
 import type { Fn, Node } from './ast';
 import { broadcastAll, sameShape } from './shapes';
 import type { Budget } from '../budget';
@@ -85,7 +85,7 @@ export function add(args: Node[]): Node {
       const c0 = group[0]!.t.c;
       const cc = group.every((g) => g.t.c === c0) ? c0 : group.every((g) => Math.abs(g.t.c) === Math.abs(c0)) ? Math.abs(c0) : 1;
       let inner = group.map((g) => mul([num(g.t.c / cc), ...g.scal.filter((f) => !commonKeys.has(key(f))), g.core.args[1 - side]!]));
-      if (side === 1) inner = inner.sort((a, b) => key(a).length - key(b).length);
+      if (side === 1) inner = inner.sort((a, b) => treeSize(a) - treeSize(b) || (orderKey(a) < orderKey(b) ? -1 : 1));
       const shared = group[0]!.core.args[side]!;
       const merged = mul([num(cc), ...common, side === 1 ? matmul(add(inner), shared) : matmul(shared, add(inner))]);
       const first = Math.min(...group.map((g) => g.t.first));
@@ -150,7 +150,7 @@ export function mul(args: Node[]): Node {
   if (factors.some((f) => f.k === 'mul')) return mul([num(c), ...factors, ...(sameShape(broadcastAll(factors.map((f) => f.shape)), shape) ? [] : [ones(shape)])]);
   const expands = factors.filter((f) => f.k === 'expand');
   if (expands.length > 1) factors = [...factors.filter((f) => f.k !== 'expand'), expand(mul(expands.map((f) => f.args[0]!)))];
-  const scalars = factors.filter(isScalar).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  const scalars = factors.filter(isScalar).sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : orderKey(a) > orderKey(b) ? 1 : 0));
   const tensors = factors.filter((f) => !isScalar(f));
   const out = [...(c !== 1 ? [num(c)] : []), ...scalars, ...tensors];
   if (out.length === 0) return c === 1 ? ones(shape) : fit(num(c), shape);
@@ -194,7 +194,7 @@ export function matmul(a: Node, b: Node): Node {
   const [sb, rb] = pullScalars(b);
   if (sa.length || sb.length) return mul([...sa, ...sb, matmul(ra, rb)]);
   if (rank(a) === 1 && rank(b) === 2) return matmul(T(b), a);
-  if (rank(a) === 1 && rank(b) === 1 && key(b) < key(a)) return raw.matmul(b, a);
+  if (rank(a) === 1 && rank(b) === 1 && orderKey(b) < orderKey(a)) return raw.matmul(b, a);
   return probe;
 }
 

@@ -203,3 +203,18 @@ describe('input forms', () => {
     expect(entry(r, 'w').latex).toBe('\\mathbf{0}_{d}');
   });
 });
+
+describe('budget', () => {
+  test('a forward pass whose printed result would be exponential is refused quickly, never hangs', () => {
+    let text = 'a0 = np.tanh(w)\n';
+    for (let i = 1; i <= 40; i++) text += `a${i} = np.tanh(a${i - 1} * w + a${i - 1})\n`;
+    text += 'np.sum(a40)';
+    for (const f of [matrixGradient, matrixJacobian, matrixHessian]) {
+      const t0 = Date.now();
+      const r = f(text, { shapes: 'w:(d,)', budgetMs: 1000 });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      if (!r.ok) expect(r.error.kind).toBe('budget');
+      else for (const g of r.gradient) expect(g.check.passed).toBe(true);
+    }
+  });
+});
