@@ -31,6 +31,8 @@ export interface Node {
   readonly keepdims?: boolean;
   /** xent with index targets; norm 'fro' vs vector 2-norm is decided by rank */
   readonly index?: boolean;
+  /** a variable declared one-hot: data whose last axis sums to 1 */
+  readonly onehot?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export function resetKeys(): void {
 function id(n: Node): number {
   const c = table.ids.get(n);
   if (c !== undefined) return c;
-  const sig = `${n.k}|${n.name ?? ''}|${n.value ?? ''}|${n.f ?? ''}|${n.axis ?? ''}|${n.keepdims ? 1 : 0}|${n.index ? 1 : 0}|${n.shape.join(',')}|${n.args.map(id).join(',')}`;
+  const sig = `${n.k}|${n.onehot ? 'H' : ''}${n.name ?? ''}|${n.value ?? ''}|${n.f ?? ''}|${n.axis ?? ''}|${n.keepdims ? 1 : 0}|${n.index ? 1 : 0}|${n.shape.join(',')}|${n.args.map(id).join(',')}`;
   let i = table.intern.get(sig);
   if (i === undefined) {
     i = table.intern.size;
@@ -82,8 +84,8 @@ function node(k: Kind, args: Node[], shape: Shape, extra: Partial<Node> = {}): N
   return { k, args, shape, ...extra };
 }
 
-export function variable(name: string, shape: Shape): Node {
-  return node('var', [], shape, { name });
+export function variable(name: string, shape: Shape, onehot = false): Node {
+  return node('var', [], shape, onehot ? { name, onehot } : { name });
 }
 export function num(value: number): Node {
   return node('num', [], [], { value });

@@ -16,15 +16,17 @@ import type { Env, Tensor } from './numeric';
 import { MatParseError, parseMatrix } from './parse';
 import { dimsFrom, latex, numpy, shapeLatex, stepLatex } from './print';
 import { canon, useBudget } from './simplify';
-import { parseShapeSpec, ShapeError } from './shapes';
+import { parseOneHot, parseShapeSpec, ShapeError } from './shapes';
 import type { Dim, Shape } from './shapes';
 
 export type { MatStep } from './differential';
 export type { Dim, Shape } from './shapes';
 
 export interface MatOptions {
-  /** `"X:(n,d),w:(d,)"`, or a map/record of shapes. Comments in the text (`# X: (n, d)`) are read too. */
+  /** `"X:(n,d),w:(d,),Y:(n,k) onehot"`, or a map/record of shapes. Comments in the text (`# X: (n, d)`) are read too. */
   shapes?: string | Map<string, Shape> | Record<string, Shape>;
+  /** Variables that are one-hot data (rows sum to 1); also `Y:(n,k) onehot` in a shape string or comment. */
+  onehot?: string[];
   /** Variables to differentiate with respect to (default: every variable that is not a cross-entropy target). */
   wrt?: string[];
   budgetMs?: number;
@@ -111,7 +113,8 @@ function prepare(text: string, opts: MatOptions): Prepared {
   const budget = new Budget(opts.budgetMs ?? 2000);
   const t0 = now();
   resetKeys();
-  const parsed = parseMatrix(text, { shapes: toShapes(opts.shapes) });
+  const onehot = new Set([...(opts.onehot ?? []), ...(typeof opts.shapes === 'string' ? parseOneHot(opts.shapes) : [])]);
+  const parsed = parseMatrix(text, { shapes: toShapes(opts.shapes), onehot });
   useBudget(budget);
   const expr = canon(parsed.expr);
   const vars = variables(parsed.expr);
@@ -119,12 +122,13 @@ function prepare(text: string, opts: MatOptions): Prepared {
   walk(parsed.expr, (n) => {
     if (n.k === 'xent') for (const v of variables(n.args[1]!)) targets.add(v.name!);
   });
+  for (const v of vars) if (v.onehot) targets.add(v.name!);
   const notes: string[] = [];
   const undeclared = parsed.undeclared.filter((u) => vars.some((v) => v.name === u));
   if (undeclared.length) notes.push(`No shape declared for ${undeclared.join(', ')}: taken as scalar${undeclared.length > 1 ? 's' : ''}.`);
   const shapes = new Map(parsed.shapes);
   for (const v of vars) shapes.set(v.name!, v.shape);
-  if (targets.size) notes.push(`Cross-entropy targets (${[...targets].join(', ')}) are data: one-hot rows (matrix) or class indices (vector); not differentiated.`);
+  if (targets.size) notes.push(`Targets (${[...targets].join(', ')}) are data: one-hot rows (matrix) or class indices (vector); not differentiated.`);
   return { expr, shown: parsed.expr, text, target: parsed.target, vars, targets, shapes, notes, budget, t0 };
 }
 

@@ -7,7 +7,7 @@
  */
 import { dimNode, eye, num, ones, raw, variable, zero } from './ast';
 import type { Fn, Node } from './ast';
-import { parseShapeSpec, ShapeError, showShape } from './shapes';
+import { parseOneHot, parseShapeSpec, ShapeError, showShape } from './shapes';
 import type { Shape } from './shapes';
 
 export interface ParseFail {
@@ -83,10 +83,13 @@ export interface Parsed {
   target?: string;
   /** every declared shape (options and comments) */
   shapes: Map<string, Shape>;
+  onehot: Set<string>;
 }
 
 export interface ParseOptions {
   shapes?: Map<string, Shape>;
+  /** variables declared one-hot */
+  onehot?: Iterable<string>;
   maxLength?: number;
   maxDepth?: number;
 }
@@ -102,7 +105,7 @@ class Parser {
   depth = 0;
   env = new Map<string, Node>();
   undeclared = new Set<string>();
-  constructor(readonly toks: Tok[], readonly shapes: Map<string, Shape>, readonly maxDepth: number) {}
+  constructor(readonly toks: Tok[], readonly shapes: Map<string, Shape>, readonly maxDepth: number, readonly onehot: Set<string> = new Set()) {}
 
   peek(): Tok { return this.toks[this.i]!; }
   next(): Tok { return this.toks[this.i++]!; }
@@ -308,7 +311,10 @@ class Parser {
       const bound = this.env.get(t.text);
       if (bound) return { t: 'node', n: bound };
       const s = this.shapes.get(t.text);
-      if (s) return { t: 'node', n: variable(t.text, s) };
+      if (s) {
+        if (this.onehot.has(t.text) && s.length === 0) this.fail(`${t.text} is declared one-hot but is a scalar`, t);
+        return { t: 'node', n: variable(t.text, s, this.onehot.has(t.text)) };
+      }
       if (['np', 'numpy', 'scipy', 'special', 'F', 'torch'].includes(t.text) || isFunctionName(t.text)) return { t: 'path', s: t.text };
       this.undeclared.add(t.text);
       return { t: 'node', n: variable(t.text, []) };
@@ -492,9 +498,13 @@ export function parseMatrix(text: string, opts: ParseOptions = {}): Parsed {
   const comments: string[] = [];
   const toks = lex(text, comments);
   const shapes = new Map<string, Shape>();
-  for (const c of comments) for (const [k, v] of parseShapeSpec(c)) shapes.set(k, v);
+  const onehot = new Set(opts.onehot ?? []);
+  for (const c of comments) {
+    for (const [k, v] of parseShapeSpec(c)) shapes.set(k, v);
+    for (const k of parseOneHot(c)) onehot.add(k);
+  }
   for (const [k, v] of opts.shapes ?? []) shapes.set(k, v);
-  const p = new Parser(toks, shapes, opts.maxDepth ?? 200);
+  const p = new Parser(toks, shapes, opts.maxDepth ?? 200, onehot);
   const { expr, target } = p.program();
-  return { expr, target, undeclared: [...p.undeclared], shapes };
+  return { expr, target, undeclared: [...p.undeclared], shapes, onehot };
 }

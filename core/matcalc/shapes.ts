@@ -69,3 +69,11 @@ export function parseShapeSpec(text: string): Map<string, Shape> {
   }
   return out;
 }
+
+/** Names declared one-hot (`Y:(n,k) onehot`, also in comments): data whose rows (last axis) sum to 1. */
+export function parseOneHot(text: string): Set<string> {
+  const out = new Set<string>();
+  const re = /([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\([^()]*\)\s*(?:one-?hot)\b/gi;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.add(m[1]!);
+  return out;
+}

@@ -102,6 +102,16 @@ export function add(args: Node[]): Node {
   const built = terms.map((t) => (t.n ? scale(t.c, t.n) : num(t.c)));
   if (built.length === 0) return zero(shape);
   if (built.length === 1) return fit(built[0]!, shape);
+  // a symbolic scalar factor common to every term comes out: s·A + s·B → s·(A + B)
+  const parts = built.map((b) => pullScalars(b));
+  if (parts.every(([sc]) => sc.length)) {
+    const common = parts[0]![0].filter((f) => f.k !== 'num' && parts.every(([sc]) => sc.some((g) => key(g) === key(f))));
+    if (common.length) {
+      const ck = new Set(common.map(key));
+      const inner = parts.map(([sc, rest]) => mul([...sc.filter((f) => !ck.has(key(f))), rest]));
+      return fit(mul([...common, add(inner)]), shape);
+    }
+  }
   return fit(raw.add(built), shape);
 }
 
@@ -231,6 +241,12 @@ export function sum(a: Node, axis: number | null, keepdims = false): Node {
   tick();
   if (isZero(a)) return zero(raw.reduce('sum', a, axis, keepdims).shape);
   if (rank(a) === 0 && axis === null && !keepdims) return a;
+  if (a.k === 'var' && a.onehot) {
+    // one-hot rows: the sum over the last axis is 1, the total is the number of rows
+    const last = rank(a) - 1;
+    if (axis === last || (axis === null && rank(a) === 1)) return ones(raw.reduce('sum', a, axis, keepdims).shape);
+    if (axis === null && !keepdims) return dimOf(a.shape[0]!);
+  }
   const [s, r] = pullScalars(a);
   if (s.length) return mul([...s, sum(r, axis, keepdims)]);
   if (axis === null && !keepdims && a.k === 'mul' && a.args.length === 2 && a.args.some((f) => f.k === 'eye')) {
@@ -259,6 +275,10 @@ export function expand(a: Node): Node {
   if (sc.length) return mul([...sc, expand(rest)]);
   if (a.k === 'ones') return ones([a.shape[0]!, 1]);
   return raw.expand(a);
+}
+
+function dimOf(d: string | number): Node {
+  return typeof d === 'number' ? num(d) : { k: 'dim', args: [], shape: [], name: d };
 }
 
 export { eye, ones, zero, num, isOne };

@@ -218,3 +218,20 @@ describe('budget', () => {
     }
   });
 });
+
+describe('one-hot declarations', () => {
+  test('written-out softmax cross-entropy with Y declared one-hot reads Xᵀ(P − Y)/n', () => {
+    const text = '-np.mean(np.sum(Y * log_softmax(X @ W, axis=1), axis=1))';
+    const want = '\\frac{1}{n} X^\\top \\left(\\operatorname{softmax}_{\\text{axis}=1}\\left(X W\\right) - Y\\right)';
+    for (const opts of [{ shapes: 'X:(n,d),W:(d,k),Y:(n,k) onehot' }, { shapes: 'X:(n,d),W:(d,k),Y:(n,k)', onehot: ['Y'] }]) {
+      const r = grad(text, opts);
+      expect(entry(r, 'W').latex).toBe(want);
+      expect(r.variables.find((v) => v.name === 'Y')!.role).toBe('target');
+    }
+    const c = grad(`# X: (n, d), W: (d, k), Y: (n, k) one-hot\n${text}`, {});
+    expect(entry(c, 'W').latex).toBe(want);
+    // without the declaration the result stays general (rows of Y need not sum to 1)
+    const g = grad(text, { shapes: 'X:(n,d),W:(d,k),Y:(n,k)', wrt: ['W'] });
+    expect(g.gradient[0]!.latex).toContain('\\operatorname{sum}_{\\text{axis}=1}\\left(Y\\right)');
+  });
+});
