@@ -59,6 +59,9 @@ export function forwardJacobian(f: Node, x: Node, tick: () => void = () => {}): 
     }
     if (outShape.length > 2) throw new Unsupported(`the intermediate ${latexShort(u)} of shape ${showShape(u.shape)} depends on the vector ${x.name}: its Jacobian is a 3-tensor (unsupported)`);
     const a = u.args;
+    // every rule below takes a matrix operand as constant when x is a vector: a dependent one would need a 3-tensor
+    const m = vec ? a.find((c) => rank(c) === 2 && dep(c)) : undefined;
+    if (m) throw new Unsupported(`the intermediate ${latexShort(m)} of shape ${showShape(m.shape)} depends on the vector ${x.name}: its Jacobian is a 3-tensor (unsupported)`);
     const t0 = (i: number): Node => tan(a[i]!, depth + 1);
     let t: Node;
     let ruleName: string;

@@ -235,3 +235,14 @@ describe('one-hot declarations', () => {
     expect(g.gradient[0]!.latex).toContain('\\operatorname{sum}_{\\text{axis}=1}\\left(Y\\right)');
   });
 });
+
+describe('refusals instead of wrong results', () => {
+  test('a Hessian through a matrix intermediate that depends on the vector is refused (was silently zero)', () => {
+    const r = matrixHessian('np.linalg.norm(X.T @ (np.sum(np.outer(v, w), axis=1) * v) + 3)', { shapes: 'X:(n,d),w:(d,),v:(n,)', wrt: ['w'] });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.kind).toBe('unsupported');
+      expect(r.error.message).toMatch(/3-tensor/);
+    }
+  });
+});
