@@ -146,4 +146,22 @@ describe('matcalc properties', () => {
       { numRuns: 200, seed: 3 },
     );
   });
+
+  it('never throws, whatever the text', () => {
+    const pieces = fc.constantFrom('X', 'w', 'A', 'v', 'c', '@', '*', '+', '-', '/', '**', '(', ')', '[', ']', ',', '.T', 'np.sum(', 'np.linalg.inv(', 'softmax(', 'axis=1', ':', 'None', '2', '0.5', '\n', '=', 'h', 'np.', 'cross_entropy(', '#', "'fro'");
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 25 }), (parts) => {
+        const text = parts.join('');
+        for (const f of [matrixGradient, matrixJacobian, matrixHessian]) {
+          const r = f(text, { shapes: SHAPES, budgetMs: 2000 });
+          if (!r.ok) {
+            expect(r.error.kind).not.toBe('internal');
+            expect(r.error.offset).toBeGreaterThanOrEqual(0);
+            expect(r.error.offset + r.error.length).toBeLessThanOrEqual(text.length);
+          }
+        }
+      }),
+      { numRuns: 400, seed: 5 },
+    );
+  });
 });
