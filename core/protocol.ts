@@ -443,7 +443,13 @@ export interface GalleryItem {
 export type OptimizerName = 'gd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
 
 export interface OptimizerSettings {
+  /** The learning rate of gradient descent, momentum and Nesterov (and of any optimiser not in `lrs`). */
   lr: number;
+  /**
+   * Per-optimiser learning rates: the adaptive methods (AdaGrad, RMSProp, Adam) divide by the gradient's
+   * size, so their η is a step length and wants a different scale from plain gradient descent.
+   */
+  lrs?: Partial<Record<OptimizerName, number>>;
   momentum: number;
   beta1: number;
   beta2: number;
@@ -631,7 +637,8 @@ function isSettings(x: unknown): x is OptimizerSettings {
     x.start.length === 2 &&
     x.start.every(isFiniteNumber) &&
     Array.isArray(x.enabled) &&
-    x.enabled.every((o) => typeof o === 'string' && OPTIMIZERS.includes(o))
+    x.enabled.every((o) => typeof o === 'string' && OPTIMIZERS.includes(o)) &&
+    (x.lrs === undefined || (isObject(x.lrs) && Object.entries(x.lrs).every(([k, v]) => OPTIMIZERS.includes(k) && isFiniteNumber(v))))
   );
 }
 

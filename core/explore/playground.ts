@@ -199,7 +199,7 @@ export function objective2d(input: ObjectiveInput, options: { budgetMs?: number 
       grad,
       gradientLatex: [printed(dx.value.d).latex, printed(dy.value.d).latex],
       exprs: { f: canonical, grad: [dx.value.d, dy.value.d] },
-      settings: { lr, momentum: 0.9, beta1: 0.9, beta2: 0.999, steps, start, enabled: [...OPTIMIZER_NAMES] },
+      settings: { lr, lrs: adaptiveLrs(box), momentum: 0.9, beta1: 0.9, beta2: 0.999, steps, start, enabled: [...OPTIMIZER_NAMES] },
       notes,
     };
   } catch (err) {
@@ -299,7 +299,24 @@ export function suggestLr(grad: Grad2, box: Box): number {
 }
 
 export function hyperFrom(settings: OptimizerSettings, extra: Partial<Hyper> = {}): Hyper {
-  return { ...extra, lr: settings.lr, momentum: settings.momentum, beta1: settings.beta1, beta2: settings.beta2 };
+  const h: Hyper = { ...extra, lr: settings.lr, momentum: settings.momentum, beta1: settings.beta1, beta2: settings.beta2 };
+  if (settings.lrs) h.lrs = { ...extra.lrs, ...settings.lrs };
+  return h;
+}
+
+/**
+ * Default learning rates of the adaptive methods: they step about η per coordinate whatever the
+ * gradient's size, so η is a length: a fiftieth of the view for RMSProp and Adam, a fifth for AdaGrad
+ * (whose steps shrink as 1/√t). Rounded to 1, 2 or 5 × 10ᵏ.
+ */
+export function adaptiveLrs(box: Box): Partial<Record<OptimizerName, number>> {
+  const span = Math.max(box.xmax - box.xmin, box.ymax - box.ymin);
+  const nice = (raw: number): number => {
+    const e = Math.floor(Math.log10(raw));
+    const m = raw / 10 ** e;
+    return Number(((m >= 5 ? 5 : m >= 2 ? 2 : 1) * 10 ** e).toPrecision(1));
+  };
+  return { adagrad: nice(span / 5), rmsprop: nice(span / 50), adam: nice(span / 50) };
 }
 
 /** A run as the protocol's Trajectory. */

@@ -244,7 +244,8 @@ describe('playground', () => {
     expect(d.trajectories.map((t) => t.name)).toEqual(['gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']);
     for (const t of d.trajectories) {
       expect(t.points.length).toBe(2 * (d.settings.steps + 1));
-      expect(t.latex).toMatch(/\\eta = 0.05/);
+      // GD, momentum and Nesterov use the shared rate; the adaptive methods their own
+      expect(t.latex).toContain(`\\eta = ${d.settings.lrs?.[t.name] ?? d.settings.lr}`);
     }
     // JSON-safe (no typed arrays, no Infinity).
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);

@@ -130,3 +130,18 @@ describe('the Distributions tab', () => {
     expect(r.latex).toContain('P(');
   });
 });
+
+describe('the adaptive optimisers have their own learning rate', () => {
+  it('defaults scaled to the view, used by the runs, and visible in each update rule', () => {
+    const s = new SideSession();
+    const r = s.preset('rosenbrock');
+    if (!r.ok) throw new Error(r.message);
+    const lrs = r.data.settings.lrs!;
+    expect(lrs.adam).toBeGreaterThan(r.data.settings.lr);
+    // Adam gets much further down the valley with its own rate than with GD's
+    const own = s.run({ ...r.data.settings, steps: 500 })!.find((t) => t.name === 'adam')!;
+    const shared = s.run({ ...r.data.settings, lrs: {}, steps: 500 })!.find((t) => t.name === 'adam')!;
+    expect(own.losses[own.losses.length - 1]!).toBeLessThan(shared.losses[shared.losses.length - 1]! / 10);
+    expect(own.latex).toContain(String(lrs.adam));
+  });
+});

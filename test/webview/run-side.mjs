@@ -464,9 +464,20 @@ test('playground: controls and dragging the start point post runOptimizers with 
   await page.locator(`${tid('opt-steps')} input`).fill('200');
   await page.locator(tid('opt-momentum')).fill('0.5');
   await page.locator(tid('opt-beta2')).fill('0.99');
+  // the adaptive methods have their own learning rate (a step length)
+  await page.locator(`${tid('opt-lr-rmsprop')} input`).fill('0.1');
   await page.click(`${tid('opt-enable-adam')} label`);
   const m = await waitPosted('runOptimizers', (m) => m.settings.enabled.length === 5 && m.settings.beta2 === 0.99);
-  assert.deepEqual(m.settings, { lr: 0.05, momentum: 0.5, beta1: 0.9, beta2: 0.99, steps: 200, start: [-2.5, 1.5], enabled: ['gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop'] });
+  assert.deepEqual(m.settings, {
+    lr: 0.05,
+    lrs: { adagrad: 0.02, rmsprop: 0.1, adam: 0.02 },
+    momentum: 0.5,
+    beta1: 0.9,
+    beta2: 0.99,
+    steps: 200,
+    start: [-2.5, 1.5],
+    enabled: ['gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop'],
+  });
   assert.equal((await posted()).filter((x) => x.type === 'runOptimizers').length, 1, 'debounced into one request');
   assert.equal(await page.textContent(tid('opt-momentum-value')), '0.5');
 
@@ -479,8 +490,9 @@ test('playground: controls and dragging the start point post runOptimizers with 
   await page.locator(`${tid('opt-lr')} input`).fill('0.05');
   await waitPosted('runOptimizers');
 
-  // Drag the start point to (1, −1).
+  // Drag the start point to (1, −1) (the learning-rate fields are further down: bring the plot back into view).
   await clearPosted();
+  await page.locator(tid('opt-canvas')).scrollIntoViewIfNeeded();
   const handle = await page.locator(tid('opt-start')).boundingBox();
   const box = await page.locator(tid('opt-canvas')).boundingBox();
   const hx = handle.x + handle.width / 2;
@@ -492,7 +504,9 @@ test('playground: controls and dragging the start point post runOptimizers with 
   const [tx, ty] = toPx(v, 1, -1);
   await page.mouse.move(box.x + tx, box.y + ty, { steps: 8 });
   await page.mouse.up();
-  const d = await waitPosted('runOptimizers');
+  const d = await waitPosted('runOptimizers').catch(async (e) => {
+    throw new Error(`${e.message}; form error: ${await page.textContent(tid('opt-form-error'))}`);
+  });
   assert.ok(Math.abs(d.settings.start[0] - 1) < 0.05 && Math.abs(d.settings.start[1] + 1) < 0.05, JSON.stringify(d.settings.start));
   assert.equal(d.settings.lr, 0.05);
 

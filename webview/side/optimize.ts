@@ -162,10 +162,18 @@ export function createOptimizeTab(host: OptimizeHost): OptimizeTab {
     beta2: h('output', { testid: 'opt-beta2-value' }),
   };
   const checks = new Map<OptimizerName, HTMLElement & { checked?: boolean }>();
+  /** The adaptive methods' own learning rates (their η is a step length, on another scale than GD's). */
+  const ADAPTIVE: readonly OptimizerName[] = ['adagrad', 'rmsprop', 'adam'];
+  const ownLr = new Map<OptimizerName, HTMLElement & { value: string; invalid?: boolean }>();
   for (const o of OPTIMIZERS) {
     const cb = h('vscode-checkbox', { testid: `opt-enable-${o.name}`, attrs: { checked: '' } }, o.label) as HTMLElement & { checked?: boolean };
     checks.set(o.name, cb);
     cb.addEventListener('change', scheduleRun);
+    if (ADAPTIVE.includes(o.name)) {
+      const f = numberField(`opt-lr-${o.name}`, `Learning rate of ${o.label}`, 0.01, { inputmode: 'decimal', spellcheck: 'false', class: 'own-lr' });
+      f.addEventListener('input', scheduleRun);
+      ownLr.set(o.name, f);
+    }
   }
   const formError = h('p', { class: 'form-error', testid: 'opt-form-error', attrs: { role: 'alert' } });
   for (const f of [lr, steps]) f.addEventListener('input', scheduleRun);
@@ -213,10 +221,19 @@ export function createOptimizeTab(host: OptimizeHost): OptimizeTab {
     steps.invalid = !okN;
     if (!okN) problems.push('The number of steps must be a whole number from 1 to 100000.');
     const enabled = OPTIMIZERS.map((o) => o.name).filter((name) => checks.get(name)!.checked);
+    const lrs: Partial<Record<OptimizerName, number>> = {};
+    for (const [name, f] of ownLr) {
+      const v = Number(f.value);
+      const ok = f.value.trim() !== '' && finite(v) && v > 0;
+      f.invalid = !ok;
+      if (ok) lrs[name] = v;
+      else problems.push(`The learning rate of ${OPTIMIZERS.find((o) => o.name === name)!.label} must be a positive number.`);
+    }
     formError.textContent = problems.join(' ');
     if (problems.length || !data) return null;
     return {
       lr: lrv,
+      lrs,
       momentum: Number(momentum.value),
       beta1: Number(beta1.value),
       beta2: Number(beta2.value),
@@ -240,6 +257,7 @@ export function createOptimizeTab(host: OptimizeHost): OptimizeTab {
       if (document.activeElement !== el && finite(v)) el.value = String(v);
     };
     set(lr, s.lr);
+    for (const [name, f] of ownLr) set(f, s.lrs?.[name] ?? s.lr);
     set(steps, s.steps);
     for (const [el, v, key] of [
       [momentum, s.momentum, 'momentum'],
@@ -570,13 +588,17 @@ export function createOptimizeTab(host: OptimizeHost): OptimizeTab {
       h(
         'div',
         { class: 'controls' },
-        h('label', { class: 'field' }, h('span', {}, 'learning rate η'), lr),
+        h('label', { class: 'field' }, h('span', {}, 'learning rate η (GD, momentum, Nesterov)'), lr),
         h('label', { class: 'field' }, h('span', {}, 'steps'), steps),
         h('label', { class: 'field' }, h('span', {}, 'momentum μ '), momentum, outs.momentum),
         h('label', { class: 'field' }, h('span', {}, 'β₁'), beta1, outs.beta1),
         h('label', { class: 'field' }, h('span', {}, 'β₂'), beta2, outs.beta2),
       ),
-      h('div', { class: 'checks', attrs: { role: 'group', 'aria-label': 'Optimisers' } }, ...OPTIMIZERS.map((o) => h('span', { class: `check opt-${o.name}` }, checks.get(o.name)!))),
+      h(
+        'div',
+        { class: 'checks', attrs: { role: 'group', 'aria-label': 'Optimisers' } },
+        ...OPTIMIZERS.map((o) => h('span', { class: `check opt-${o.name}` }, checks.get(o.name)!, ownLr.has(o.name) ? h('label', { class: 'own-lr-label' }, h('span', {}, 'η'), ownLr.get(o.name)!) : null)),
+      ),
       formError,
       h('h2', {}, 'Loss'),
       loss.element,
