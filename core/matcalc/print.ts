@@ -102,6 +102,7 @@ function lx(n: Node): P {
     case 'T': {
       const x = a[0]!;
       if (x.k === 'inv') return { s: `${wrap(lx(x.args[0]!), 4)}^{-\\top}`, p: 3 };
+      if (x.k === 'expand') return { s: `${wrap(lx(x.args[0]!), 4)}^\\top`, p: 3 };
       return { s: `${wrap(lx(x), 4)}^\\top`, p: 3 };
     }
     case 'fn': {
@@ -114,7 +115,7 @@ function lx(n: Node): P {
     case 'sum': return { s: `\\operatorname{sum}${axisSub(n)}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
     case 'max': return { s: `\\max${axisSub(n)}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
     case 'logsumexp': return { s: `\\operatorname{logsumexp}${axisSub(n)}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
-    case 'expand': return { s: `\\operatorname{diag}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
+    case 'expand': return lx(a[0]!); // an (n, 1) column: the vector itself (diag(v) only when it scales a matrix's rows)
     case 'outer': return { s: `${wrap(lx(a[0]!), 3)} ${wrap(lx(a[1]!), 3)}^\\top`, p: 1 };
     case 'trace': return { s: `\\operatorname{tr}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
     case 'det': return { s: `\\det\\left(${lx(a[0]!).s}\\right)`, p: 4 };
@@ -178,16 +179,24 @@ function mulLatex(n: Node): P {
   // tensor part: diag(v) M (rows scaled), M diag(v) (columns scaled), elementwise ⊙, ⊘ for elementwise division
   const matrix = rank(n) === 2;
   const left = tensors.filter((t) => t.k === 'expand');
-  const right = matrix ? tensors.filter((t) => rank(t) === 1) : [];
+  const rowScale = (t: Node): boolean => rank(t) === 1 || (t.k === 'T' && t.args[0]!.k === 'expand');
+  const right = matrix ? tensors.filter(rowScale) : [];
   const mid = tensors.filter((t) => !left.includes(t) && !right.includes(t));
   const ts: string[] = [];
   for (const t of mid) ts.push(wrap(lx(t), mid.length > 1 || left.length + right.length > 0 ? 3 : 1));
   let tensorPart = ts.join(' \\odot ');
   if (mid.length > 1 && left.length + right.length > 0) tensorPart = `\\left(${tensorPart}\\right)`;
-  if (left.length === 1 && mid.length === 1 && mid[0]!.k === 'eye' && !right.length) tensorPart = '';
-  else if (left.length && !mid.length && !right.length) tensorPart = '\\mathbf{1}^\\top';
-  if (left.length) tensorPart = `\\operatorname{diag}\\left(${left.length === 1 ? lx(left[0]!.args[0]!).s : left.map((t) => wrap(lx(t.args[0]!), 3)).join(' \\odot ')}\\right) ${tensorPart}`.trim();
-  if (right.length) tensorPart = `${tensorPart || '\\mathbf{1}'} \\operatorname{diag}\\left(${right.length === 1 ? lx(right[0]!).s : right.map((t) => wrap(lx(t), 3)).join(' \\odot ')}\\right)`;
+  const vec = (t: Node): Node => (t.k === 'T' ? t.args[0]!.args[0]! : t.k === 'expand' ? t.args[0]! : t);
+  const joined = (ts: Node[]): string => (ts.length === 1 ? wrap(lx(vec(ts[0]!)), 3) : `\\left(${ts.map((t) => wrap(lx(vec(t)), 3)).join(' \\odot ')}\\right)`);
+  const inDiag = (ts: Node[]): string => (ts.length === 1 ? lx(vec(ts[0]!)).s : ts.map((t) => wrap(lx(vec(t)), 3)).join(' \\odot '));
+  if (!mid.length && left.length && right.length) tensorPart = `${joined(left)} ${joined(right)}^\\top`; // column times row: a bᵀ
+  else {
+    if (left.length === 1 && mid.length === 1 && mid[0]!.k === 'eye' && !right.length) tensorPart = '';
+    else if (left.length && !mid.length && !right.length) tensorPart = n.shape[1] === 1 ? '' : '\\mathbf{1}^\\top';
+    if (left.length && !mid.length && !right.length && n.shape[1] === 1) tensorPart = joined(left); // an (n, 1) column
+    else if (left.length) tensorPart = `\\operatorname{diag}\\left(${inDiag(left)}\\right) ${tensorPart}`.trim();
+    if (right.length) tensorPart = `${tensorPart || '\\mathbf{1}'} \\operatorname{diag}\\left(${inDiag(right)}\\right)`;
+  }
   for (const d of tensorDen) {
     const b = wrap(lx(pow1(d.args[0]!, -d.value!)), 3);
     tensorPart = tensorPart ? `${tensors.length > 1 ? `\\left(${tensorPart}\\right)` : tensorPart} \\oslash ${b}` : `\\mathbf{1} \\oslash ${b}`;

@@ -288,3 +288,20 @@ describe('concrete sizes', () => {
     } else expect(r.error.kind).toBe('budget');
   });
 });
+
+describe('printing broadcast products', () => {
+  test('diag(v) M, M diag(v), a bᵀ, columns and rows', async () => {
+    const { raw, variable } = await import('../../core/matcalc/ast');
+    const { latex } = await import('../../core/matcalc/print');
+    const M = variable('M', ['n', 'd']);
+    const a = variable('a', ['n']);
+    const b = variable('b', ['d']);
+    expect(latex(raw.mul([raw.expand(a), M]))).toBe('\\operatorname{diag}\\left(a\\right) M');
+    expect(latex(raw.mul([M, b]))).toBe('M \\operatorname{diag}\\left(b\\right)');
+    expect(latex(raw.mul([raw.expand(a), b]))).toBe('a b^\\top');
+    expect(latex(raw.mul([raw.expand(a), variable('c', [])]))).toBe('c a');
+    expect(latex(raw.expand(a))).toBe('a');
+    expect(latex(raw.T(raw.expand(a)))).toBe('a^\\top');
+    expect(latex(raw.add([M, b]))).toBe('M + \\mathbf{1} b^\\top');
+  });
+});
