@@ -72,7 +72,12 @@ function lx(n: Node): P {
     case 'eye': return { s: `I_{${dimLatex(n.shape[0]!)}}`, p: 4 };
     case 'add': {
       let s = '';
-      const term = (t: Node): string => (rank(n) === 2 && rank(t) === 1 ? `\\mathbf{1} ${wrap(lx(t), 3)}^\\top` : wrap(lx(t), 1));
+      const term = (t: Node): string => {
+        if (rank(n) === 2 && rank(t) === 1) return `\\mathbf{1} ${wrap(lx(t), 3)}^\\top`; // a row broadcast down the rows
+        if (rank(n) === 2 && rank(t) === 2 && t.shape[1] === 1 && n.shape[1] !== 1) return `${wrap(lx(t), 3)} \\mathbf{1}^\\top`; // a column across
+        if (rank(n) === 2 && rank(t) === 2 && t.shape[0] === 1 && n.shape[0] !== 1) return `\\mathbf{1} ${wrap(lx(t), 3)}`; // a row down
+        return wrap(lx(t), 1);
+      };
       a.forEach((t, i) => {
         const neg = negated(t);
         if (neg) s += `${i ? ' - ' : '-'}${term(neg)}`;
@@ -178,15 +183,16 @@ function mulLatex(n: Node): P {
   else scalarPart = num.join(' ');
   // tensor part: diag(v) M (rows scaled), M diag(v) (columns scaled), elementwise ⊙, ⊘ for elementwise division
   const matrix = rank(n) === 2;
-  const left = tensors.filter((t) => t.k === 'expand');
-  const rowScale = (t: Node): boolean => rank(t) === 1 || (t.k === 'T' && t.args[0]!.k === 'expand');
+  const column = (t: Node): boolean => t.k === 'expand' || (matrix && rank(t) === 2 && t.shape[1] === 1 && n.shape[1] !== 1);
+  const left = tensors.filter(column);
+  const rowScale = (t: Node): boolean => rank(t) === 1 || (t.k === 'T' && t.args[0]!.k === 'expand') || (rank(t) === 2 && t.shape[0] === 1 && n.shape[0] !== 1);
   const right = matrix ? tensors.filter(rowScale) : [];
   const mid = tensors.filter((t) => !left.includes(t) && !right.includes(t));
   const ts: string[] = [];
   for (const t of mid) ts.push(wrap(lx(t), mid.length > 1 || left.length + right.length > 0 ? 3 : 1));
   let tensorPart = ts.join(' \\odot ');
   if (mid.length > 1 && left.length + right.length > 0) tensorPart = `\\left(${tensorPart}\\right)`;
-  const vec = (t: Node): Node => (t.k === 'T' ? t.args[0]!.args[0]! : t.k === 'expand' ? t.args[0]! : t);
+  const vec = (t: Node): Node => (t.k === 'T' && t.args[0]!.k === 'expand' ? t.args[0]!.args[0]! : t.k === 'expand' ? t.args[0]! : t);
   const joined = (ts: Node[]): string => (ts.length === 1 ? wrap(lx(vec(ts[0]!)), 3) : `\\left(${ts.map((t) => wrap(lx(vec(t)), 3)).join(' \\odot ')}\\right)`);
   const inDiag = (ts: Node[]): string => (ts.length === 1 ? lx(vec(ts[0]!)).s : ts.map((t) => wrap(lx(vec(t)), 3)).join(' \\odot '));
   if (!mid.length && left.length && right.length) tensorPart = `${joined(left)} ${joined(right)}^\\top`; // column times row: a bᵀ

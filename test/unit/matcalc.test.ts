@@ -305,3 +305,16 @@ describe('printing broadcast products', () => {
     expect(latex(raw.add([M, b]))).toBe('M + \\mathbf{1} b^\\top');
   });
 });
+
+describe('printing keepdims columns', () => {
+  test('a keepdims row sum scales rows; added, it spreads across', async () => {
+    const { raw, variable } = await import('../../core/matcalc/ast');
+    const { latex } = await import('../../core/matcalc/print');
+    const M = variable('M', ['n', 'd']);
+    const s = raw.reduce('sum', variable('Y', ['n', 'k']), 1, true);
+    expect(latex(raw.mul([M, s]))).toBe('\\operatorname{diag}\\left(\\operatorname{sum}_{\\text{axis}=1}\\left(Y\\right)\\right) M');
+    expect(latex(raw.add([M, s]))).toBe('M + \\operatorname{sum}_{\\text{axis}=1}\\left(Y\\right) \\mathbf{1}^\\top');
+    const c = raw.reduce('sum', M, 0, true);
+    expect(latex(raw.mul([M, c]))).toBe('M \\operatorname{diag}\\left(\\operatorname{sum}_{\\text{axis}=0}\\left(M\\right)\\right)');
+  });
+});
