@@ -14,6 +14,7 @@ import { computeGradient } from './gradient';
 import { analyzeShapes } from './shapes/index';
 import { analyzeMatrix, type MatrixAnalysis, toCliJson } from './linalg/index';
 import { backpropGraph, type BackpropResult } from './backprop/index';
+import { matrixGradient, matrixHessian, matrixJacobian, type MatResult } from './matcalc/index';
 import { LANGS, type Lang } from './parse/types';
 import type { GradientResult } from './result';
 
@@ -54,6 +55,15 @@ const USAGE = `Usage:
   N-D arrays are analyzed one 2-D slice at a time (--slice picks it).
   Exit code: 0 when analyzed, 1 when not, 2 on a usage error.
 
+  mathlens grad --shapes "X:(n,d),w:(d,),y:(n,)" [--wrt w] [--json] EXPR
+  mathlens jacobian|hessian --shapes "..." [--json] EXPR
+
+  Vectors and matrices (NumPy syntax: @, .T, np.sum/mean with axis, norms,
+  trace, inv, det, elementwise functions, softmax, cross_entropy): each
+  gradient entry gains "shape", and its "numpy" code returns an array of
+  that shape for any sizes matching the symbols. Gradients in denominator
+  layout (∇X has X's shape); Jacobians in numerator layout.
+
   mathlens backprop [--json] [--at "x=0.5,w=-1.2"] [CODE]
 
   The computational graph of a scalar forward pass (assignments separated
@@ -73,6 +83,8 @@ interface GradArgs {
   json: boolean;
   budgetMs: number;
   expr?: string;
+  /** Shapes of the variables (`"X:(n,d),w:(d,)"`): the matrix-calculus engine. */
+  shapes?: string;
 }
 
 class UsageError extends Error {}
@@ -96,6 +108,7 @@ function parseGradArgs(argv: string[]): GradArgs {
       if (!(LANGS as readonly string[]).includes(l)) throw new UsageError(`unknown language "${l}" (expected ${LANGS.join(', ')})`);
       out.lang = l as Lang;
     } else if (name === '--wrt') out.wrt = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (name === '--shapes') out.shapes = value();
     else if (name === '--budget') {
       const n = Number(value());
       if (!Number.isFinite(n) || n <= 0) throw new UsageError('--budget needs a positive number of milliseconds');
@@ -197,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'shapes') return runShapes(rest);
   if (command === 'matrix') return runMatrix(rest);
   if (command === 'backprop') return runBackprop(rest);
-  if (command !== 'grad') {
+  if (command !== 'grad' && command !== 'jacobian' && command !== 'hessian') {
     process.stderr.write(`mathlens: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   }
@@ -210,6 +223,14 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw e;
+  }
+  if (command !== 'grad' || args.shapes !== undefined) {
+    // vectors and matrices: the matrix-calculus engine
+    const expr = args.expr ?? (await readStdin());
+    const opts = { ...(args.shapes !== undefined ? { shapes: args.shapes } : {}), ...(args.wrt ? { wrt: args.wrt } : {}), budgetMs: args.budgetMs };
+    const r = command === 'jacobian' ? matrixJacobian(expr, opts) : command === 'hessian' ? matrixHessian(expr, opts) : matrixGradient(expr, opts);
+    process.stdout.write(args.json ? JSON.stringify(matrixJson(r)) + '\n' : formatMatrixCalculus(r, expr));
+    return r.ok ? 0 : 1;
   }
   if (args.expr === undefined && args.json) return runBatch(args);
   const expr = args.expr ?? (await readStdin());
@@ -354,6 +375,46 @@ function formatMatrix(r: MatrixAnalysis, source: string | undefined): string {
   if (r.eigenvalues) out.push(`eigenvalues: ${r.eigenvalues.map((z) => (z.im === 0 ? num(z.re) : `${num(z.re)} ${z.im < 0 ? '−' : '+'} ${num(Math.abs(z.im))}i`)).join(', ')}`);
   const props = Object.entries(r.properties).filter(([, v]) => v).map(([k]) => k);
   out.push(`properties: ${props.length ? props.join(', ') : 'none of symmetric, orthogonal, positive definite, diagonal, triangular'}`);
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n') + '\n';
+}
+
+/**
+ * `grad --shapes`, `jacobian`, `hessian` in the foundation's JSON shape: each entry gains its `shape`
+ * (ints for sizes, strings for symbols), and its `numpy` code returns an array of that shape.
+ */
+export function matrixJson(r: MatResult): unknown {
+  if (!r.ok) return r;
+  const checks = r.gradient.map((g) => g.check);
+  const errs = checks.map((c) => c.maxRelError).filter((x): x is number => x !== null);
+  return {
+    ok: true,
+    kind: r.kind,
+    lang: 'python',
+    variables: r.variables.filter((v) => v.role === 'variable').map((v) => v.name),
+    shapes: Object.fromEntries(r.variables.map((v) => [v.name, v.shape])),
+    expression: { latex: r.expression.latex, numpy: r.expression.numpy, shape: r.expression.shape },
+    gradient: r.gradient.map((g) => ({ wrt: g.wrt, shape: g.shape, latex: g.latex, numpy: g.numpy, text: g.numpy, steps: g.steps.map((st) => ({ rule: st.rule, latex: st.latex, depth: st.depth, ...(st.shape ? { shape: st.shape } : {}) })), check: g.check })),
+    check: { maxRelError: errs.length ? Math.max(...errs) : null, points: Math.min(...checks.map((c) => c.points)), passed: checks.every((c) => c.passed) },
+    layout: r.layout,
+    layoutText: r.layoutText,
+    notes: r.notes,
+  };
+}
+
+function formatMatrixCalculus(r: MatResult, source: string): string {
+  if (!r.ok) {
+    const before = source.slice(0, r.error.offset).split('\n');
+    const line = source.split('\n')[before.length - 1] ?? '';
+    return `error: ${r.error.message}\n  ${line}\n  ${' '.repeat(before[before.length - 1]!.length)}${'^'.repeat(Math.max(1, r.error.length))}\n`;
+  }
+  const shape = (d: readonly unknown[] | string) => (typeof d === 'string' ? d : `(${d.join(', ')}${d.length === 1 ? ',' : ''})`);
+  const out = [`f = ${r.expression.numpy}   shape ${shape(r.expression.shape)}`, r.layoutText, ''];
+  for (const g of r.gradient) {
+    out.push(`${r.kind === 'gradient' ? '∇' : r.kind === 'jacobian' ? 'J' : 'H'}_${g.wrt}   shape ${shape(g.shape)}`, `  numpy: ${g.numpy}`);
+    for (const st of g.steps) out.push(`  ${'  '.repeat(st.depth)}[${st.rule}]${st.shape ? ` ${shape(st.shape)}` : ''}`);
+    out.push(`  check: ${g.check.passed ? 'passed' : 'FAILED'}${g.check.maxRelError !== null ? ` (max relative error ${g.check.maxRelError.toExponential(2)})` : ''}`, '');
+  }
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n') + '\n';
 }

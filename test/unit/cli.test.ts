@@ -194,3 +194,37 @@ describe('mathlens backprop', () => {
     expect(run(['backprop', '--at', 'x=abc', 'z = x']).code).toBe(2);
   });
 });
+
+describe('mathlens grad --shapes, jacobian, hessian', () => {
+  it('grad --shapes: each entry has its shape and NumPy code, checked numerically; the layout is said', () => {
+    const r = run(['grad', '--json', '--shapes', 'X:(n,d),w:(d,),y:(n,)', '--wrt', 'w', 'np.sum((X @ w - y)**2)']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(true);
+    expect(j.kind).toBe('gradient');
+    expect(j.shapes).toEqual({ X: ['n', 'd'], w: ['d'], y: ['n'] });
+    expect(j.gradient).toHaveLength(1);
+    const g = j.gradient[0];
+    expect(g.wrt).toBe('w');
+    expect(g.shape).toEqual(['d']);
+    // ∇_w ‖Xw − y‖² = 2Xᵀ(Xw − y)
+    expect(g.latex.replace(/\s+/g, '')).toContain('X^\\top');
+    expect(g.numpy).toMatch(/X\.T|np\.transpose\(X\)|X\b/);
+    expect(g.check.passed).toBe(true);
+    expect(j.layout).toBe('denominator');
+  });
+  it('jacobian and hessian follow the same shape; unsupported input is refused, not guessed', () => {
+    const h = JSON.parse(run(['hessian', '--json', '--shapes', 'x:(),y:()', '(1 - x)**2 + 100*(y - x**2)**2']).stdout);
+    expect(h.ok).toBe(true);
+    expect(h.kind).toBe('hessian');
+    expect(h.gradient[0].shape).toEqual([2, 2]);
+    expect(h.check.passed).toBe(true);
+    const jac = JSON.parse(run(['jacobian', '--json', '--shapes', 'W:(m,n),x:(n,)', 'np.tanh(W @ x)']).stdout);
+    expect(jac.ok).toBe(true);
+    expect(jac.kind).toBe('jacobian');
+    expect(jac.layout).toBe('numerator');
+    const bad = run(['grad', '--json', '--shapes', 'A:(n,n)', 'np.linalg.norm(A, 2)']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).error.kind).toMatch(/unsupported|parse/);
+  });
+});
