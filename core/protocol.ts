@@ -193,14 +193,19 @@ export function isExtensionToWebview(x: unknown): x is ExtensionToWebview {
   }
 }
 
+/** `ready` and `copy`, which every webview sends; undefined for any other type. */
+function commonWebviewMessage(x: Record<string, unknown>): boolean | undefined {
+  if (x.type === 'ready') return true;
+  if (x.type === 'copy') return typeof x.text === 'string' && isCopyWhat(x.what);
+  return undefined;
+}
+
 /** Messages the extension accepts from the panel. */
 export function isWebviewToExtension(x: unknown): x is WebviewToExtension {
   if (!isObject(x)) return false;
+  const common = commonWebviewMessage(x);
+  if (common !== undefined) return common;
   switch (x.type) {
-    case 'ready':
-      return true;
-    case 'copy':
-      return typeof x.text === 'string' && isCopyWhat(x.what);
     case 'insert':
       return typeof x.code === 'string' && isInsertTarget(x.target);
     default:
@@ -366,11 +371,9 @@ export function isMatrixToWebview(x: unknown): x is MatrixToWebview {
 
 export function isWebviewToMatrix(x: unknown): x is WebviewToMatrix {
   if (!isObject(x)) return false;
+  const common = commonWebviewMessage(x);
+  if (common !== undefined) return common;
   switch (x.type) {
-    case 'ready':
-      return true;
-    case 'copy':
-      return typeof x.text === 'string' && isCopyWhat(x.what);
     case 'slice':
       return Array.isArray(x.index) && x.index.every(isNat) && x.index.length <= 32 && (x.array === undefined || typeof x.array === 'string');
     default:
