@@ -1,4 +1,4 @@
-/* global document, window */ // (in init scripts, which run in the page)
+/* global document, sessionStorage, window */ // (in init scripts, which run in the page)
 // What the headless webview runners share: building a test page (a fake acquireVsCodeApi + a real
 // webview bundle) with KaTeX's assets, serving it with exactly the panel's HTML and CSP from
 // extension/html.ts, and launching Debian's Chromium with every CSP violation, console error and
@@ -100,4 +100,21 @@ export async function launchBrowser({ viewport, deviceScaleFactor = 1, problems 
     rmSync(userDataDir, { recursive: true, force: true });
   };
   return { context, page, close };
+}
+
+/** Reloads the test page with fresh webview state and waits for the webview's `ready`. */
+export async function freshPage(page, base) {
+  await page.goto(base);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.goto(base);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+}
+
+/** Talking to the page as the extension would: post a message, read and clear what the webview posted. */
+export function messages(page) {
+  return {
+    post: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+    posted: () => page.evaluate(() => window.__posted),
+    clearPosted: () => page.evaluate(() => (window.__posted.length = 0)),
+  };
 }

@@ -20,7 +20,7 @@ import { Buffer } from 'node:buffer';
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildPage, importNode, launchBrowser, servePage } from './harness.mjs';
+import { buildPage, importNode, launchBrowser, servePage, freshPage, messages } from './harness.mjs';
 
 /** CSP violations, console errors and page errors seen so far. */
 const problems = [];
@@ -59,19 +59,12 @@ after(async () => {
 });
 
 /** Fresh page (and fresh webview state) for each test. */
-beforeEach(async () => {
-  await page.goto(base);
-  await page.evaluate(() => sessionStorage.clear());
-  await page.goto(base);
-  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
-});
+beforeEach(() => freshPage(page, base));
 
-async function post(message) {
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
-}
+const post = (message) => messages(page).post(message);
+const posted = () => messages(page).posted();
+const clearPosted = () => messages(page).clearPosted();
 
-const posted = () => page.evaluate(() => window.__posted);
-const clearPosted = () => page.evaluate(() => (window.__posted.length = 0));
 /** The saved webview state (saves are coalesced over 50 ms: wait for them). */
 const savedState = async () => {
   await sleep(80);

@@ -10,11 +10,11 @@
 // 4. node:test drives Chromium through playwright-core.
 //
 // Usage: node test/webview/run.mjs   (exits non-zero on failure)
-/* global window, document, sessionStorage, getComputedStyle, structuredClone */
+/* global window, document, getComputedStyle, structuredClone */
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildPage, importNode, launchBrowser, servePage } from './harness.mjs';
+import { buildPage, importNode, launchBrowser, servePage, freshPage, messages } from './harness.mjs';
 
 /** CSP violations, console errors and page errors seen so far. */
 const problems = [];
@@ -79,24 +79,11 @@ async function cspViolations() {
 }
 
 /** Fresh page (and fresh webview state) for each test. */
-beforeEach(async () => {
-  await page.goto(base);
-  await page.evaluate(() => sessionStorage.clear());
-  await page.goto(base);
-  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
-});
+beforeEach(() => freshPage(page, base));
 
-async function post(message) {
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
-}
-
-async function posted() {
-  return page.evaluate(() => window.__posted);
-}
-
-async function clearPosted() {
-  await page.evaluate(() => (window.__posted.length = 0));
-}
+const post = (message) => messages(page).post(message);
+const posted = () => messages(page).posted();
+const clearPosted = () => messages(page).clearPosted();
 
 function assertClean(violations) {
   assert.deepEqual(violations, [], 'CSP violations');
