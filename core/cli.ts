@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { computeGradient } from './gradient';
 import { analyzeShapes } from './shapes/index';
 import { analyzeMatrix, type MatrixAnalysis, toCliJson } from './linalg/index';
-import { backpropGraph, type BackpropResult } from './backprop/index';
+import { backpropGraph, type BackpropResult, type Numeric } from './backprop/index';
 import { matrixGradient, matrixHessian, matrixJacobian, type MatResult } from './matcalc/index';
 import { LANGS, type Lang } from './parse/types';
 import type { GradientResult } from './result';
@@ -471,7 +471,7 @@ function formatBackprop(r: BackpropResult, source: string): string {
     const line = source.split('\n')[before.length - 1] ?? '';
     return `error: ${r.error.message}\n  ${line}\n  ${' '.repeat(before[before.length - 1]!.length)}${'^'.repeat(Math.max(1, r.error.length))}\n`;
   }
-  const num = (x: number | null) => (x === null ? '—' : Number(x.toPrecision(6)).toString());
+  const num = (x: Numeric | null): string => (x === null ? '—' : typeof x === 'number' ? Number(x.toPrecision(6)).toString() : JSON.stringify(x));
   const out = [`output: ${r.output} = ${num(r.nodes[r.outputId]?.value ?? null)}`, '', 'gradients:'];
   for (const l of r.leaves) out.push(`  ∂${r.output}/∂${l.name} = ${num(l.grad)}   (${l.name} = ${num(l.value)}, from ${l.source})`);
   out.push('', 'nodes (forward order):');

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import './panel.css';
-import type { CopyWhat, ExtensionToWebview, PanelState, ResultMessage } from '../core/protocol';
+import type { CopyWhat, ExtensionToWebview, MatcalcResultMessage, PanelState, ResultMessage } from '../core/protocol';
 import { isExtensionToWebview, isPanelState } from '../core/protocol';
 import { h } from './dom';
 import { derivativeText } from './code';
@@ -48,8 +48,9 @@ const actions: Actions = {
   },
 };
 
-function showResult(msg: ResultMessage): void {
+function showResult(msg: ResultMessage | MatcalcResultMessage): void {
   try {
+    if (msg.type === 'matcalc') throw new Error('matrix-calculus results are not rendered yet');
     show(renderResult(msg, actions, (wrt) => state.open?.[wrt] ?? msg.view.showSteps));
   } catch (e) {
     show(h('section', { class: 'error', testid: 'error', attrs: { role: 'alert' } }, `MathLens could not display this result: ${e instanceof Error ? e.message : String(e)}`));
@@ -58,7 +59,7 @@ function showResult(msg: ResultMessage): void {
 
 function copiedText(what: CopyWhat): string {
   const kind = what.format === 'latex' ? 'LaTeX' : 'NumPy';
-  const last = state.last?.result;
+  const last = state.last?.type === 'result' ? state.last.result : undefined;
   const of = what.wrt === undefined ? 'the gradient' : last?.ok ? derivativeText(last, what.wrt) : what.wrt;
   return `Copied ${kind} of ${of}.`;
 }
@@ -69,6 +70,7 @@ function onMessage(msg: ExtensionToWebview): void {
       show(renderLoading(msg));
       return;
     case 'result':
+    case 'matcalc':
       state = { version: 1, last: msg };
       save();
       showResult(msg);

@@ -23,9 +23,20 @@ import type { EdgeValue, LeafSource } from './values';
 export type { Op } from './graph';
 export type { Step } from './steps';
 
+/**
+ * A value in the graph: a number for a scalar, nested arrays in row-major order
+ * for a vector or matrix (what NumPy's `tolist()` gives).
+ */
+export type Numeric = number | Numeric[];
+
 export interface BackpropOptions {
-  /** Values of the inputs (override the code's literals and the defaults). */
-  at?: Record<string, number>;
+  /** Values of the inputs (override the code's literals and the defaults); arrays for shaped inputs. */
+  at?: Record<string, Numeric>;
+  /**
+   * Shapes of inputs whose value is not in the code: `"X:(4,3),w:(3,)"` or a record.
+   * Symbolic sizes (`n`) get small concrete sizes, named in `notes`.
+   */
+  shapes?: string | Record<string, readonly (number | string)[]>;
   /** Time budget in milliseconds (default 2000). */
   budgetMs?: number;
   /** Node budget (default 20,000). */
@@ -39,9 +50,11 @@ export interface BackpropNode {
   inputs: number[];
   /** The variable it was assigned to, if any. */
   name?: string;
-  value: number;
-  /** ∂output/∂node; null for constants and arithmetic on constants only. */
-  grad: number | null;
+  /** The node's shape; absent for a scalar (then `value` and `grad` are numbers). */
+  shape?: number[];
+  value: Numeric;
+  /** ∂output/∂node (the shape of the node); null for constants and arithmetic on constants only. */
+  grad: Numeric | null;
   /** The node as LaTeX (its name, or its expression when short). */
   tex: string;
   /** Local partial derivatives with respect to each input, as LaTeX. */
@@ -66,8 +79,10 @@ export interface BackpropEdge extends EdgeValue {
 export interface BackpropLeaf {
   name: string;
   id: number;
-  value: number;
-  grad: number;
+  /** Absent for a scalar. */
+  shape?: number[];
+  value: Numeric;
+  grad: Numeric;
   /** Where the value came from: the user's point, the code (`x = 0.5`), or the seeded default. */
   source: LeafSource;
 }
@@ -112,7 +127,9 @@ export function backpropGraph(text: string, options: BackpropOptions = {}): Back
     if (typeof text !== 'string') return { ok: false, error: { message: 'the selection is not text', offset: 0, length: 0 } };
     const g = buildGraph(text, { budget, maxNodes: options.maxNodes });
     const latex = g.nodes.length <= LATEX_LIMIT;
-    const ev = evaluateGraph(g, { at: options.at, budget, latex });
+    // Shaped values are not evaluated yet: only scalar `at` values reach the scalar evaluator.
+    const at = options.at && Object.fromEntries(Object.entries(options.at).filter((e): e is [string, number] => typeof e[1] === 'number'));
+    const ev = evaluateGraph(g, { at, budget, latex });
     const notes = [...ev.notes];
     if (!latex) notes.push(`The graph has ${g.nodes.length} nodes: local derivatives are given as numbers only (LaTeX up to ${LATEX_LIMIT} nodes).`);
     budget.stage = 'the layout';

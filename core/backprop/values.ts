@@ -32,14 +32,18 @@ export interface EdgeValue {
   to: number;
   /** Argument position in the target (0 for `w` in `w*x`). */
   slot: number;
-  /** ∂target/∂input at the point; null when the input does not depend on any input leaf. */
+  /**
+   * ∂target/∂input at the point; null when the input does not depend on any input leaf,
+   * and for shaped edges (their local derivative is a Jacobian: `localLatex` gives the
+   * vector–Jacobian product rule instead, e.g. \bar{Z} W^\top).
+   */
   local: number | null;
   /** The same as LaTeX, in terms of the graph's names. */
   localLatex: string | null;
-  /** ∂output/∂target (the upstream gradient). */
-  upstream: number | null;
-  /** upstream · local: this edge's contribution to the input's gradient. */
-  product: number | null;
+  /** ∂output/∂target (the upstream gradient; an array for a shaped target). */
+  upstream: number | null | import('./index').Numeric;
+  /** upstream · local: this edge's contribution to the input's gradient (the input's shape). */
+  product: number | null | import('./index').Numeric;
   /** The chain rule with the numbers in, as LaTeX. */
   chain: string | null;
 }
@@ -548,7 +552,7 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
           const L = wrapD(outTex, exprs[out.id]!, out);
           e.chain =
             `\\frac{\\partial ${L}}{\\partial ${num}} \\cdot ${frac} = ` +
-            `${fmtFactor(e.upstream)} \\cdot ${fmtFactor(e.local)} = ${fmt(e.product)}`;
+            `${fmtFactor(e.upstream as number)} \\cdot ${fmtFactor(e.local)} = ${fmt(e.product as number)}`;
         }
       });
       local[n.id] = parts.join(',\\quad ');

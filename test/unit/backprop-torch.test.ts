@@ -43,12 +43,12 @@ describe('agreement with PyTorch autograd (float64)', () => {
       const r = backpropGraph(c.code, { at: c.at });
       if (!r.ok) throw new Error(r.error.message);
       expect(r.output).toBe(c.output);
-      expect(close(r.nodes[r.outputId]!.value, c.value), `value ${r.nodes[r.outputId]!.value} vs ${c.value}`).toBe(true);
+      expect(close(r.nodes[r.outputId]!.value as number, c.value), `value ${r.nodes[r.outputId]!.value} vs ${c.value}`).toBe(true);
       expect(r.leaves.map((l) => l.name).sort()).toEqual(c.leaves.map((l) => l.name).sort());
       for (const l of c.leaves) {
         const ours = r.leaves.find((x) => x.name === l.name)!;
         expect(ours.value).toBe(l.value);
-        expect(close(ours.grad, l.grad), `${l.name}: ${ours.grad} vs torch ${l.grad}`).toBe(true);
+        expect(close(ours.grad as number, l.grad), `${l.name}: ${ours.grad} vs torch ${l.grad}`).toBe(true);
       }
       // The code the script verified is the code we write now.
       expect(r.numpy).toBe(c.numpy);

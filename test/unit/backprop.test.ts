@@ -41,7 +41,7 @@ describe('graph structure', () => {
     expect(r.leaves.map((l) => l.name)).toEqual(['w', 'x', 'b', 'y']);
     // The chain rule on an edge: upstream · local = product.
     const e = r.edges.find((x) => x.to === 5)!;
-    expect(e.product).toBeCloseTo(e.upstream! * e.local!, 15);
+    expect(e.product).toBeCloseTo((e.upstream as number) * e.local!, 15);
     expect(e.chain).toMatch(/^\\frac\{\\partial \\mathit\{loss\}\}\{\\partial a\} \\cdot \\frac\{\\partial a\}\{\\partial z\} = \(-1\.24492\) \\cdot 0\.235004 = -0\.292561$/);
     expect(JSON.parse(JSON.stringify(r)).ok).toBe(true);
   });
@@ -51,7 +51,7 @@ describe('graph structure', () => {
     const x = r.leaves[0]!;
     const out = r.edges.filter((e) => e.from === x.id);
     expect(out.length).toBe(3); // x*x twice, a + x once
-    const sum = out.reduce((s, e) => s + e.product!, 0);
+    const sum = out.reduce((s, e) => s + (e.product as number), 0);
     expect(x.grad).toBeCloseTo(sum, 14);
     expect(r.nodes.map((n) => n.line)).toEqual([1, 1, 2, 3]);
   });
@@ -126,7 +126,7 @@ describe('robustness', () => {
       d *= 1 - h * h;
     }
     expect(r.leaves[0]!.grad).toBeCloseTo(d, 15);
-    expect(Math.abs(r.leaves[0]!.grad - d)).toBeLessThanOrEqual(1e-12 * Math.abs(d));
+    expect(Math.abs((r.leaves[0]!.grad as number) - d)).toBeLessThanOrEqual(1e-12 * Math.abs(d));
     expect(r.nodes[r.nodes.length - 1]!.layer).toBe(5000);
     expect(r.collapsed).toBeDefined();
     expect(r.collapsed!.nodes.length).toBeLessThanOrEqual(3);
