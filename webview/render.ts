@@ -2,7 +2,7 @@
  * Builds the panel's DOM for each state: empty, loading, result, error.
  * Everything user-provided goes in as text; math goes through KaTeX.
  */
-import type { CopyWhat, InsertTarget, LoadingMessage, ResultMessage } from '../core/protocol';
+import type { CopyWhat, InsertTarget, LoadingMessage, ResultMessage, ResultSource } from '../core/protocol';
 import type { GradientFail, GradientOk, NumericCheck, PartialDerivative } from '../core/result';
 import type { Lang } from '../core/parse/types';
 import type { VscodeCollapsible } from '@vscode-elements/elements/dist/vscode-collapsible/vscode-collapsible.js';
@@ -19,7 +19,7 @@ export interface Actions {
 
 const LANG_NAMES: Record<Lang, string> = { python: 'Python', javascript: 'JavaScript', latex: 'LaTeX', math: 'Math' };
 
-function button(label: string, testid: string, onClick: () => void, opts: { secondary?: boolean; title?: string } = {}): HTMLElement {
+export function button(label: string, testid: string, onClick: () => void, opts: { secondary?: boolean; title?: string } = {}): HTMLElement {
   const b = h('vscode-button', { testid, attrs: opts.title ? { title: opts.title } : {} }, label);
   if (opts.secondary) b.setAttribute('secondary', '');
   b.addEventListener('click', onClick);
@@ -70,7 +70,7 @@ function renderOk(r: GradientOk, msg: ResultMessage, actions: Actions, isOpen: (
       ? button(
           'Insert NumPy below selection',
           'insert-numpy',
-          () => actions.insert(numpyBlock(r), { uri: source.uri!, startLine: source.start.line, endLine: source.endLine }),
+          () => actions.insert(numpyBlock(r), insertTarget(source)),
           { secondary: true, title: `Insert the partial derivatives as NumPy code below line ${source.endLine + 1}` },
         )
       : null,
@@ -94,19 +94,28 @@ function renderOk(r: GradientOk, msg: ResultMessage, actions: Actions, isOpen: (
       ...r.gradient.map((p) => renderPartial(r, p, actions, isOpen(p.wrt))),
     ),
     renderCheck(r.check),
-    r.notes.length
-      ? h('section', { class: 'notes', testid: 'notes' }, h('h2', {}, 'Notes'), h('ul', {}, ...r.notes.map((n) => h('li', {}, n))))
-      : null,
+    renderNotes(r.notes),
   );
 }
 
-function canInsert(msg: ResultMessage): boolean {
+/** The engine's notes as a list (nothing when there are none). */
+export function renderNotes(notes: readonly string[]): HTMLElement | null {
+  return notes.length ? h('section', { class: 'notes', testid: 'notes' }, h('h2', {}, 'Notes'), h('ul', {}, ...notes.map((n) => h('li', {}, n)))) : null;
+}
+
+/** NumPy code can be inserted into the document the selection came from when it is Python. */
+export function canInsert(msg: { source: ResultSource }): boolean {
   return !!msg.source.uri && (msg.source.lang === 'python' || msg.source.languageId === 'python');
+}
+
+/** Where "Insert NumPy below selection" writes for a result (only when `canInsert`). */
+export function insertTarget(source: ResultSource): InsertTarget {
+  return { uri: source.uri!, startLine: source.start.line, endLine: source.endLine };
 }
 
 /** Style fixes inside vscode-collapsible's shadow root: case-sensitive, math-friendly header. */
 let headerSheet: CSSStyleSheet | undefined;
-function adoptHeaderFix(el: VscodeCollapsible): void {
+export function adoptHeaderFix(el: VscodeCollapsible): void {
   if (!headerSheet) {
     headerSheet = new CSSStyleSheet();
     headerSheet.replaceSync(`
@@ -159,26 +168,55 @@ function renderPartial(r: GradientOk, p: PartialDerivative, actions: Actions, op
   );
   const steps = h('ol', { class: 'steps', testid: `steps-${p.wrt}`, attrs: { 'aria-label': `Derivation of ${title}` } });
   body.append(steps);
-
   // Steps are rendered when first shown: long derivations cost nothing while collapsed.
-  let rendered = false;
-  const renderSteps = () => {
-    if (rendered) return;
-    rendered = true;
-    if (!p.steps.length) steps.append(h('li', { class: 'step none' }, 'No derivation steps recorded.'));
-    for (const s of p.steps) {
-      const li = h('li', { class: 'step' }, h('span', { class: 'rule' }, s.rule), s.detail ? renderDetail(s.detail) : null, math(s.latex, true, { class: 'step-math' }));
-      li.style.setProperty('--depth', String(Math.max(0, Math.min(20, Math.floor(s.depth) || 0))));
-      steps.append(li);
-    }
-  };
-  if (open) renderSteps();
+  wireCollapsible(coll, p.wrt, actions, () => fillSteps(steps, p.steps));
+  coll.append(decorations, body);
+  return coll;
+}
 
+/** One derivation step: its rule, an optional detail, its LaTeX, and the intermediate's shape; indented by depth. */
+export interface StepView {
+  rule: string;
+  latex: string;
+  depth: number;
+  detail?: string;
+  /** the intermediate's shape as LaTeX (`n \times d`, `scalar`) */
+  shape?: string;
+}
+
+/** Appends the steps to `list` (or says there are none). */
+export function fillSteps(list: HTMLElement, steps: readonly StepView[]): void {
+  if (!steps.length) list.append(h('li', { class: 'step none' }, 'No derivation steps recorded.'));
+  for (const s of steps) {
+    const li = h(
+      'li',
+      { class: 'step' },
+      h('span', { class: 'rule' }, s.rule),
+      s.detail ? renderDetail(s.detail) : null,
+      s.shape ? h('span', { class: 'step-shape', attrs: { title: 'shape of the intermediate' } }, s.shape === 'scalar' ? 'scalar' : math(s.shape, false)) : null,
+      math(s.latex, true, { class: 'step-math' }),
+    );
+    li.style.setProperty('--depth', String(Math.max(0, Math.min(20, Math.floor(s.depth) || 0))));
+    list.append(li);
+  }
+}
+
+/**
+ * Wires a vscode-collapsible whose `open` is already set: `fill` runs when it is first shown (now, if
+ * open), toggles are reported as `key`, and Space toggles the header as Enter does (as on a button).
+ */
+export function wireCollapsible(coll: VscodeCollapsible, key: string, actions: Pick<Actions, 'toggled'>, fill: () => void): void {
+  let filled = false;
+  const show = () => {
+    if (filled) return;
+    filled = true;
+    fill();
+  };
+  if (coll.open) show();
   coll.addEventListener('vsc-collapsible-toggle', () => {
-    if (coll.open) renderSteps();
-    actions.toggled(p.wrt, coll.open);
+    if (coll.open) show();
+    actions.toggled(key, coll.open);
   });
-  // vscode-collapsible toggles on Enter only; Space should work too (as on a button).
   coll.addEventListener('keydown', (e) => {
     const origin = e.composedPath()[0];
     if (e.key !== ' ' || !(origin instanceof HTMLElement) || !origin.classList.contains('collapsible-header')) return;
@@ -186,9 +224,6 @@ function renderPartial(r: GradientOk, p: PartialDerivative, actions: Actions, op
     coll.open = !coll.open;
     coll.dispatchEvent(new CustomEvent('vsc-collapsible-toggle', { detail: { open: coll.open } }));
   });
-
-  coll.append(decorations, body);
-  return coll;
 }
 
 /** A chain-rule step's detail, `rule name: LaTeX formula`: the name as text, the formula as math. */
@@ -199,7 +234,7 @@ function renderDetail(detail: string): HTMLElement {
     : h('span', { class: 'detail' }, `${detail.slice(0, colon)}: `, math(detail.slice(colon + 2), false));
 }
 
-function formatNumber(x: number): string {
+export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return '0';
   const a = Math.abs(x);
@@ -239,14 +274,19 @@ function renderCheck(c: NumericCheck): HTMLElement {
 
 const KIND_TITLES: Record<string, string> = {
   parse: 'Could not parse the selection',
+  shape: 'Shape error',
   budget: 'Time budget exceeded',
   unsupported: 'Not supported',
   internal: 'Internal error',
 };
 
 function renderError(r: GradientFail, msg: ResultMessage): HTMLElement {
-  const { text, errorPosition } = msg.source;
-  const e = r.error;
+  return renderSourceError(r.error, msg.source);
+}
+
+/** A located error: its kind as the title, the message, the source with the problem marked, and where it is. */
+export function renderSourceError(e: { message: string; offset: number; length: number; kind?: string }, source: ResultSource): HTMLElement {
+  const { text, errorPosition } = source;
   const offset = Math.max(0, Math.min(Number.isFinite(e.offset) ? Math.floor(e.offset) : 0, text.length));
   const length = Math.max(0, Math.min(Number.isFinite(e.length) ? Math.floor(e.length) : 0, text.length - offset));
   const marked =
@@ -258,8 +298,8 @@ function renderError(r: GradientFail, msg: ResultMessage): HTMLElement {
     : `Offset ${offset} in the selection.`;
   return h(
     'section',
-    { class: 'error', testid: 'error', attrs: { role: 'alert' } },
-    h('h2', {}, KIND_TITLES[e.kind ?? 'parse'] ?? 'Error'),
+    { class: 'error', testid: 'error', attrs: { role: 'alert', 'data-kind': e.kind ?? 'parse' } },
+    h('h2', { testid: 'error-kind' }, KIND_TITLES[e.kind ?? 'parse'] ?? 'Error'),
     h('p', { class: 'error-message', testid: 'error-message' }, e.message),
     h('pre', { class: 'source', testid: 'error-source' }, text.slice(0, offset), marked, text.slice(offset + length)),
     h('p', { class: 'error-where', testid: 'error-where' }, where),
