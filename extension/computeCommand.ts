@@ -1,17 +1,19 @@
 /**
- * "MathLens: Compute Gradient of Selection": reads the selection (or the
- * current line), runs the engine with the user's settings and shows the
- * result in the panel. No math here: the engine in core/ does all of it.
+ * "MathLens: Compute Gradient / Jacobian / Hessian of Selection": reads the
+ * selection (or the current line), runs the engine with the user's settings
+ * and shows the result in the panel. No math here: core/selection.ts picks
+ * the engine (scalar or matrix calculus) and the shapes, core/ does the rest.
  */
 import * as vscode from 'vscode';
-import { computeGradient } from '../core/gradient';
-import type { GradientResult } from '../core/result';
+import { computeSelection } from '../core/selection';
+import type { SelectionContext, SelectionMode, SelectionResult } from '../core/selection';
 import type { Lang } from '../core/parse/types';
-import type { DocPosition, ResultSource } from '../core/protocol';
+import type { DocPosition, ExtensionToWebview, ResultSource, ShapeOrigin } from '../core/protocol';
 import { GradientPanel } from './gradientPanel';
 import { positionInDocument, trimmedLine } from './positions';
 import { readGradientSettings } from './settings';
 import type { History } from './side/history';
+import type { AnalysisOf } from './shapes';
 
 /** Budgets from this size up get a notification (with its own progress) instead of the status bar spinner. */
 const NOTIFICATION_BUDGET_MS = 5000;
@@ -37,16 +39,44 @@ export function selectedText(editor: vscode.TextEditor): Selected {
   return { text: doc.getText(sel), start: { line: sel.start.line, character: sel.start.character }, endLine };
 }
 
-/** The engine never throws by contract; this keeps the extension host safe even if it did. */
-export function runEngine(text: string, lang: Lang, budgetMs: number): GradientResult {
+/** The engines never throw by contract; this keeps the extension host safe even if one did. */
+export function runEngine(text: string, lang: Lang, budgetMs: number, mode: SelectionMode = 'gradient', ctx: SelectionContext = {}): SelectionResult {
   try {
-    return computeGradient(text, { lang, budgetMs });
+    return computeSelection(text, { lang, budgetMs, mode }, ctx);
   } catch (e) {
     return {
-      ok: false,
-      error: { message: `Internal error: ${e instanceof Error ? e.message : String(e)}`, offset: 0, length: 0, kind: 'internal' },
+      engine: 'scalar',
+      result: { ok: false, error: { message: `Internal error: ${e instanceof Error ? e.message : String(e)}`, offset: 0, length: 0, kind: 'internal' } },
     };
   }
+}
+
+/** The panel message for a result. */
+function resultMessage(r: SelectionResult, source: ResultSource, showSteps: boolean): ExtensionToWebview {
+  if (r.engine === 'scalar') return { type: 'result', result: r.result, source, view: { showSteps } };
+  return { type: 'matcalc', result: r.result, source, view: { showSteps }, shapes: r.shapes };
+}
+
+const MODE_TITLES: Record<SelectionMode, string> = { gradient: 'gradient', jacobian: 'Jacobian', hessian: 'Hessian' };
+
+/**
+ * The selection as History keeps it: a matrix result's shapes go in front as a comment, so reopening
+ * (without the document around it) finds them again.
+ */
+function historyText(text: string, shapes: readonly ShapeOrigin[]): string {
+  if (shapes.length === 0) return text;
+  return `# ${shapes.map((s) => `${s.name}: ${s.shape}`).join(', ')}\n${text}`;
+}
+
+/** Where the shape analysis of Python documents is read from (set by extension.ts). */
+let analysisOf: AnalysisOf | undefined;
+export function setShapeAnalysis(fn: AnalysisOf): void {
+  analysisOf = fn;
+}
+
+/** The shape analysis of a document, when it is Python and shapes are enabled. */
+export function shapeAnalysis(doc: vscode.TextDocument): ReturnType<AnalysisOf> {
+  return analysisOf?.(doc);
 }
 
 /** Lets the loading message and the progress indicator go out before the synchronous engine runs. */
@@ -61,19 +91,19 @@ export function setHistory(h: History): void {
 }
 
 /** Shows a History entry again: computes its text anew (the document it came from may have changed). */
-export async function reopenGradient(extensionUri: vscode.Uri, text: string, lang: Lang): Promise<void> {
+export async function reopenGradient(extensionUri: vscode.Uri, text: string, lang: Lang, mode: SelectionMode = 'gradient'): Promise<void> {
   const settings = readGradientSettings((key) => vscode.workspace.getConfiguration('mathlens.gradient').get(key), 'plaintext');
   const panel = GradientPanel.createOrShow(extensionUri);
   panel.post({ type: 'loading', text, lang });
   await nextTurn();
-  const result = runEngine(text, lang, settings.budgetMs);
-  panel.post({ type: 'result', result, source: { text, lang, start: { line: 0, character: 0 }, endLine: 0 }, view: { showSteps: settings.showSteps } });
+  const result = runEngine(text, lang, settings.budgetMs, mode);
+  panel.post(resultMessage(result, { text, lang, start: { line: 0, character: 0 }, endLine: 0 }, settings.showSteps));
 }
 
-export async function computeGradientOfSelection(extensionUri: vscode.Uri): Promise<void> {
+export async function computeGradientOfSelection(extensionUri: vscode.Uri, mode: SelectionMode = 'gradient'): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showInformationMessage('MathLens: open a file and select an expression to differentiate.');
+    void vscode.window.showInformationMessage(`MathLens: open a file and select an expression to compute its ${MODE_TITLES[mode]}.`);
     return;
   }
   const doc = editor.document;
@@ -91,12 +121,15 @@ export async function computeGradientOfSelection(extensionUri: vscode.Uri): Prom
   const result = await vscode.window.withProgress(
     {
       location: settings.budgetMs >= NOTIFICATION_BUDGET_MS ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
-      title: 'MathLens: computing the gradient…',
+      title: `MathLens: computing the ${MODE_TITLES[mode]}…`,
     },
     async () => {
       await nextTurn();
+      const ctx: SelectionContext = { documentText: doc.getText(), startLine: selected.start.line, endLine: selected.endLine };
+      const analysis = shapeAnalysis(doc);
+      if (analysis) ctx.analysis = analysis;
       // Synchronous and bounded by its own time budget.
-      return runEngine(selected.text, settings.lang, settings.budgetMs);
+      return runEngine(selected.text, settings.lang, settings.budgetMs, mode, ctx);
     },
   );
   if (request !== latestRequest) return; // a newer request replaced this one
@@ -109,7 +142,11 @@ export async function computeGradientOfSelection(extensionUri: vscode.Uri): Prom
     start: selected.start,
     endLine: selected.endLine,
   };
-  if (!result.ok) source.errorPosition = positionInDocument(selected.text, result.error.offset, selected.start);
-  else history?.add({ kind: 'gradient', title: selected.text.trim(), text: selected.text, lang: settings.lang, uri: doc.uri.toString() });
-  panel.post({ type: 'result', result, source, view: { showSteps: settings.showSteps } });
+  if (!result.result.ok) source.errorPosition = positionInDocument(selected.text, result.result.error.offset, selected.start);
+  else {
+    const shapes = result.engine === 'matcalc' ? result.shapes : [];
+    const title = mode === 'gradient' ? selected.text.trim() : `${MODE_TITLES[mode]}: ${selected.text.trim()}`;
+    history?.add({ kind: 'gradient', title, text: historyText(selected.text, shapes), lang: settings.lang, uri: doc.uri.toString(), mode });
+  }
+  panel.post(resultMessage(result, source, settings.showSteps));
 }

@@ -4,8 +4,9 @@
  * gradientPanel.ts.
  */
 import * as vscode from 'vscode';
-import { computeGradientOfSelection, reopenGradient, setHistory } from './computeCommand';
+import { computeGradientOfSelection, reopenGradient, setHistory, setShapeAnalysis } from './computeCommand';
 import { GradientPanel } from './gradientPanel';
+import { BackpropPanel, showBackpropGraph } from './backpropPanel';
 import { reopenMatrix, setMatrixHistory, visualizeMatrix } from './matrixCommand';
 import { History } from './side/history';
 import { SideViewProvider } from './side/provider';
@@ -28,13 +29,15 @@ function safely<A extends unknown[]>(name: string, fn: (...args: A) => Promise<v
 export function activate(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
   GradientPanel.memento = context.workspaceState;
+  BackpropPanel.memento = context.workspaceState;
   const history = new History(context.workspaceState);
   setHistory(history);
   setMatrixHistory(history);
   const reopen = async (id: string): Promise<boolean> => {
     const e = history.get(id);
     if (e?.kind === 'gradient' && e.text !== undefined) {
-      await reopenGradient(extensionUri, e.text, isLang(e.lang) ? e.lang : 'python');
+      const mode = e.mode === 'jacobian' || e.mode === 'hessian' ? e.mode : 'gradient';
+      await reopenGradient(extensionUri, e.text, isLang(e.lang) ? e.lang : 'python', mode);
       return true;
     }
     if (e?.kind === 'matrix') {
@@ -44,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): void {
     return false;
   };
   const side = new SideViewProvider(extensionUri, history, reopen);
+  const shapes = registerShapeFeatures(() => new ShapeDocument());
+  setShapeAnalysis(shapes.analysisOf);
   context.subscriptions.push(
     history,
     side,
@@ -59,10 +64,22 @@ export function activate(context: vscode.ExtensionContext): void {
       'mathlens.computeGradient',
       safely('Compute Gradient of Selection', () => computeGradientOfSelection(extensionUri)),
     ),
+    vscode.commands.registerCommand(
+      'mathlens.computeJacobian',
+      safely('Compute Jacobian of Selection', () => computeGradientOfSelection(extensionUri, 'jacobian')),
+    ),
+    vscode.commands.registerCommand(
+      'mathlens.computeHessian',
+      safely('Compute Hessian of Selection', () => computeGradientOfSelection(extensionUri, 'hessian')),
+    ),
     vscode.window.registerWebviewPanelSerializer(GradientPanel.viewType, {
       deserializeWebviewPanel: safely('restoring the panel', (panel: vscode.WebviewPanel, _state: unknown) =>
         GradientPanel.revive(panel, extensionUri),
       ),
+    }),
+    vscode.commands.registerCommand('mathlens.showBackpropGraph', safely('Show Backprop Graph', () => showBackpropGraph(extensionUri))),
+    vscode.window.registerWebviewPanelSerializer(BackpropPanel.viewType, {
+      deserializeWebviewPanel: safely('restoring the backprop panel', (panel: vscode.WebviewPanel, _state: unknown) => BackpropPanel.revive(panel, extensionUri)),
     }),
     vscode.commands.registerCommand('mathlens.visualizeMatrix', safely('Visualize Matrix', () => visualizeMatrix(extensionUri))),
     vscode.window.registerWebviewPanelSerializer(MatrixPanel.viewType, {
@@ -71,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerCustomEditorProvider(NpyEditorProvider.viewType, new NpyEditorProvider(extensionUri, history), {
       supportsMultipleEditorsPerDocument: true,
     }),
-    registerShapeFeatures(() => new ShapeDocument()),
+    shapes.disposable,
     vscode.commands.registerCommand(TOGGLE_INLAY_HINTS_COMMAND, safely('Toggle Shape Inlay Hints', toggleShapeInlayHints)),
   );
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { CopyMessage, ExtensionToWebview, InsertMessage, WebviewToExtension } from '../core/protocol';
 import { isExtensionToWebview, isWebviewToExtension } from '../core/protocol';
 import { makeNonce, panelHtml } from './html';
-import { indentBlock, indentationOf } from './positions';
+import { insertBelow } from './insert';
 
 export class GradientPanel {
   static readonly viewType = 'mathlens.gradient';
@@ -52,7 +52,7 @@ export class GradientPanel {
     panel.webview.options = GradientPanel.webviewOptions(extensionUri);
     const revived = new GradientPanel(panel, extensionUri);
     const last = GradientPanel.memento?.get<unknown>(GradientPanel.lastKey);
-    if (isExtensionToWebview(last) && last.type === 'result') revived.pending = last;
+    if (isExtensionToWebview(last) && (last.type === 'result' || last.type === 'matcalc')) revived.pending = last;
     GradientPanel.current = revived;
   }
 
@@ -81,8 +81,8 @@ export class GradientPanel {
 
   /** Sends a message now if the webview listens, else keeps the latest one for its `ready`. */
   post(message: ExtensionToWebview): void {
-    if (message.type === 'loading' || message.type === 'result') this.pending = message;
-    if (message.type === 'result') void GradientPanel.memento?.update(GradientPanel.lastKey, message);
+    if (message.type === 'loading' || message.type === 'result' || message.type === 'matcalc') this.pending = message;
+    if (message.type === 'result' || message.type === 'matcalc') void GradientPanel.memento?.update(GradientPanel.lastKey, message);
     if (!this.ready || this.disposed) return;
     void this.panel.webview.postMessage(message).then((delivered) => {
       if (delivered && this.pending === message) this.pending = undefined;
@@ -134,28 +134,6 @@ export class GradientPanel {
 
   /** Inserts the code below the selection the result came from, indented like it. */
   private async insert(message: InsertMessage): Promise<void> {
-    const uri = vscode.Uri.parse(message.target.uri, true);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    const last = doc.lineCount - 1;
-    const endLine = doc.lineAt(Math.min(message.target.endLine, last));
-    const indent = indentationOf(doc.lineAt(Math.min(message.target.startLine, last)).text);
-    const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-    const block = indentBlock(message.code, indent, eol);
-    const edit = new vscode.WorkspaceEdit();
-    // At the end of the last line, so it also works on a file's last line without a line break.
-    edit.insert(uri, endLine.range.end, eol + block.slice(0, -eol.length));
-    // An insertion at a selection's end would extend it: keep the user's selections as they were.
-    const editors = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri.toString());
-    const selections = editors.map((e) => e.selections);
-    const ok = await vscode.workspace.applyEdit(edit);
-    if (ok) editors.forEach((e, i) => (e.selections = selections[i]!));
-    const lines = block.split(eol).length - 1;
-    this.post({
-      type: 'inserted',
-      ok,
-      text: ok
-        ? `Inserted ${lines} line${lines === 1 ? '' : 's'} below line ${endLine.lineNumber + 1}.`
-        : 'Could not edit the document (it may be read-only or closed).',
-    });
+    this.post(await insertBelow(message));
   }
 }

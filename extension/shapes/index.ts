@@ -1,7 +1,8 @@
 /**
  * Tensor shapes in the editor (issue 3): one object graph for the Python
  * analysis cache, the hover, the inlay hints and the diagnostics, released
- * by one disposable. `extension.ts` only calls `registerShapeFeatures`.
+ * by one disposable. `extension.ts` only calls `registerShapeFeatures`; the
+ * commands that want the shapes around a selection use `analysisOf`.
  */
 import * as vscode from 'vscode';
 import { ShapeDiagnostics } from './diagnostics';
@@ -9,6 +10,7 @@ import { ShapeDocuments, type ShapeEngineDocument } from './documents';
 import { ShapeHoverProvider } from './hover';
 import { ShapeInlayHintsProvider } from './inlayHints';
 import { readShapeSettings, type ShapeSettings } from './settings';
+import type { ShapeAnalysis } from '../../core/shapes/types';
 
 export const TOGGLE_INLAY_HINTS_COMMAND = 'mathlens.shapes.toggleInlayHints';
 
@@ -20,7 +22,10 @@ export function shapeSettings(scope?: vscode.TextDocument): ShapeSettings {
   return readShapeSettings((key) => config.get(key));
 }
 
-export function registerShapeFeatures(createEngine: () => ShapeEngineDocument): vscode.Disposable {
+/** The current analysis of a document (Python, shapes enabled), for the gradient and backprop commands. */
+export type AnalysisOf = (document: vscode.TextDocument) => ShapeAnalysis | undefined;
+
+export function registerShapeFeatures(createEngine: () => ShapeEngineDocument): { disposable: vscode.Disposable; analysisOf: AnalysisOf } {
   const documents = new ShapeDocuments(createEngine, shapeSettings);
   const hints = new ShapeInlayHintsProvider(documents, shapeSettings);
   const disposables: vscode.Disposable[] = [
@@ -31,7 +36,14 @@ export function registerShapeFeatures(createEngine: () => ShapeEngineDocument): 
     vscode.languages.registerInlayHintsProvider(PYTHON, hints),
     documents,
   ];
-  return vscode.Disposable.from(...disposables);
+  const analysisOf: AnalysisOf = (document) => {
+    try {
+      return documents.get(document)?.analysis;
+    } catch {
+      return undefined; // shapes are a help here, never a reason to fail
+    }
+  };
+  return { disposable: vscode.Disposable.from(...disposables), analysisOf };
 }
 
 /** Flips `mathlens.shapes.inlayHints` in the user settings. */

@@ -11,6 +11,8 @@ export interface StoredEntry extends HistoryEntry {
   text?: string;
   lang?: string;
   uri?: string;
+  /** Gradient entries: 'gradient' (default), 'jacobian' or 'hessian'. */
+  mode?: string;
 }
 
 const KEY = 'mathlens.history';
@@ -40,7 +42,7 @@ export class History implements vscode.Disposable {
   add(entry: Omit<StoredEntry, 'id' | 'time'>): void {
     const e: StoredEntry = { ...entry, id: `${Date.now().toString(36)}-${(++this.seq).toString(36)}`, time: Date.now(), title: entry.title.slice(0, 200) };
     // the same thing again moves to the top instead of repeating
-    const rest = this.entries().filter((x) => !(x.kind === e.kind && x.text === e.text && x.uri === e.uri));
+    const rest = this.entries().filter((x) => !(x.kind === e.kind && x.text === e.text && x.uri === e.uri && x.mode === e.mode));
     const next = [e, ...rest].slice(0, MAX);
     void this.memento.update(KEY, next);
     this.changed.fire(next.map(({ id, kind, title, time }) => ({ id, kind, title, time })));

@@ -1,0 +1,223 @@
+/**
+ * "MathLens: Show Backprop Graph": the panel (dist/webview/backprop.js) and
+ * the command. The engine (core/backprop) computes the graph, its layout,
+ * values, gradients, playback steps and NumPy code; this file reads the
+ * selection and the shapes around it, shows the result, and answers the
+ * webview: reveal a node's source span in the editor, recompute at values
+ * entered in the panel, copy, insert.
+ */
+import * as vscode from 'vscode';
+import { backpropGraph } from '../core/backprop/index';
+import type { BackpropOptions, BackpropResult, Numeric } from '../core/backprop/index';
+import type { BackpropSource, BackpropToExtension, ExtensionToBackprop } from '../core/protocol';
+import { isBackpropToExtension, isExtensionToBackprop } from '../core/protocol';
+import { selectionShapes } from '../core/selection';
+import { selectedText, shapeAnalysis } from './computeCommand';
+import { makeNonce, panelHtml } from './html';
+import { insertBelow } from './insert';
+import { positionInDocument } from './positions';
+
+type Shapes = NonNullable<BackpropOptions['shapes']>;
+type GraphMessage = Extract<ExtensionToBackprop, { type: 'backprop' }>;
+
+/** What the last graph was computed from, to compute it again at other values (kept with the panel's memento). */
+interface Shown {
+  message: GraphMessage;
+  shapes: Record<string, (number | string)[]>;
+}
+
+/** The engine never throws by contract; this keeps the extension host safe even if it did. */
+function runBackprop(text: string, options: BackpropOptions): BackpropResult {
+  try {
+    return backpropGraph(text, options);
+  } catch (e) {
+    return { ok: false, error: { message: `Internal error: ${e instanceof Error ? e.message : String(e)}`, offset: 0, length: 0 } };
+  }
+}
+
+function isShown(x: unknown): x is Shown {
+  if (typeof x !== 'object' || x === null) return false;
+  const s = x as Record<string, unknown>;
+  return isExtensionToBackprop(s.message) && s.message.type === 'backprop' && typeof s.shapes === 'object' && s.shapes !== null;
+}
+
+export class BackpropPanel {
+  static readonly viewType = 'mathlens.backprop';
+  static readonly title = 'MathLens: Backprop Graph';
+  static memento: vscode.Memento | undefined;
+  private static readonly lastKey = 'mathlens.backprop.last';
+  private static current: BackpropPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private pending: ExtensionToBackprop | undefined;
+  private disposed = false;
+  private shown: Shown | undefined;
+
+  static createOrShow(extensionUri: vscode.Uri): BackpropPanel {
+    const existing = BackpropPanel.current;
+    if (existing) {
+      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      BackpropPanel.viewType,
+      BackpropPanel.title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      BackpropPanel.webviewOptions(extensionUri),
+    );
+    BackpropPanel.current = new BackpropPanel(panel, extensionUri);
+    return BackpropPanel.current;
+  }
+
+  /** A panel restored after a reload: the webview re-renders from its own state; the memento brings it up to date. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+    BackpropPanel.current?.dispose();
+    panel.webview.options = BackpropPanel.webviewOptions(extensionUri);
+    const revived = new BackpropPanel(panel, extensionUri);
+    const last = BackpropPanel.memento?.get<unknown>(BackpropPanel.lastKey);
+    if (isShown(last)) {
+      revived.shown = last;
+      revived.pending = last.message;
+    }
+    BackpropPanel.current = revived;
+  }
+
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+  ) {
+    const webview = panel.webview;
+    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asset('backprop.js'),
+      styleUris: [asset('katex.min.css'), asset('backprop.css')],
+      title: BackpropPanel.title,
+    });
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      panel.onDidChangeViewState(() => {
+        // Without retainContextWhenHidden a hidden webview is unloaded; it says `ready` again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+    );
+  }
+
+  post(message: ExtensionToBackprop): void {
+    if (message.type === 'backpropLoading' || message.type === 'backprop') this.pending = message;
+    if (!this.ready || this.disposed) return;
+    void this.panel.webview.postMessage(message).then((delivered) => {
+      if (delivered && this.pending === message) this.pending = undefined;
+    });
+  }
+
+  /** Computes the graph and shows it (or the located error). */
+  show(source: BackpropSource, shapes: Shown['shapes'], at: Record<string, Numeric> = {}): BackpropResult {
+    const options: BackpropOptions = { shapes: shapes as Shapes };
+    if (Object.keys(at).length) options.at = at;
+    const result = runBackprop(source.text, options);
+    const src: BackpropSource = { ...source };
+    delete src.errorPosition;
+    if (!result.ok) src.errorPosition = positionInDocument(source.text, result.error.offset, source.start);
+    const message: GraphMessage = { type: 'backprop', result, source: src, at };
+    this.shown = { message, shapes };
+    void BackpropPanel.memento?.update(BackpropPanel.lastKey, this.shown);
+    this.post(message);
+    return result;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (BackpropPanel.current === this) BackpropPanel.current = undefined;
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isBackpropToExtension(raw)) return;
+    const message: BackpropToExtension = raw;
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.ready = true;
+          if (this.pending) this.post(this.pending);
+          return;
+        case 'copy':
+          await vscode.env.clipboard.writeText(message.text);
+          this.post({ type: 'copied', what: message.what });
+          return;
+        case 'insert':
+          this.post(await insertBelow(message));
+          return;
+        case 'reveal':
+          this.post(await this.reveal(message.from, message.to));
+          return;
+        case 'recompute':
+          if (this.shown) this.show(this.shown.message.source, this.shown.shapes, message.at);
+          return;
+      }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`MathLens: ${message.type} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Selects a node's source span in the editor it came from (click-to-source). */
+  private async reveal(from: number, to: number): Promise<ExtensionToBackprop> {
+    const source = this.shown?.message.source;
+    if (!source?.uri) return { type: 'revealed', ok: false, text: 'This graph did not come from a document.' };
+    const start = positionInDocument(source.text, from, source.start);
+    const end = positionInDocument(source.text, to, source.start);
+    const uri = vscode.Uri.parse(source.uri, true);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const range = new vscode.Range(start.line, start.character, end.line, end.character);
+    if (doc.getText(range) !== source.text.slice(from, to)) {
+      return { type: 'revealed', ok: false, text: 'The document has changed since the graph was made: run Show Backprop Graph again.' };
+    }
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === source.uri);
+    const editor = await vscode.window.showTextDocument(doc, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      preserveFocus: true,
+      selection: range,
+    });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return { type: 'revealed', ok: true, text: `Line ${start.line + 1}: ${source.text.slice(from, to).slice(0, 80)}` };
+  }
+}
+
+export async function showBackpropGraph(extensionUri: vscode.Uri): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage('MathLens: open a file and select a forward pass (for example z = w*x + b; loss = (z - y)**2).');
+    return;
+  }
+  const doc = editor.document;
+  const selected = selectedText(editor);
+  if (selected.text.trim() === '') {
+    void vscode.window.showInformationMessage('MathLens: select a forward pass (one or more assignments) first.');
+    return;
+  }
+  const panel = BackpropPanel.createOrShow(extensionUri);
+  panel.post({ type: 'backpropLoading', text: selected.text });
+  const source: BackpropSource = { text: selected.text, uri: doc.uri.toString(), languageId: doc.languageId, start: selected.start, endLine: selected.endLine };
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MathLens: building the backprop graph…' }, async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    const analysis = shapeAnalysis(doc);
+    const found = selectionShapes(selected.text, {
+      documentText: doc.getText(),
+      startLine: selected.start.line,
+      endLine: selected.endLine,
+      ...(analysis ? { analysis } : {}),
+    });
+    const shapes: Shown['shapes'] = {};
+    for (const [name, shape] of found.shapes) shapes[name] = [...shape];
+    panel.show(source, shapes);
+  });
+}
