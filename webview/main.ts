@@ -12,7 +12,8 @@ import './panel.css';
 import type { CopyWhat, ExtensionToWebview, MatcalcResultMessage, PanelState, ResultMessage } from '../core/protocol';
 import { isExtensionToWebview, isPanelState } from '../core/protocol';
 import { h } from './dom';
-import { derivativeText } from './code';
+import { derivativeText, matEntryText, matWholeText } from './code';
+import { renderMatcalc } from './matcalc';
 import { renderEmpty, renderLoading, renderResult, type Actions } from './render';
 import { vscodeApi } from './vscodeApi';
 
@@ -50,8 +51,8 @@ const actions: Actions = {
 
 function showResult(msg: ResultMessage | MatcalcResultMessage): void {
   try {
-    if (msg.type === 'matcalc') throw new Error('matrix-calculus results are not rendered yet');
-    show(renderResult(msg, actions, (wrt) => state.open?.[wrt] ?? msg.view.showSteps));
+    const isOpen = (wrt: string) => state.open?.[wrt] ?? msg.view.showSteps;
+    show(msg.type === 'matcalc' ? renderMatcalc(msg, actions, isOpen) : renderResult(msg, actions, isOpen));
   } catch (e) {
     show(h('section', { class: 'error', testid: 'error', attrs: { role: 'alert' } }, `MathLens could not display this result: ${e instanceof Error ? e.message : String(e)}`));
   }
@@ -59,9 +60,19 @@ function showResult(msg: ResultMessage | MatcalcResultMessage): void {
 
 function copiedText(what: CopyWhat): string {
   const kind = what.format === 'latex' ? 'LaTeX' : 'NumPy';
-  const last = state.last?.type === 'result' ? state.last.result : undefined;
-  const of = what.wrt === undefined ? 'the gradient' : last?.ok ? derivativeText(last, what.wrt) : what.wrt;
-  return `Copied ${kind} of ${of}.`;
+  return `Copied ${kind} of ${copiedOf(what)}.`;
+}
+
+/** What was copied, named as the panel names it: `∂f/∂x`, `∇_W f`, `the Jacobian`. */
+function copiedOf(what: CopyWhat): string {
+  const last = state.last;
+  if (last?.type === 'matcalc') {
+    const r = last.result;
+    if (!r.ok) return what.wrt ?? 'the result';
+    return what.wrt === undefined ? matWholeText(r) : matEntryText(r, what.wrt);
+  }
+  const r = last?.result;
+  return what.wrt === undefined ? 'the gradient' : r?.ok ? derivativeText(r, what.wrt) : what.wrt;
 }
 
 function onMessage(msg: ExtensionToWebview): void {
