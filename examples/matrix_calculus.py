@@ -22,7 +22,7 @@ ridge = np.sum((X @ w - y) ** 2) + lam * np.sum(w ** 2)
 logistic = -np.mean(y * np.log(sigmoid(X @ w)) + (1 - y) * np.log(1 - sigmoid(X @ w)))
 
 # W: (d, k), Y: (n, k) onehot
-softmax_ce = -np.sum(Y * log_softmax(X @ W, axis=1)) / n
+softmax_ce = -np.mean(np.sum(Y * log_softmax(X @ W, axis=1), axis=1))
 
 # x: (d,), A: (d, d)
 quadratic = x.T @ A @ x

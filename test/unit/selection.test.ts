@@ -76,6 +76,16 @@ describe('computeSelection', () => {
     expect(r.result.gradient[0]!.check.passed).toBe(true);
   });
 
+  it('takes one Hessian per vector variable, holding matrices constant', () => {
+    const r = computeSelection('# x: (d,), A: (d, d)\nx.T @ A @ x', { lang: 'python', budgetMs: 2000, mode: 'hessian' });
+    if (r.engine !== 'matcalc' || !r.result.ok) throw new Error('expected a Hessian');
+    expect(r.result.gradient.map((g) => [g.wrt, g.numpy, g.check.passed])).toEqual([['x', 'A + A.T', true]]);
+    expect(r.result.notes[0]).toBe('The Hessian with respect to x; A is held constant.');
+    const m = computeSelection('# S: (d, d)\nnp.log(np.linalg.det(S))', { lang: 'python', budgetMs: 2000, mode: 'hessian' });
+    expect(m.result.ok).toBe(false);
+    if (!m.result.ok) expect(m.result.error.message).toMatch(/4-D tensor/);
+  });
+
   it('detects array operations outside comments only', () => {
     expect(isMatrixSelection('x * y  # uses @ later', new Map())).toBe(false);
     expect(isMatrixSelection('A.T @ x', new Map())).toBe(true);
