@@ -37,8 +37,8 @@ const builds = [
   },
   {
     ...common,
-    // the gradient panel, the matrix panel / .npy viewer, and the side view
-    entryPoints: { main: 'webview/main.ts', matrix: 'webview/matrix/main.ts', side: 'webview/side/main.ts' },
+    // the gradient panel, the matrix panel / .npy viewer, the side view, and the backprop graph panel
+    entryPoints: { main: 'webview/main.ts', matrix: 'webview/matrix/main.ts', side: 'webview/side/main.ts', backprop: 'webview/backprop/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',
