@@ -98,7 +98,7 @@ export function matShapeText(shape: readonly Dim[]): string {
 }
 
 /** The Python name the entry's code is assigned to: `df_dX`, `J_x`, `H_x`, `H`. */
-function matNumpyName(result: MatOk, wrt: string): string {
+export function matNumpyName(result: MatOk, wrt: string): string {
   if (result.kind === 'gradient') return `d${pyIdent(matTarget(result))}_d${pyIdent(wrt)}`;
   if (result.kind === 'jacobian') return `J_${pyIdent(wrt)}`;
   return isJointHessian(result, wrt) ? 'H' : `H_${pyIdent(wrt)}`;

@@ -21,6 +21,7 @@ import {
   matNumpyAssignment,
   matNumpyBlock,
   matNumpyEntryBlock,
+  matNumpyName,
   matSpaceLatex,
   matWholeText,
 } from './code';
@@ -143,7 +144,7 @@ function renderEntry(r: MatOk, e: MatEntry, msg: MatcalcResultMessage, actions: 
   return h(
     'section',
     { class: `mat-entry${bad ? ' failed' : ''}`, testid: `mat-entry-${e.wrt}`, attrs: { 'aria-label': title } },
-    h('h3', {}, title, bad ? h('span', { class: 'warn-icon', attrs: { title: 'The numeric check failed', 'aria-label': 'check failed' } }, ' ⚠') : null),
+    h('h3', { class: 'mat-title', testid: `mat-title-${e.wrt}` }, title, bad ? h('span', { class: 'warn-icon', attrs: { title: 'The numeric check failed', 'aria-label': 'check failed' } }, ' ⚠') : null),
     bad
       ? h(
           'div',
@@ -161,7 +162,12 @@ function renderEntry(r: MatOk, e: MatEntry, msg: MatcalcResultMessage, actions: 
       h('span', { class: 'label' }, 'Shape '),
       math(`${matEntryLabelLatex(r, e.wrt)} \\in ${e.shapeLatex === 'scalar' ? '\\mathbb{R}' : `\\mathbb{R}^{${e.shapeLatex}}`}`, false, { testid: `mat-shape-${e.wrt}` }),
     ),
-    h('pre', { class: 'source code', testid: `mat-numpy-${e.wrt}` }, matNumpyAssignment(r, e)),
+    h(
+      'pre',
+      { class: 'source code', testid: `mat-code-${e.wrt}` },
+      h('span', { class: 'lhs' }, `${matNumpyName(r, e.wrt)} = `),
+      h('span', { testid: `mat-numpy-${e.wrt}` }, e.numpy),
+    ),
     h(
       'div',
       { class: 'actions' },
