@@ -224,6 +224,33 @@ export class VSCodeSession {
     return this;
   }
 
+  /**
+   * Selects `count` whole lines starting at the line that holds `text` (first occurrence, after
+   * `after` if given): the cursor goes to the start of that line and Shift+Down extends the
+   * selection to the start of the line below the last one.
+   */
+  async selectLines(text, count, { after } = {}) {
+    if (!this.currentFile) throw new Error('selectLines: open a file first (openFile)');
+    const content = readFileSync(join(this.workspace, this.currentFile), 'utf8');
+    const from = after !== undefined ? content.indexOf(after) : 0;
+    if (from < 0) throw new Error(`selectLines: ${JSON.stringify(after)} (the 'after' anchor) not found in ${this.currentFile}`);
+    const idx = content.indexOf(text, from);
+    if (idx < 0) throw new Error(`selectLines: ${JSON.stringify(text)} not found in ${this.currentFile}`);
+    const line = content.slice(0, idx).split('\n').length;
+    const lines = content.split('\n');
+    const chars = lines.slice(line - 1, line - 1 + count).reduce((n, l) => n + l.length + 1, 0);
+    const page = this.page;
+    await this._focusEditor();
+    await this._quickInput('Control+G');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(`:${line}:1`, { delay: 10 });
+    await page.keyboard.press('Enter');
+    await waitFor(`the cursor at Ln ${line}, Col 1`, () => this._statusSelection().then((s) => s.includes(`Ln ${line}, Col 1`)), { timeout: 10_000 });
+    for (let i = 0; i < count; i++) await page.keyboard.press('Shift+ArrowDown');
+    await waitFor(`the status bar to show "(${chars} selected)"`, () => this._statusSelection().then((s) => s.includes(`(${chars} selected)`)), { timeout: 10_000 });
+    return this;
+  }
+
   /** Runs a command by its full title from the Command Palette (F1), e.g. "View: Toggle Zen Mode". */
   async runCommand(title) {
     const page = this.page;
@@ -319,8 +346,9 @@ export class VSCodeSession {
   }
 
   async _focusEditor() {
-    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
-    await lines.click({ position: { x: 5, y: 5 } });
+    // The editor's frame, not .view-lines: that element scrolls with the text, so its corner can be off screen.
+    const frame = this.page.locator('.editor-group-container.active .monaco-editor .overflow-guard').first();
+    await frame.click({ position: { x: 80, y: 12 } });
   }
 
   async _quickInput(key) {
