@@ -16,9 +16,15 @@
  * are created in topological order (an operation after its inputs), so node
  * ids are a topological order and the passes are plain loops.
  *
- * Scalars only for now: anything that makes a vector or a matrix (`@`,
- * indexing, `np.sum`, `np.array([…])`, …) is reported as "unsupported: shaped
- * values". `GraphNode.shape` is reserved for that later step.
+ * Vectors and matrices: `@` / matmul / dot, `.T` / transpose, reductions
+ * (`np.sum`, `.mean(dim=1, keepdim=True)`, …) with their axis as a node
+ * parameter (not a node), softmax / log_softmax along an axis, cross-entropy
+ * with index targets, `F.mse_loss`, `np.linalg.norm`; values written in the
+ * code (`np.array([[1, 2], [3, 4]])`, `torch.tensor([…])`) and made by
+ * `np.random.randn(4, 3)` / `torch.zeros(2)` are leaves with an `init`.
+ * Shapes are not known here (they depend on the user's point and on shape
+ * comments): values.ts / shaped.ts infer and check them. Indexing stays
+ * unsupported.
  */
 import { Budget, BudgetExceeded } from '../budget';
 import { fail, ParseError } from '../parse/common';
@@ -49,7 +55,25 @@ export type UnaryOp =
   | 'square'
   | 'reciprocal';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'leaky_relu';
-export type Op = 'input' | 'const' | UnaryOp | BinaryOp;
+/** Operations that only make sense on arrays (their parameters are in `GraphNode.params`). */
+export type ArrayOp = 'matmul' | 'transpose' | 'sum' | 'mean' | 'softmax' | 'log_softmax' | 'cross_entropy' | 'mse_loss' | 'norm';
+export type Op = 'input' | 'const' | UnaryOp | BinaryOp | ArrayOp;
+
+export const ARRAY_OPS: ReadonlySet<string> = new Set<ArrayOp>([
+  'matmul', 'transpose', 'sum', 'mean', 'softmax', 'log_softmax', 'cross_entropy', 'mse_loss', 'norm',
+]);
+
+/** Parameters of array operations: the axis of a reduction or softmax (null: every axis), keepdims, a loss's reduction. */
+export interface OpParams {
+  axis?: number[] | null;
+  keepdims?: boolean;
+  reduction?: 'mean' | 'sum';
+}
+
+/** A value made in the code: an array literal, or a creator (`np.random.randn(4, 3)`, `torch.zeros(2)`). */
+export type LeafInit =
+  | { kind: 'array'; shape: number[]; data: number[]; integer: boolean }
+  | { kind: 'randn' | 'rand' | 'zeros' | 'ones'; shape: number[] };
 
 export const UNARY_OPS: ReadonlySet<string> = new Set<UnaryOp>([
   'neg', 'exp', 'log', 'log1p', 'expm1', 'tanh', 'sigmoid', 'relu', 'softplus', 'silu', 'sin', 'cos', 'tan',
@@ -73,8 +97,10 @@ export interface GraphNode {
   from: number;
   to: number;
   line: number;
-  /** Reserved for vectors and matrices (a later step); absent means scalar. */
-  shape?: number[];
+  /** Parameters of an array operation (axis, keepdims, reduction). */
+  params?: OpParams;
+  /** An array written in the code or made by a creator; the node is a constant or (when assigned to a name) an input. */
+  init?: LeafInit;
 }
 
 export interface Graph {
@@ -85,6 +111,8 @@ export interface Graph {
   /** Input leaves by name, in order of first appearance. */
   inputs: Map<string, number>;
   text: string;
+  /** Things the parser skipped that the user should know about (`np.random.seed(0)`). */
+  notes: string[];
 }
 
 export interface GraphOptions {
@@ -98,7 +126,7 @@ export interface GraphOptions {
 export const DEFAULT_MAX_NODES = 20_000;
 export const DEFAULT_MAX_LENGTH = 1_000_000;
 
-const SHAPED = 'unsupported: shaped values (vectors and matrices come in a later step; this graph takes scalars)';
+const INDEXING = 'unsupported: indexing and slicing (write the forward pass with whole arrays: @, sum, mean, softmax, …)';
 
 /** Functions by their spelling (after any module prefix) → op. */
 const FUNCTIONS: Readonly<Record<string, UnaryOp | BinaryOp>> = {
@@ -153,22 +181,44 @@ const BARE_BINARY: Readonly<Record<string, BinaryOp>> = { max: 'maximum', min: '
 const WRAPPERS = new Set(['tensor', 'Value', 'float', 'float64', 'float32', 'double', 'array', 'asarray', 'as_tensor']);
 /** Methods that leave a scalar unchanged. */
 const IDENTITY_METHODS = new Set(['item', 'float', 'double', 'clone', 'contiguous', 'detach_', 'squeeze']);
-/** Calls and methods that make or reduce arrays. */
-const SHAPED_FUNCTIONS = new Set(
+/** Array functions by spelling → op (their parameters are read separately). */
+const ARRAY_FUNCTIONS: Readonly<Record<string, ArrayOp>> = {
+  matmul: 'matmul',
+  dot: 'matmul',
+  mm: 'matmul',
+  mv: 'matmul',
+  transpose: 'transpose',
+  t: 'transpose',
+  sum: 'sum',
+  mean: 'mean',
+  softmax: 'softmax',
+  log_softmax: 'log_softmax',
+  cross_entropy: 'cross_entropy',
+  mse_loss: 'mse_loss',
+  norm: 'norm',
+};
+/** Calls that make arrays from sizes: `np.random.randn(4, 3)`, `torch.zeros(2, 3)`, `np.ones((4,))`. */
+const CREATORS: Readonly<Record<string, 'randn' | 'rand' | 'zeros' | 'ones'>> = { randn: 'randn', rand: 'rand', zeros: 'zeros', ones: 'ones' };
+/** Array calls and methods that are not supported (yet). */
+const UNSUPPORTED_ARRAY = new Set(
   (
-    'sum mean dot matmul outer inner einsum zeros ones randn rand empty full eye stack concatenate cat reshape view ' +
-    'transpose softmax log_softmax cross_entropy mse_loss linspace arange norm prod max_pool2d conv2d linear vstack hstack'
+    'outer inner einsum empty full eye stack concatenate cat reshape view linspace arange prod max_pool2d conv2d ' +
+    'linear vstack hstack squeeze unsqueeze expand repeat tile argmax argmin var std logsumexp amax amin'
   ).split(' '),
 );
-/** Keyword arguments that do not change a scalar's value. */
+/** Keyword arguments that do not change a value. */
 const IGNORED_KEYWORDS = new Set(['requires_grad', 'dtype', 'device', 'label', 'inplace', 'copy', '_op', '_children']);
+/** Keyword arguments read as literal parameters of array operations (`axis=0`, `dim=-1`, `keepdims=True`, `reduction='sum'`). */
+const PARAM_KEYWORDS = new Set(['axis', 'dim', 'keepdims', 'keepdim', 'reduction', 'ord']);
+type ParamLit = number | number[] | boolean | string | null;
 
 const MODULES = new Set([...PYTHON_MODULES, 'torch.nn.functional', 'nn.functional', 'functional', 'nn']);
 const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E, tau: 2 * Math.PI, inf: Infinity };
 
 // Binary operators: precedence and right-associativity (Python's: ** binds tighter than unary minus on its left).
-const BINARY: Readonly<Record<string, { prec: number; right: boolean; op: BinaryOp }>> = {
+const BINARY: Readonly<Record<string, { prec: number; right: boolean; op: BinaryOp | 'matmul' }>> = {
   '+': { prec: 1, right: false, op: 'add' },
+  '@': { prec: 2, right: false, op: 'matmul' },
   '-': { prec: 1, right: false, op: 'sub' },
   '*': { prec: 2, right: false, op: 'mul' },
   '/': { prec: 2, right: false, op: 'div' },
@@ -196,11 +246,13 @@ interface CallFrame {
   args: { name?: string; at: number }[];
   /** The keyword name waiting for its value. */
   pendingKeyword?: string;
+  /** Literal parameters given by keyword (`axis=0`). */
+  params?: Map<string, { value: ParamLit; from: number; to: number }>;
   tok: Token;
 }
 
 type StackItem =
-  | { kind: 'bin'; op: BinaryOp; prec: number; right: boolean; tok: Token }
+  | { kind: 'bin'; op: BinaryOp | 'matmul'; prec: number; right: boolean; tok: Token }
   | { kind: 'unary'; op: 'neg' | 'pos'; tok: Token }
   | { kind: 'paren'; from: number; base: number; tok: Token }
   | CallFrame;
@@ -282,6 +334,154 @@ function literalNumber(tok: Token): number {
   return v;
 }
 
+/** Most entries an array written in the code may have. */
+const MAX_LITERAL_ENTRIES = 1_000_000;
+
+/**
+ * A nested list of numbers starting at `toks[pos]` (`[`): `[[1, -2.5], [3, 4]]`. Returns its
+ * shape, entries (row-major), whether every entry is an integer literal, and the index after it.
+ */
+function readListLiteral(toks: Token[], pos: number, budget: Budget): { shape: number[]; data: number[]; integer: boolean; next: number } {
+  const open = toks[pos]!;
+  const data: number[] = [];
+  let integer = true;
+  // Per depth: how many items this list has so far; the expected length at each depth once known.
+  const counts: number[] = [];
+  const lengths: (number | undefined)[] = [];
+  let depth = 0;
+  let leafDepth = -1;
+  let expectItem = true;
+  for (;;) {
+    budget.tick();
+    const t = toks[pos]!;
+    if (expectItem && isOp(t, '[')) {
+      if (leafDepth >= 0 && depth >= leafDepth) fail('a nested list is not rectangular here', t.offset, t.length);
+      counts[depth] = 0;
+      depth++;
+      pos++;
+      continue;
+    }
+    if (expectItem && (t.kind === 'num' || ((isOp(t, '-') || isOp(t, '+')) && toks[pos + 1]!.kind === 'num'))) {
+      if (leafDepth < 0) leafDepth = depth;
+      else if (depth !== leafDepth) fail('a nested list is not rectangular here', t.offset, t.length);
+      const sign = isOp(t, '-') ? -1 : 1;
+      const num = t.kind === 'num' ? t : toks[pos + 1]!;
+      if (/[jJ]$/.test(num.text)) fail('complex numbers are not supported', num.offset, num.length);
+      if (/[.eE]/.test(num.text) && !/^0[xX]/.test(num.text)) integer = false;
+      data.push(sign * literalNumber(num));
+      if (data.length > MAX_LITERAL_ENTRIES) fail(`the array has more than ${MAX_LITERAL_ENTRIES} entries`, open.offset, num.offset - open.offset);
+      counts[depth - 1] = counts[depth - 1]! + 1;
+      pos += t.kind === 'num' ? 1 : 2;
+      expectItem = false;
+      continue;
+    }
+    if (isOp(t, ',') && (!expectItem || counts[depth - 1] === 0)) {
+      if (expectItem) fail('unexpected ","', t.offset, t.length);
+      expectItem = true;
+      pos++;
+      continue;
+    }
+    if (isOp(t, ']') && depth > 0) {
+      const n = counts[depth - 1]!;
+      if (n === 0) fail('empty lists are not supported', t.offset, t.length);
+      const want = lengths[depth - 1];
+      if (want !== undefined && want !== n) fail(`a nested list is not rectangular: ${n} entries where the first row has ${want}`, t.offset, t.length);
+      lengths[depth - 1] = n;
+      depth--;
+      pos++;
+      if (depth === 0) break;
+      counts[depth - 1] = counts[depth - 1]! + 1;
+      expectItem = false;
+      continue;
+    }
+    if (t.kind === 'nl' || t.kind === 'eof') fail('"[" is never closed', open.offset, open.length);
+    fail(`only numbers are supported inside an array literal, not "${t.src}"`, t.offset, t.length);
+  }
+  const shape = lengths.slice(0, leafDepth).map((n) => n!);
+  return { shape, data, integer, next: pos };
+}
+
+/** A literal parameter (`0`, `-1`, `(0, 1)`, `True`, `None`, `'sum'`) starting at `toks[pos]`. */
+function readParam(toks: Token[], pos: number): { value: ParamLit; next: number; from: number; to: number } {
+  const t = toks[pos]!;
+  const from = t.offset;
+  const end = (k: number) => toks[k - 1]!.offset + toks[k - 1]!.length;
+  if (isName(t, 'None')) return { value: null, next: pos + 1, from, to: end(pos + 1) };
+  if (isName(t, 'True') || isName(t, 'False')) return { value: t.text === 'True', next: pos + 1, from, to: end(pos + 1) };
+  if (t.kind === 'str') return { value: t.text, next: pos + 1, from, to: end(pos + 1) };
+  const int = (k: number): { v: number; next: number } | undefined => {
+    const neg = isOp(toks[k]!, '-');
+    const u = toks[neg ? k + 1 : k]!;
+    if (u.kind !== 'num' || !/^\d+$/.test(u.text)) return undefined;
+    return { v: (neg ? -1 : 1) * Number(u.text), next: neg ? k + 2 : k + 1 };
+  };
+  const one = int(pos);
+  if (one) return { value: one.v, next: one.next, from, to: end(one.next) };
+  if (isOp(t, '(') || isOp(t, '[')) {
+    const close = t.text === '(' ? ')' : ']';
+    const out: number[] = [];
+    let k = pos + 1;
+    for (;;) {
+      if (isOp(toks[k]!, close)) break;
+      const v = int(k);
+      if (!v) fail('expected an integer here', toks[k]!.offset, toks[k]!.length);
+      out.push(v.v);
+      k = v.next;
+      if (isOp(toks[k]!, ',')) k++;
+      else if (!isOp(toks[k]!, close)) fail(`expected "," or "${close}"`, toks[k]!.offset, toks[k]!.length);
+    }
+    return { value: out, next: k + 1, from, to: end(k + 1) };
+  }
+  return fail('expected a literal (an integer, a tuple of integers, True/False, None or a string)', t.offset, t.length);
+}
+
+/**
+ * The sizes given to a creator (`randn(4, 3)`, `zeros((4, 3))`, `ones(3, requires_grad=True)`,
+ * `normal(size=(4, 3))`), from the token after `(`; returns the shape and the index after `)`.
+ */
+function readCreatorArgs(toks: Token[], pos: number, display: string): { shape: number[]; next: number } {
+  const shape: number[] = [];
+  let k = pos;
+  for (;;) {
+    const t = toks[k]!;
+    if (isOp(t, ')')) return { shape, next: k + 1 };
+    if (t.kind === 'name' && isOp(toks[k + 1]!, '=')) {
+      if (t.text !== 'size' && !IGNORED_KEYWORDS.has(t.text)) fail(`"${display}" has no supported argument "${t.text}"`, t.offset, t.length);
+      const p = readParamOrSkip(toks, k + 2, t.text === 'size');
+      if (t.text === 'size') shape.push(...p.sizes);
+      k = p.next;
+    } else {
+      const p = readParam(toks, k);
+      const v = p.value;
+      const sizes = typeof v === 'number' ? [v] : Array.isArray(v) ? v : undefined;
+      if (!sizes || sizes.some((d) => d <= 0)) fail(`"${display}" takes positive integer sizes here`, p.from, p.to - p.from);
+      shape.push(...sizes);
+      k = p.next;
+    }
+    if (isOp(toks[k]!, ',')) k++;
+    else if (!isOp(toks[k]!, ')')) fail('expected "," or ")"', toks[k]!.offset, toks[k]!.length);
+  }
+}
+
+function readParamOrSkip(toks: Token[], pos: number, read: boolean): { sizes: number[]; next: number } {
+  if (read) {
+    const p = readParam(toks, pos);
+    const v = p.value;
+    const sizes = typeof v === 'number' ? [v] : Array.isArray(v) ? v : undefined;
+    if (!sizes || sizes.some((d) => d <= 0)) fail('size takes positive integers', p.from, p.to - p.from);
+    return { sizes, next: p.next };
+  }
+  let depth = 0;
+  let k = pos;
+  for (;;) {
+    const u = toks[k]!;
+    if (u.kind === 'eof' || (depth === 0 && (isOp(u, ',') || isOp(u, ')')))) return { sizes: [], next: k };
+    if (isOp(u, '(') || isOp(u, '[') || isOp(u, '{')) depth++;
+    else if (isOp(u, ')') || isOp(u, ']') || isOp(u, '}')) depth--;
+    k++;
+  }
+}
+
 /**
  * Parse one expression starting at `toks[pos]`; returns the operand and the
  * index of the first token after it. Iterative (shunting-yard).
@@ -298,13 +498,14 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
     return fail(message, v.from, v.to - v.from);
   };
 
-  const constFold = (op: UnaryOp | BinaryOp, ids: number[]): number | undefined => {
+  const constFold = (op: UnaryOp | BinaryOp | 'matmul', ids: number[]): number | undefined => {
     // Only a negated literal is folded (`-1.2` is the number −1.2); any other arithmetic stays a node.
-    if (op === 'neg' && ids.length === 1 && b.isConstant(ids[0]!) && b.nodes[ids[0]!]!.inputs.length === 0) return ids[0];
+    const c = ids.length === 1 ? b.nodes[ids[0]!]! : undefined;
+    if (op === 'neg' && c && c.op === 'const' && c.inputs.length === 0 && c.init === undefined) return ids[0];
     return undefined;
   };
 
-  const make = (op: UnaryOp | BinaryOp, args: Operand[], from: number, to: number, what: string): Operand => {
+  const make = (op: UnaryOp | BinaryOp | 'matmul', args: Operand[], from: number, to: number, what: string): Operand => {
     const ids = args.map((a) => node(a, what));
     const folded = constFold(op, ids);
     if (folded !== undefined) {
@@ -331,6 +532,90 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
     } else {
       fail('unbalanced parenthesis', top.tok.offset, top.tok.length);
     }
+  };
+
+  /** A parameter passed by position: a literal that was just parsed as a constant node (removed again). */
+  const takeParams = (positional: Operand[], start: number): (ParamLit | undefined)[] => {
+    const out: (ParamLit | undefined)[] = [];
+    for (let k = positional.length - 1; k >= start; k--) {
+      const v = positional[k]!;
+      if (v.kind === 'opaque' && v.text === 'None') out[k - start] = null;
+      else if (v.kind === 'str') out[k - start] = v.value;
+      else if (v.kind === 'node' && v.id === b.nodes.length - 1 && b.nodes[v.id]!.op === 'const' && b.nodes[v.id]!.init === undefined && b.nodes[v.id]!.inputs.length === 0) {
+        const c = b.nodes.pop()!;
+        out[k - start] = c.label === 'True' ? true : c.label === 'False' ? false : c.literal!;
+      } else fail('expected a literal parameter here (an integer, True/False or None)', v.from, v.to - v.from);
+    }
+    positional.length = Math.min(positional.length, start);
+    return out;
+  };
+
+  const arrayCall = (frame: CallFrame, op: ArrayOp, positional: Operand[], keywords: Map<string, Operand>, from: number, to: number): Operand => {
+    const params = frame.params ?? new Map<string, { value: ParamLit; from: number; to: number }>();
+    for (const [k, v] of keywords) fail(`"${frame.display}" has no supported argument "${k}"`, v.from, v.to - v.from);
+    const allow = (names: string[]) => {
+      for (const [k, v] of params) if (!names.includes(k)) fail(`"${frame.display}" has no supported argument "${k}"`, v.from, v.to - v.from);
+    };
+    const dataArgs = op === 'matmul' || op === 'cross_entropy' || op === 'mse_loss' ? 2 : 1;
+    const extra = takeParams(positional, dataArgs);
+    if (positional.length !== dataArgs) {
+      fail(`"${frame.display}" takes ${dataArgs} array argument${dataArgs === 1 ? '' : 's'} here, got ${positional.length}`, from, to - from);
+    }
+    const kw = (...names: string[]) => {
+      for (const n of names) if (params.has(n)) return params.get(n)!;
+      return undefined;
+    };
+    const at = (p: { from: number; to: number } | undefined) => (p ? [p.from, p.to - p.from] as const : [from, to - from] as const);
+    const axisOf = (v: ParamLit | undefined, where: { from: number; to: number } | undefined, dflt: number[] | null): number[] | null => {
+      if (v === undefined) return dflt;
+      if (v === null) return null;
+      if (typeof v === 'number' && Number.isInteger(v)) return [v];
+      if (Array.isArray(v)) return v;
+      return fail('the axis must be an integer, a tuple of integers or None', ...at(where));
+    };
+    const params2: OpParams = {};
+    const byPos = (k: number) => (extra.length > k ? extra[k] : undefined);
+    if (op === 'sum' || op === 'mean') {
+      allow(['axis', 'dim', 'keepdims', 'keepdim']);
+      const ax = kw('axis', 'dim');
+      params2.axis = axisOf(ax ? ax.value : byPos(0), ax, null);
+      const kd = kw('keepdims', 'keepdim');
+      const keep = kd ? kd.value : byPos(1);
+      if (keep !== undefined && typeof keep !== 'boolean' && keep !== 0 && keep !== 1) fail('keepdims must be True or False', ...at(kd));
+      params2.keepdims = keep === true || keep === 1;
+      if (extra.length > 2) fail(`"${frame.display}" takes at most an axis and keepdims here`, from, to - from);
+    } else if (op === 'softmax' || op === 'log_softmax') {
+      allow(['axis', 'dim']);
+      const ax = kw('axis', 'dim');
+      const scipy = /^(scipy|special)\b/.test(frame.display);
+      params2.axis = axisOf(ax ? ax.value : byPos(0), ax, scipy ? null : [-1]);
+      if (params2.axis && params2.axis.length !== 1) fail('softmax takes one axis here', ...at(ax));
+      if (extra.length > 1) fail(`"${frame.display}" takes one axis here`, from, to - from);
+    } else if (op === 'transpose') {
+      allow([]);
+      if (extra.length !== 0 && extra.length !== 2) fail(`"${frame.display}" takes no axes or two axes to swap`, from, to - from);
+      if (extra.length === 2) {
+        if (!extra.every((v) => typeof v === 'number' && Number.isInteger(v))) fail('the axes must be integers', from, to - from);
+        params2.axis = extra as number[];
+      }
+    } else if (op === 'cross_entropy' || op === 'mse_loss') {
+      allow(['reduction']);
+      const r = kw('reduction');
+      if (r && r.value !== 'mean' && r.value !== 'sum') fail("reduction must be 'mean' or 'sum' here", r.from, r.to - r.from);
+      if (extra.length) fail(`"${frame.display}" takes its options by keyword here`, from, to - from);
+      params2.reduction = r ? (r.value as 'mean' | 'sum') : 'mean';
+    } else if (op === 'norm') {
+      allow(['ord']);
+      const o = kw('ord') ?? (extra.length ? { value: extra[0]!, from, to } : undefined);
+      if (o && o.value !== null && o.value !== 2 && o.value !== 'fro') fail("only the 2-norm (Frobenius for a matrix) is supported: ord=None, 2 or 'fro'", o.from, o.to - o.from);
+      if (extra.length > 1) fail(`"${frame.display}" takes no axis here (the norm of the whole array)`, from, to - from);
+    } else {
+      allow([]);
+      if (extra.length) fail(`"${frame.display}" takes ${dataArgs} arguments here`, from, to - from);
+    }
+    const ids = positional.map((a) => node(a, `"${frame.display}"`));
+    const id = b.add({ op, inputs: ids, from, to, ...(Object.keys(params2).length ? { params: params2 } : {}) });
+    return { kind: 'node', id, from, to };
   };
 
   const finishCall = (frame: CallFrame, close: Token): void => {
@@ -375,10 +660,18 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
       vals.push({ ...positional[0]!, from, to });
       return;
     }
-    if (SHAPED_FUNCTIONS.has(fn)) fail(`${SHAPED} ("${frame.display}")`, frame.tok.offset, to - frame.tok.offset);
+    if (UNSUPPORTED_ARRAY.has(fn)) {
+      fail(`unsupported: "${frame.display}" (array operations supported here: @, .T, sum, mean, softmax, log_softmax, cross_entropy, mse_loss, norm and elementwise functions)`, frame.tok.offset, to - frame.tok.offset);
+    }
+    const arrayOp = frame.bare ? undefined : ARRAY_FUNCTIONS[fn];
+    if (frame.bare && fn === 'sum') fail('Python\'s sum(…) adds along the first axis: write np.sum(…) or torch.sum(…)', frame.tok.offset, to - frame.tok.offset);
+    if (arrayOp) {
+      vals.push(arrayCall(frame, arrayOp, positional, keywords, from, to));
+      return;
+    }
     let op: UnaryOp | BinaryOp | undefined = frame.bare ? (BARE_BINARY[fn] ?? FUNCTIONS[fn]) : FUNCTIONS[fn];
     if (fn === 'max' || fn === 'min') {
-      if (!frame.bare) fail(`${SHAPED} ("${frame.display}" is a reduction)`, frame.tok.offset, to - frame.tok.offset);
+      if (!frame.bare) fail(`unsupported: "${frame.display}" (a max/min reduction; np.maximum(x, 0) is the elementwise ReLU)`, frame.tok.offset, to - frame.tok.offset);
       op = fn === 'max' ? 'maximum' : 'minimum';
     }
     if (op === undefined) fail(`unknown function "${frame.display}"`, frame.tok.offset, frame.tok.length);
@@ -440,11 +733,26 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
         pos++;
         continue;
       }
-      if (isOp(t, '[')) fail(SHAPED, t.offset, t.length);
+      if (isOp(t, '[')) {
+        // An array literal: `[[1, 2], [3, 4]]` (inside np.array(…) / torch.tensor(…), or bare).
+        const lit = readListLiteral(toks, pos, b.budget);
+        const to = toks[lit.next - 1]!.offset + 1;
+        const id = b.add({ op: 'const', inputs: [], init: { kind: 'array', shape: lit.shape, data: lit.data, integer: lit.integer }, from: t.offset, to });
+        vals.push({ kind: 'node', id, from: t.offset, to });
+        pos = lit.next;
+        expectOperand = false;
+        continue;
+      }
       if (t.kind === 'name') {
         if (t.text === 'True' || t.text === 'False') {
           const id = b.add({ op: 'const', inputs: [], literal: t.text === 'True' ? 1 : 0, label: t.text, from: t.offset, to: t.offset + t.length });
           vals.push({ kind: 'node', id, from: t.offset, to: t.offset + t.length });
+          pos++;
+          expectOperand = false;
+          continue;
+        }
+        if (t.text === 'None') {
+          vals.push({ kind: 'opaque', text: 'None', from: t.offset, to: t.offset + t.length });
           pos++;
           expectOperand = false;
           continue;
@@ -454,6 +762,15 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
         const frame = ops[ops.length - 1];
         if (frame?.kind === 'call' && isOp(toks[pos + 1]!, '=')) {
           pos += 2;
+          if (PARAM_KEYWORDS.has(t.text)) {
+            // `axis=0`, `dim=-1`, `keepdims=True`, `reduction='sum'`: a literal parameter, not a node.
+            const p = readParam(toks, pos);
+            (frame.params ??= new Map()).set(t.text, { value: p.value, from: t.offset, to: p.to });
+            pos = p.next;
+            if (isOp(toks[pos]!, ',')) pos++;
+            else if (!isOp(toks[pos]!, ')')) fail('expected "," or ")"', toks[pos]!.offset, toks[pos]!.length);
+            continue;
+          }
           if (!IGNORED_KEYWORDS.has(t.text)) {
             frame.pendingKeyword = t.text;
             continue;
@@ -486,6 +803,18 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
           const module = parts.slice(0, -1).join('.');
           const leaf = parts[parts.length - 1]!;
           if (!b.env.has(parts[0]!) && (MODULES.has(module) || parts[0] === 'torch' || parts[0] === 'np' || parts[0] === 'numpy')) {
+            const creator = CREATORS[leaf];
+            if (isCall && creator) {
+              // `np.random.randn(4, 3)`, `torch.zeros(2)`: a constant array (an input once assigned to a name).
+              const args = readCreatorArgs(toks, end + 2, display);
+              const cto = toks[args.next - 1]!.offset + 1;
+              if (!args.shape.length) fail(`"${display}" needs sizes here`, from, cto - from);
+              const id = b.add({ op: 'const', inputs: [], init: { kind: creator, shape: args.shape }, from, to: cto });
+              vals.push({ kind: 'node', id, from, to: cto });
+              pos = args.next;
+              expectOperand = false;
+              continue;
+            }
             if (isCall) {
               const tok = { ...last, offset: from, length: to - from };
               ops.push({ kind: 'call', display, fn: leaf, bare: false, method: false, from, base: vals.length, args: [], tok });
@@ -529,7 +858,14 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
     // Operator state: the operand just completed may take postfix method calls.
     if (isOp(t, '.') && isName(toks[pos + 1]!)) {
       const name = toks[pos + 1]!;
-      if (name.text === 'T' || name.text === 'shape') fail(SHAPED, name.offset, name.length);
+      if (name.text === 'T') {
+        const receiver = vals.pop()!;
+        const to = name.offset + name.length;
+        const id = b.add({ op: 'transpose', inputs: [node(receiver, '.T')], from: receiver.from, to });
+        vals.push({ kind: 'node', id, from: receiver.from, to });
+        pos += 2;
+        continue;
+      }
       if (!isOp(toks[pos + 2]!, '(')) fail(`attribute "${name.text}" is not supported`, name.offset, name.length);
       const receiver = vals[vals.length - 1]!;
       ops.push({
@@ -547,8 +883,7 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
       expectOperand = true;
       continue;
     }
-    if (isOp(t, '[')) fail(SHAPED, t.offset, t.length);
-    if (isOp(t, '@')) fail(`${SHAPED} ("@" is the matrix product)`, t.offset, t.length);
+    if (isOp(t, '[')) fail(INDEXING, t.offset, t.length);
     const bin = t.kind === 'op' ? BINARY[t.text] : undefined;
     if (bin) {
       for (;;) {
@@ -603,6 +938,21 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
   return { value: vals[0]!, next: pos };
 }
 
+/** `np.random.seed(`, `torch.manual_seed(`, `random.seed(` at `toks[pos]`: the dotted name, else undefined. */
+function seedCall(toks: Token[], pos: number): string | undefined {
+  const parts: string[] = [];
+  let k = pos;
+  if (!isName(toks[k]!)) return undefined;
+  parts.push(toks[k]!.text);
+  while (isOp(toks[k + 1]!, '.') && isName(toks[k + 2]!)) {
+    parts.push(toks[k + 2]!.text);
+    k += 2;
+  }
+  const name = parts.join('.');
+  const seeds = ['np.random.seed', 'numpy.random.seed', 'torch.manual_seed', 'random.seed', 'torch.random.manual_seed'];
+  return isOp(toks[k + 1]!, '(') && seeds.includes(name) ? `${name}(…)` : undefined;
+}
+
 const AUGMENTED: Readonly<Record<string, BinaryOp>> = { '+=': 'add', '-=': 'sub', '*=': 'mul', '/=': 'div', '**=': 'pow' };
 
 /** Parse a forward pass into a graph. Throws ParseError / BudgetExceeded (caught by index.ts). */
@@ -618,6 +968,7 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
   let last: { id: number; name: string } | undefined;
   let loss: { id: number; name: string } | undefined;
   let sawBare = false;
+  const notes: string[] = [];
   for (;;) {
     while (toks[pos]!.kind === 'nl' || isOp(toks[pos]!, ';')) pos++;
     const t = toks[pos]!;
@@ -636,7 +987,14 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
     if (t.kind === 'name' && isOp(nextTok, ',')) fail('tuple assignment is not supported', t.offset, t.length);
     if (t.kind === 'name' && isOp(nextTok, '[')) {
       // `x[0] = …` or an indexed expression
-      fail(SHAPED, nextTok.offset, nextTok.length);
+      fail(INDEXING, nextTok.offset, nextTok.length);
+    }
+    const seed = seedCall(toks, pos);
+    if (seed) {
+      // `np.random.seed(0)`, `torch.manual_seed(0)`: random arrays get our own seeded values.
+      notes.push(`"${seed}" is ignored: random arrays get MathLens's own seeded values (NumPy's and PyTorch's generators are not reproduced).`);
+      while (!atEnd(toks[pos]!)) pos++;
+      continue;
     }
     if (assignOp) {
       const name = t.text;
@@ -693,7 +1051,7 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
   }
   const out = loss ?? last;
   if (!out) fail('no expression found in the selection', 0, 0);
-  return { nodes: b.nodes, output: out.id, outputName: out.name, inputs: b.inputs, text };
+  return { nodes: b.nodes, output: out.id, outputName: out.name, inputs: b.inputs, text, notes };
 }
 
 export { BudgetExceeded, ParseError };

@@ -17,6 +17,7 @@ import { layoutDag } from './layout';
 import type { LayoutEdge } from './layout';
 import { buildSteps } from './steps';
 import type { Step } from './steps';
+import { evaluateShaped, needsShapes } from './shaped';
 import { evaluateGraph } from './values';
 import type { EdgeValue, LeafSource } from './values';
 
@@ -127,10 +128,11 @@ export function backpropGraph(text: string, options: BackpropOptions = {}): Back
     if (typeof text !== 'string') return { ok: false, error: { message: 'the selection is not text', offset: 0, length: 0 } };
     const g = buildGraph(text, { budget, maxNodes: options.maxNodes });
     const latex = g.nodes.length <= LATEX_LIMIT;
-    // Shaped values are not evaluated yet: only scalar `at` values reach the scalar evaluator.
-    const at = options.at && Object.fromEntries(Object.entries(options.at).filter((e): e is [string, number] => typeof e[1] === 'number'));
-    const ev = evaluateGraph(g, { at, budget, latex });
-    const notes = [...ev.notes];
+    // A graph of scalars only is evaluated exactly as before; vectors and matrices go to shaped.ts.
+    const ev = needsShapes(g, options)
+      ? evaluateShaped(g, { at: options.at, shapes: options.shapes, budget, latex })
+      : evaluateGraph(g, { at: options.at as Record<string, number> | undefined, budget, latex });
+    const notes = [...g.notes, ...ev.notes];
     if (!latex) notes.push(`The graph has ${g.nodes.length} nodes: local derivatives are given as numbers only (LaTeX up to ${LATEX_LIMIT} nodes).`);
     budget.stage = 'the layout';
     const layout = layoutDag({ inputs: g.nodes.map((n) => n.inputs), labels: g.nodes.map((n) => n.label) });
@@ -177,6 +179,8 @@ export function backpropGraph(text: string, options: BackpropOptions = {}): Back
         layer: p.layer,
       };
       if (n.name !== undefined) out.name = n.name;
+      const shape = ev.shaped?.shapes[n.id];
+      if (shape?.length) out.shape = shape;
       if (view) out.view = view.viewOf[n.id]!;
       return out;
     });
@@ -186,7 +190,7 @@ export function backpropGraph(text: string, options: BackpropOptions = {}): Back
       outputId: g.output,
       nodes,
       edges,
-      leaves: ev.leaves.map((l) => ({ name: l.name, id: l.id, value: l.value, grad: l.grad, source: l.source })),
+      leaves: ev.leaves.map((l) => ({ name: l.name, id: l.id, ...(l.shape ? { shape: l.shape } : {}), value: l.value, grad: l.grad, source: l.source })),
       steps,
       numpy,
       notes,

@@ -25,6 +25,8 @@ import { HALF, NEG_ONE, PI, E, TWO, add, call, float, int, mul, neg, numFromText
 import type { Expr, FnName } from '../expr';
 import { latexSymbol, toLatex } from '../print';
 import type { Graph, GraphNode, Op } from './graph';
+import type { Numeric } from './index';
+import type { Tensor } from './tensor';
 
 export interface EdgeValue {
   /** The input node (source of the edge) and the node that uses it (target). */
@@ -51,17 +53,29 @@ export interface EdgeValue {
 export type LeafSource = 'at' | 'code' | 'default';
 
 export interface Evaluated {
-  values: number[];
+  values: Numeric[];
   /** ∂output/∂node; null for nodes that depend on no input (constants and arithmetic on them). */
-  grads: (number | null)[];
+  grads: (Numeric | null)[];
   /** One entry per input slot of each node, grouped by target node. */
   edges: EdgeValue[];
   /** How each node is written in LaTeX (a name, or its expression when short). */
   tex: string[];
   /** Each node's local derivatives, as one LaTeX line. */
   local: string[];
-  leaves: { name: string; id: number; value: number; grad: number; source: LeafSource }[];
+  leaves: { name: string; id: number; value: Numeric; grad: Numeric; source: LeafSource; shape?: number[] }[];
   notes: string[];
+  /** Present for a graph with vectors or matrices (shaped.ts): every node's shape, value and gradient as arrays. */
+  shaped?: ShapedInfo;
+}
+
+export interface ShapedInfo {
+  shapes: number[][];
+  tensors: Tensor[];
+  grads: (Tensor | null)[];
+  /** Leaves holding integer class indices (cross-entropy targets): data, printed as integers. */
+  indexLeaves: Set<number>;
+  /** How many edges leave each node (a gradient with more than one contribution is written with +=). */
+  fanOut: number[];
 }
 
 // ---------------------------------------------------------------------------
@@ -131,6 +145,8 @@ export function forward(op: Op, a: number, b: number): number {
       return Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b);
     case 'leaky_relu':
       return a > 0 ? a : a * b;
+    default:
+      return NaN; // array operations are evaluated by shaped.ts
   }
 }
 
@@ -206,13 +222,15 @@ export function partial(op: Op, slot: number, a: number, b: number, y: number): 
     case 'leaky_relu':
       if (slot === 0) return a > 0 ? 1 : b;
       return a > 0 ? 0 : a;
+    default:
+      return NaN; // array operations are differentiated by shaped.ts
   }
 }
 
 // ---------------------------------------------------------------------------
 // Default values
 
-function hash(name: string): number {
+export function hash(name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) {
     h ^= name.charCodeAt(i);
@@ -238,7 +256,7 @@ export function defaultValue(name: string, positive: boolean): number {
 }
 
 /** Inputs that should default to a positive value (they feed a log, a root, a denominator, a fractional power's base). */
-function needsPositive(g: Graph): Set<number> {
+export function needsPositive(g: Graph): Set<number> {
   const out = new Set<number>();
   for (const n of g.nodes) {
     const [a, b] = n.inputs;
@@ -429,7 +447,7 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
   const requires = new Array<boolean>(N).fill(false);
   const at = options.at ?? {};
   const positive = needsPositive(g);
-  const leaves: Evaluated['leaves'] = [];
+  const leaves: { name: string; id: number; value: number; grad: number; source: LeafSource }[] = [];
 
   // Forward.
   budget.stage = 'the forward pass';
