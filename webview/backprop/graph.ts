@@ -49,6 +49,18 @@ export interface GraphView {
   dispose(): void;
 }
 
+/** An edge's tooltip: which input feeds which node, and the chain rule's numbers on it. */
+function edgeTitle(r: BackpropSuccess, k: number): string {
+  const e = r.edges[k]!;
+  const name = (id: number) => r.nodes[id]?.name ?? r.nodes[id]?.label ?? String(id);
+  const parts = [`${name(e.from)} → ${name(e.to)}`];
+  if (e.local !== null) parts.push(`local ${fmtLong(e.local)}`);
+  else if (e.localLatex) parts.push(`local ${e.localLatex}`);
+  if (e.upstream !== null) parts.push(`upstream ${valueText(e.upstream, 40)}`);
+  if (e.product !== null) parts.push(`product ${valueText(e.product, 40)}`);
+  return parts.join(' · ');
+}
+
 const PAD = { left: 14, top: 12, right: 14, bottom: 28 };
 const CHAR = 6.4; // approximate advance of the 10.5px monospace value line
 
@@ -89,6 +101,7 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
   const edgeLayer = s('g', { class: 'edges' });
   const edgeEls = viewEdges.map((e, i) => {
     const p = s('path', { class: 'edge', 'data-testid': 'edge', 'data-index': i, 'data-from': e.from, 'data-to': e.to, d: pathData(e.points), 'marker-end': `url(#${markerId})` });
+    if (!folded) p.append(s('title', {}, edgeTitle(r, i)));
     edgeLayer.append(p);
     return p;
   });
@@ -263,6 +276,11 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
   scroller.addEventListener('pointercancel', endDrag);
 
   const element = h('div', { class: 'graph', testid: 'graph', attrs: { 'data-view': folded ? 'collapsed' : 'full' } }, toolbar, scroller);
+  // A small graph starts enlarged to the view's width (up to 150%); a large one at 100%, scrolled.
+  requestAnimationFrame(() => {
+    const room = scroller.clientWidth - 4;
+    if (room > W) setZoom(Math.min(1.5, room / W));
+  });
 
   // ---------------------------------------------------------------- playback and selection
 
@@ -289,15 +307,17 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
       g.classList.toggle('current', i === curItem);
       g.classList.toggle('current-bwd', i === curItem && cur?.phase === 'backward');
       g.classList.toggle('selected', i === selItem);
-      g.setAttribute('aria-pressed', i === selItem ? 'true' : 'false');
+      const pressed = i === selItem ? 'true' : 'false';
+      if (g.getAttribute('aria-pressed') !== pressed) g.setAttribute('aria-pressed', pressed);
       if (it.count > 1) {
-        g.setAttribute('aria-label', `${it.label}: ${it.count} repetitions folded (${it.members.length} nodes)`);
+        if (!g.hasAttribute('aria-label')) g.setAttribute('aria-label', `${it.label}: ${it.count} repetitions folded (${it.members.length} nodes)`);
         return;
       }
       const n = r.nodes[it.node]!;
       const st = nodeState(t, n.id, step);
       const showName = n.name !== undefined && n.op !== 'input';
-      const valueStr = st.value ? `${showName ? `${n.name} = ` : n.op === 'input' || n.op === 'const' ? '' : '= '}${valueShort(n.value)}` : '';
+      // A constant's label is its value.
+      const valueStr = !st.value || n.op === 'const' ? '' : `${showName ? `${n.name} = ` : n.op === 'input' ? '' : '= '}${valueShort(n.value)}`;
       let gradStr = '';
       if (n.grad !== null) {
         if (st.grad) gradStr = `∂ ${valueShort(n.grad)}`;
@@ -317,7 +337,8 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
       const parts = [`${n.name && n.name !== n.label ? `${n.name} = ` : ''}${n.label}`, n.op];
       parts.push(st.value ? `value ${valueText(n.value, 60)}` : 'value not computed yet');
       if (n.grad !== null) parts.push(st.grad ? `gradient ${valueText(n.grad, 60)}` : st.received ? `gradient partial (${st.received} of ${st.expected})` : 'gradient not computed yet');
-      g.setAttribute('aria-label', parts.join(', '));
+      const aria = parts.join(', ');
+      if (g.getAttribute('aria-label') !== aria) g.setAttribute('aria-label', aria);
     });
     // Edges: active in the current step (forward: inputs read; backward: gradients sent), and gradients already sent.
     const active = new Set(cur?.edges ?? []);
@@ -338,7 +359,8 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
       p.classList.toggle('active-fwd', fwd);
       p.classList.toggle('active-bwd', bwd);
       p.classList.toggle('flowed', flowedView.has(i) && !on);
-      p.setAttribute('marker-end', `url(#${fwd ? markerFwd : bwd ? markerBwd : markerId})`);
+      const marker = `url(#${fwd ? markerFwd : bwd ? markerBwd : markerId})`;
+      if (p.getAttribute('marker-end') !== marker) p.setAttribute('marker-end', marker);
     });
     // The products travelling down the current backward step's edges, at each edge's midpoint.
     for (const l of shownLabels) l.remove();

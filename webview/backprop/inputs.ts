@@ -18,7 +18,7 @@ const SOURCE_TEXT: Record<string, { text: string; title: string }> = {
 
 export function renderInputs(r: BackpropSuccess, at: Record<string, Numeric>, recompute: (at: Record<string, Numeric>) => void): HTMLElement {
   const rows: { name: string; field: TextField; shape: number[] | undefined; initial: string; error: HTMLElement }[] = [];
-  const table = h('div', { class: 'inputs-grid', testid: 'inputs', attrs: { role: 'group', 'aria-label': 'Input values' } });
+  const table = h('div', { class: `inputs-grid${r.leaves.length > 10 ? ' many' : ''}`, testid: 'inputs', attrs: { role: 'group', 'aria-label': 'Input values' } });
   for (const leaf of r.leaves) {
     const shape = leaf.shape ?? (typeof leaf.value === 'number' ? undefined : shapeOf(leaf.value));
     const initial = inputText(leaf.value);

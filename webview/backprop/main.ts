@@ -21,9 +21,11 @@ import { h } from '../dom';
 import { math } from '../math';
 import { backpropApi } from './api';
 import { renderDetail } from './detail';
+import { valueText } from './format';
 import { createGraph, type GraphView } from './graph';
 import { renderInputs } from './inputs';
 import { timeline, type Timeline } from './model';
+import { s as svgEl } from './svg';
 
 type GraphMessage = Extract<ExtensionToBackprop, { type: 'backprop' }>;
 
@@ -57,13 +59,27 @@ function post(msg: BackpropToExtension): void {
 
 const status = h('div', { class: 'status', testid: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
 let statusTimer: ReturnType<typeof setTimeout> | undefined;
-function flash(text: string, ms = 4000): void {
+function flash(text: string, ms = 4000, error = false): void {
   status.textContent = text;
+  status.classList.toggle('error', error);
   if (statusTimer !== undefined) clearTimeout(statusTimer);
   statusTimer = setTimeout(() => (status.textContent = ''), ms);
 }
 
-function button(label: string, testid: string, title: string, onClick: () => void, opts: { secondary?: boolean; disabled?: string; aria?: string } = {}): HTMLElement {
+/** Playback icons drawn as SVG (the media-control characters are missing from many fonts). */
+const ICONS: Record<string, string> = {
+  reset: 'M3 3h2v10H3zM13 3v10L6 8z',
+  back: 'M12 3v10L5 8z',
+  step: 'M4 3v10l7-5z',
+  play: 'M4 2.5v11L13 8z',
+  pause: 'M4 3h3v10H4zM9 3h3v10H9z',
+  all: 'M3 3v10l7-5zM11 3h2v10h-2z',
+};
+function icon(name: keyof typeof ICONS): SVGSVGElement {
+  return svgEl('svg', { class: 'icon', viewBox: '0 0 16 16', width: 14, height: 14, 'aria-hidden': 'true', focusable: 'false' }, svgEl('path', { d: ICONS[name]!, fill: 'currentColor' }));
+}
+
+function button(label: string | Node, testid: string, title: string, onClick: () => void, opts: { secondary?: boolean; disabled?: string; aria?: string } = {}): HTMLElement {
   const b = h('vscode-button', { testid, attrs: { title, 'aria-label': opts.aria ?? title } }, label);
   if (opts.secondary) b.setAttribute('secondary', '');
   if (opts.disabled !== undefined) {
@@ -97,7 +113,7 @@ function stopPlay(): void {
   if (playTimer !== undefined) clearInterval(playTimer);
   playTimer = undefined;
   if (view) {
-    view.playButton.textContent = '⏵';
+    view.playButton.replaceChildren(icon('play'));
     view.playButton.setAttribute('aria-pressed', 'false');
     view.playButton.title = 'Play the steps (Space)';
   }
@@ -123,7 +139,9 @@ function showStep(): void {
   const { r, graph, counter, stepMath, stepText } = view;
   const step = state.step;
   const total = r.steps.length;
+  const t0 = performance.now();
   graph.update(step, state.selected);
+  app.dataset.updateMs = (performance.now() - t0).toFixed(1);
   const cur = step === undefined || step <= 0 ? undefined : r.steps[step - 1];
   app.dataset.step = step === undefined ? 'all' : String(step);
   if (step === undefined) {
@@ -231,7 +249,7 @@ function togglePlay(): void {
   const total = view.r.steps.length;
   if (!total) return;
   if (state.step === undefined || state.step >= total) setStep(0);
-  view.playButton.textContent = '⏸';
+  view.playButton.replaceChildren(icon('pause'));
   view.playButton.setAttribute('aria-pressed', 'true');
   view.playButton.title = 'Pause (Space)';
   playTimer = setInterval(() => {
@@ -248,7 +266,7 @@ function renderPlayer(r: BackpropSuccess): { bar: HTMLElement; counter: HTMLElem
   const counter = h('div', { class: 'step-counter', testid: 'step-counter', attrs: { 'aria-live': 'polite' } });
   const stepMath = h('div', { class: 'step-math', testid: 'step-math' });
   const stepText = h('div', { class: 'step-text sr-only', testid: 'step-text' });
-  const playButton = h('vscode-button', { testid: 'play', attrs: { title: 'Play the steps (Space)', 'aria-label': 'Play or pause', 'aria-pressed': 'false' } }, '⏵');
+  const playButton = h('vscode-button', { testid: 'play', attrs: { title: 'Play the steps (Space)', 'aria-label': 'Play or pause', 'aria-pressed': 'false' } }, icon('play'));
   playButton.addEventListener('click', togglePlay);
   const none = r.steps.length ? undefined : 'This graph has no steps to play.';
   const bar = h(
@@ -257,11 +275,11 @@ function renderPlayer(r: BackpropSuccess): { bar: HTMLElement; counter: HTMLElem
     h(
       'div',
       { class: 'player-buttons', attrs: { role: 'toolbar', 'aria-label': 'Playback' } },
-      button('⏮', 'step-reset', 'Reset: nothing computed (Home)', reset, { secondary: true, aria: 'Reset', ...(none ? { disabled: none } : {}) }),
-      button('◀', 'step-back', 'Step back (← or ,)', stepBack, { secondary: true, aria: 'Step back', ...(none ? { disabled: none } : {}) }),
-      button('▶', 'step-forward', 'Step (→ or .)', stepForward, { secondary: true, aria: 'Step', ...(none ? { disabled: none } : {}) }),
+      button(icon('reset'), 'step-reset', 'Reset: nothing computed (Home)', reset, { secondary: true, aria: 'Reset', ...(none ? { disabled: none } : {}) }),
+      button(icon('back'), 'step-back', 'Step back (← or ,)', stepBack, { secondary: true, aria: 'Step back', ...(none ? { disabled: none } : {}) }),
+      button(icon('step'), 'step-forward', 'Step (→ or .)', stepForward, { secondary: true, aria: 'Step', ...(none ? { disabled: none } : {}) }),
       none ? h('span', { class: 'disabled-wrap', attrs: { title: none } }, playButton) : playButton,
-      button('⏭', 'step-all', 'Show all steps (End)', showAll, { secondary: true, aria: 'All steps', ...(none ? { disabled: none } : {}) }),
+      button(icon('all'), 'step-all', 'Show all steps (End)', showAll, { secondary: true, aria: 'All steps', ...(none ? { disabled: none } : {}) }),
       counter,
     ),
     stepMath,
@@ -334,6 +352,7 @@ function renderError(msg: GraphMessage): void {
 
 function renderGraph(msg: GraphMessage, r: BackpropSuccess): void {
   stopPlay();
+  const t0 = performance.now();
   const t = timeline(r);
   const player = renderPlayer(r);
   const graphHost = h('div', { class: 'graph-host' });
@@ -358,7 +377,7 @@ function renderGraph(msg: GraphMessage, r: BackpropSuccess): void {
       h('span', { class: 'chip', testid: 'node-count' }, `${r.nodes.length} nodes`),
       h('span', { class: 'chip', testid: 'edge-count' }, `${r.edges.length} edges`),
       h('span', { class: 'chip subtle', testid: 'leaf-count' }, `${r.leaves.length} inputs`),
-      h('span', { class: 'chip subtle', testid: 'output-value', attrs: { title: `The value of ${r.output}` } }, `${r.output} = ${typeof r.nodes[r.outputId]?.value === 'number' ? String(r.nodes[r.outputId]!.value) : '…'}`),
+      h('span', { class: 'chip subtle', testid: 'output-value', attrs: { title: `The value of ${r.output}` } }, `${r.output} = ${valueText(r.nodes[r.outputId]?.value ?? NaN, 40)}`),
       collapse,
     ),
   );
@@ -399,9 +418,16 @@ function renderGraph(msg: GraphMessage, r: BackpropSuccess): void {
     playButton: player.playButton,
   };
   graphHost.append(view.graph.element);
-  app.replaceChildren(header, player.bar, h('div', { class: 'workspace' }, graphHost, detailHost), renderInputs(r, msg.at, (at) => post({ type: 'recompute', at })), code, ...(notes ? [notes] : []), status);
+  const t1 = performance.now();
+  const inputs = renderInputs(r, msg.at, (at) => post({ type: 'recompute', at }));
+  const t2 = performance.now();
+  app.replaceChildren(header, player.bar, h('div', { class: 'workspace' }, graphHost, detailHost), inputs, code, ...(notes ? [notes] : []), status);
   showStep();
   renderDetailPane();
+  // Timings for the tests and for profiling (ms): the graph, the inputs form, everything.
+  app.dataset.graphMs = (t1 - t0).toFixed(1);
+  app.dataset.inputsMs = (t2 - t1).toFixed(1);
+  app.dataset.renderMs = (performance.now() - t0).toFixed(1);
 }
 
 function showLast(msg: GraphMessage): void {
@@ -442,10 +468,10 @@ function onMessage(msg: ExtensionToBackprop): void {
       flash(msg.what.format === 'latex' ? 'Copied the LaTeX.' : 'Copied the NumPy code.');
       return;
     case 'inserted':
-      flash(msg.text);
+      flash(msg.text, msg.ok ? 4000 : 6000, !msg.ok);
       return;
     case 'revealed':
-      flash(msg.text);
+      flash(msg.text, msg.ok ? 4000 : 6000, !msg.ok);
       return;
   }
 }
