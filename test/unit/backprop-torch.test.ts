@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backpropGraph } from '../../core/backprop';
+import type { Numeric } from '../../core/backprop';
 
 interface Case {
   name: string;
@@ -18,10 +19,24 @@ interface Case {
   codegen_ok: boolean;
 }
 
+interface ShapedCase {
+  name: string;
+  code: string;
+  at: Record<string, Numeric>;
+  shapes: string | null;
+  targets: string[];
+  output: string;
+  value: number;
+  leaves: { name: string; shape: number[]; value: Numeric; grad: Numeric }[];
+  numpy: string;
+  codegen_ok: boolean;
+}
+
 const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'backprop', 'torch-autograd.json'), 'utf8')) as {
   torch: string;
   codegen_ok: boolean;
   cases: Case[];
+  shaped_cases: ShapedCase[];
 };
 
 /** |a − b| ≤ 1e-12 · max(|a|, |b|), with exact zeros compared exactly (up to 1e-300). */
@@ -51,6 +66,48 @@ describe('agreement with PyTorch autograd (float64)', () => {
         expect(close(ours.grad as number, l.grad), `${l.name}: ${ours.grad} vs torch ${l.grad}`).toBe(true);
       }
       // The code the script verified is the code we write now.
+      expect(r.numpy).toBe(c.numpy);
+    });
+  }
+});
+
+const flat = (v: Numeric): number[] => (typeof v === 'number' ? [v] : v.flatMap(flat));
+/** Entrywise |a − b| ≤ 1e-10 · max(|a|, |b|) (exact zeros compared exactly, up to 1e-300). */
+const closeArrays = (a: Numeric, b: Numeric): string | undefined => {
+  const x = flat(a);
+  const y = flat(b);
+  if (x.length !== y.length) return `${x.length} entries vs ${y.length}`;
+  for (let i = 0; i < x.length; i++) {
+    if (!(Math.abs(x[i]! - y[i]!) <= 1e-10 * Math.max(Math.abs(x[i]!), Math.abs(y[i]!)) + 1e-300)) return `entry ${i}: ${x[i]} vs torch ${y[i]}`;
+  }
+  return undefined;
+};
+
+describe('agreement with PyTorch autograd on vectors and matrices (float64)', () => {
+  it('has at least 15 shaped forward passes, and our NumPy code reproduced torch on each', () => {
+    expect(fixture.shaped_cases.length).toBeGreaterThanOrEqual(15);
+    for (const c of fixture.shaped_cases) expect(c.codegen_ok, c.name).toBe(true);
+  });
+
+  for (const c of fixture.shaped_cases) {
+    it(`${c.name}: output, value, shapes and every gradient entry to 1e-10`, () => {
+      const r = backpropGraph(c.code, { at: c.at, ...(c.shapes ? { shapes: c.shapes } : {}) });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.output).toBe(c.output);
+      const out = r.nodes[r.outputId]!;
+      expect(out.shape).toBeUndefined();
+      expect(Math.abs((out.value as number) - c.value) <= 1e-10 * Math.abs(c.value) + 1e-300, `value ${out.value} vs ${c.value}`).toBe(true);
+      expect(r.leaves.map((l) => l.name)).toEqual(c.leaves.map((l) => l.name));
+      for (const l of c.leaves) {
+        const ours = r.leaves.find((x) => x.name === l.name)!;
+        expect(ours.shape ?? [], l.name).toEqual(l.shape);
+        expect(ours.value, l.name).toEqual(l.value);
+        if (c.targets.includes(l.name)) continue; // class indices: data, no gradient
+        const bad = closeArrays(ours.grad, l.grad);
+        expect(bad, `${l.name}: ${bad}`).toBeUndefined();
+      }
+      // Every node's gradient has the node's shape.
+      for (const n of r.nodes) if (n.grad !== null) expect(flat(n.grad).length, n.label).toBe((n.shape ?? []).reduce((a, b) => a * b, 1));
       expect(r.numpy).toBe(c.numpy);
     });
   }
