@@ -254,3 +254,147 @@ describe('steps', () => {
     expect(r.steps[0]!.latex).toBe('w x = -0.6');
   });
 });
+
+describe('vectors and matrices', () => {
+  const MLP = '# X: (4, 3), W: (3, 2), b: (2,), y: (4, 2)\nZ = X @ W + b\nA = np.tanh(Z)\nloss = np.mean((A - y)**2)';
+
+  it('shapes on nodes and leaves, gradients of the same shape, VJP rules as LaTeX, chains with shapes', () => {
+    const r = ok(MLP);
+    const byName = (s: string) => r.nodes.find((n) => n.name === s)!;
+    expect(byName('Z').shape).toEqual([4, 2]);
+    expect(byName('loss').shape).toBeUndefined();
+    expect(typeof byName('loss').value).toBe('number');
+    expect(r.leaves.map((l) => [l.name, l.shape])).toEqual([['X', [4, 3]], ['W', [3, 2]], ['b', [2]], ['y', [4, 2]]]);
+    for (const l of r.leaves) expect((l.grad as number[][]).length).toBe(l.shape![0]);
+    const mm = r.nodes.find((n) => n.op === 'matmul')!;
+    expect(mm.local).toContain('\\bar{X} = \\overline{X\\,W}\\,W^\\top');
+    expect(mm.local).toContain('\\bar{W} = X^\\top\\,\\overline{X\\,W}');
+    expect(byName('A').local).toBe('\\bar{Z} = \\bar{A} \\odot (1 - A^{\\odot 2})');
+    expect(byName('Z').local).toContain('\\bar{b} = \\textstyle\\sum_{\\text{axis }0}\\left(\\bar{Z}\\right)');
+    const e = r.edges.find((x) => x.to === mm.id && x.slot === 0)!;
+    expect(e.local).toBeNull();
+    expect(e.chain).toContain('\\underbrace{W^\\top}_{2\\times 3}');
+    expect((e.product as number[][]).length).toBe(4);
+    expect((e.upstream as number[][])[0]!.length).toBe(2);
+  });
+
+  it('broadcast operands get their gradient summed back to their shape (rows and columns)', () => {
+    const X = [[1, 2, 3], [4, 5, 6]];
+    const r = ok('loss = np.sum((X - mu)**2 * s)', { X, mu: [0.5, -1, 2], s: [[2], [3]] } as never);
+    const mu = [0.5, -1, 2];
+    const s = [2, 3];
+    const dmu = mu.map((m, j) => X.reduce((acc, row, i) => acc - 2 * (row[j]! - m) * s[i]!, 0));
+    const ds = X.map((row) => [row.reduce((acc, x, j) => acc + (x - mu[j]!) ** 2, 0)]);
+    const g = Object.fromEntries(r.leaves.map((l) => [l.name, l.grad]));
+    (g.mu as number[]).forEach((v, j) => expect(v).toBeCloseTo(dmu[j]!, 12));
+    expect(g.s).toEqual(ds);
+    expect(r.numpy).toContain('d_mu -= np.sum(');
+    expect(r.numpy).toMatch(/d_s \+= np\.sum\(.*, axis=1, keepdims=True\)/);
+  });
+
+  it('shape mismatches are located at the operation, never thrown', () => {
+    const text = 'Z = X @ W\nloss = np.sum(Z)';
+    const r = backpropGraph(text, { shapes: 'X:(4,3),W:(2,2)' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toMatch(/\(4, 3\) and \(2, 2\) do not align/);
+      expect(text.slice(r.error.offset, r.error.offset + r.error.length)).toBe('X @ W');
+    }
+    const b = backpropGraph('loss = np.sum(X + y)', { shapes: 'X:(4,3),y:(4,)' });
+    expect(b.ok).toBe(false);
+    if (!b.ok) expect(b.error.message).toMatch(/do not broadcast/);
+    const ax = backpropGraph('loss = np.sum(np.sum(X, axis=2))', { shapes: 'X:(4,3)' });
+    expect(!ax.ok && ax.error.message).toMatch(/axis 2 is out of range/);
+    const ce = backpropGraph('loss = F.cross_entropy(Z, t)', { at: { Z: [[1, 2], [3, 4]], t: [0, 5] } });
+    expect(!ce.ok && ce.error.message).toMatch(/target 5 is not a class index/);
+  });
+
+  it('a shaped output is refused with a located error suggesting a reduction', () => {
+    const text = 'Z = X @ W';
+    const r = backpropGraph(text, { shapes: 'X:(4,3),W:(3,2)' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toMatch(/output Z has shape \(4, 2\).*scalar.*np\.sum\(…\) or np\.mean\(…\)/);
+      expect(text.slice(r.error.offset, r.error.offset + r.error.length)).toBe('X @ W');
+    }
+  });
+
+  it('shapes from comments or the shapes option; symbolic sizes get distinct small values with a note', () => {
+    const r = ok('# X: (n, d), w: (d,)\nloss = np.sum(np.tanh(X @ w))');
+    expect(r.leaves.map((l) => l.shape)).toEqual([[4, 3], [3]]);
+    expect(r.notes.join(' ')).toMatch(/Symbolic sizes get small distinct values: n = 4, d = 3/);
+    expect(r.notes.join(' ')).toMatch(/Default values .*X \(4, 3\)/);
+    const o = backpropGraph('loss = np.sum(np.tanh(X @ w))', { shapes: { X: ['m', 'q'], w: ['q'] } });
+    if (!o.ok) throw new Error(o.error.message);
+    const sizes = o.leaves[0]!.shape!;
+    expect(sizes[0]).not.toBe(sizes[1]);
+    expect(o.leaves[1]!.shape).toEqual([sizes[1]]);
+    // An array given with at fixes the sizes of its symbols.
+    const a = backpropGraph('# X: (n, d), w: (d,)\nloss = np.sum(X @ w)', { at: { X: [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]] } });
+    if (!a.ok) throw new Error(a.error.message);
+    expect(a.leaves.find((l) => l.name === 'w')!.shape).toEqual([5]);
+    expect(a.notes.join(' ')).not.toMatch(/Symbolic sizes/);
+    // A declared shape that contradicts the given value is an error.
+    expect(backpropGraph('# X: (2, 3)\nloss = np.sum(X)', { at: { X: [1, 2] } }).ok).toBe(false);
+    // A name with no shape and no value stays a scalar.
+    expect(ok('# X: (2, 3)\nloss = c * np.sum(X)').leaves.find((l) => l.name === 'c')!.shape).toBeUndefined();
+  });
+
+  it('values in the code: np.array, torch.tensor, seeded randn (with a note), at arrays win', () => {
+    const r = ok('x = np.array([1.0, -2.0, 0.5])\nW = torch.randn(2, 3, requires_grad=True)\nloss = np.sum(W @ x)');
+    const x = r.leaves.find((l) => l.name === 'x')!;
+    expect(x).toMatchObject({ source: 'code', shape: [3], value: [1, -2, 0.5] });
+    expect(r.leaves.find((l) => l.name === 'W')!.shape).toEqual([2, 3]);
+    expect(r.notes.join(' ')).toMatch(/Random arrays get seeded values.*W/);
+    expect(ok('x = np.array([1.0, -2.0, 0.5])\nW = torch.randn(2, 3)\nloss = np.sum(W @ x)').leaves).toEqual(r.leaves);
+    // ∂/∂W Σ W x = 1 xᵀ
+    expect(r.leaves.find((l) => l.name === 'W')!.grad).toEqual([[1, -2, 0.5], [1, -2, 0.5]]);
+    const at = backpropGraph('x = np.array([1.0, -2.0, 0.5])\nloss = np.sum(x * x)', { at: { x: [3, 4] } });
+    if (!at.ok) throw new Error(at.error.message);
+    expect(at.leaves[0]).toMatchObject({ source: 'at', value: [3, 4], grad: [6, 8], shape: [2] });
+    const seed = ok('np.random.seed(0)\nX = np.random.randn(3, 2)\nloss = np.mean(X**2)');
+    expect(seed.notes.join(' ')).toMatch(/np\.random\.seed\(…\)" is ignored/);
+  });
+
+  it('reductions with axes and keepdims, softmax and cross-entropy by hand', () => {
+    const Z = [[1, 2, 3], [0, -1, 4]];
+    const r = backpropGraph('S = torch.sum(Z, dim=-1, keepdim=True)\nloss = (S**2).sum()', { at: { Z } });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.nodes.find((n) => n.name === 'S')!.shape).toEqual([2, 1]);
+    expect(r.leaves[0]!.grad).toEqual([[12, 12, 12], [6, 6, 6]]);
+    const ce = backpropGraph('loss = F.cross_entropy(Z, t)', { at: { Z, t: [2, 0] } });
+    if (!ce.ok) throw new Error(ce.error.message);
+    const soft = Z.map((row) => {
+      const e = row.map(Math.exp);
+      const s = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / s);
+    });
+    expect(ce.nodes[ce.outputId]!.value as number).toBeCloseTo(-(Math.log(soft[0]![2]!) + Math.log(soft[1]![0]!)) / 2, 14);
+    const gz = ce.leaves.find((l) => l.name === 'Z')!.grad as number[][];
+    gz.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo((soft[i]![j]! - (j === [2, 0][i] ? 1 : 0)) / 2, 14)));
+    expect(ce.leaves.find((l) => l.name === 't')!.grad).toEqual([0, 0]);
+    expect(ce.numpy).toContain('np.eye(3)[np.asarray(t, dtype=int)]');
+    expect(ce.numpy).toContain('t = np.array([2, 0])');
+  });
+
+  it('steps show shapes and a few numbers; NumPy code starts gradients with np.zeros_like', () => {
+    const r = ok('# X: (6, 3), w: (3,)\nz = X @ w\nloss = np.mean(z**2)');
+    const f = r.steps.find((s) => s.phase === 'forward' && s.node === r.nodes.find((n) => n.name === 'z')!.id)!;
+    expect(f.latex).toMatch(/\\begin\{bmatrix\}.*\\cdots.*\\end\{bmatrix\}_\{6\}/);
+    expect(f.text).toMatch(/^z = X @ w = \(6,\) \[.*…/);
+    expect(r.steps.some((s) => s.phase === 'backward' && s.latex.includes('\\underbrace'))).toBe(true);
+    expect(r.numpy).toContain('d_X = np.zeros_like(X, dtype=float)');
+    expect(r.numpy).toContain('d_X += np.outer(d_z, w)');
+    expect(r.numpy).toContain('d_w += X.T @ d_z');
+  });
+
+  it('the element budget refuses huge arrays with a located message', () => {
+    const text = 'X = np.random.randn(2000, 1000)\nloss = np.sum(X)';
+    const r = backpropGraph(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toMatch(/2000000 entries.*limit is 1000000/);
+      expect(text.slice(r.error.offset, r.error.offset + r.error.length)).toBe('X = np.random.randn(2000, 1000)');
+    }
+  });
+});
