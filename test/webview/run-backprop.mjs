@@ -525,7 +525,7 @@ test('keyboard: Tab reaches the graph, arrows move between nodes, Enter selects 
   await assertClean();
 });
 
-test('shaped values: shape badges and small matrices elided beyond 6 × 6 (when the engine gives shaped results)', async (t) => {
+test('shaped values: shape badges, small matrices elided beyond 6 × 6, vector–Jacobian rules, JSON inputs', async (t) => {
   const msg = S.shaped();
   if (!msg.result.ok) {
     t.skip(`the engine refuses shaped values for now: ${msg.result.error.message}`);
@@ -533,13 +533,52 @@ test('shaped values: shape badges and small matrices elided beyond 6 × 6 (when 
   }
   const r = msg.result;
   await showGraph(msg);
-  const shapedNode = r.nodes.find((n) => n.shape && n.shape.length === 2) ?? r.nodes.find((n) => n.shape);
-  assert.ok(shapedNode);
-  assert.equal(await nodeText(shapedNode.id, 'value'), `${shapedNode.name && shapedNode.op !== 'input' ? `${shapedNode.name} = ` : shapedNode.op === 'input' ? '' : '= '}${shapedNode.shape.join('×')}`);
-  await page.click(node(shapedNode.id));
-  assert.equal(await page.textContent(tid('detail-value-shape')), shapedNode.shape.join('×'));
-  const cells = await page.locator(`${tid('detail-value-matrix')} tr`).count();
-  assert.ok(cells <= 6);
+  assert.equal(await page.locator(tid('node')).count(), r.nodes.length);
+  // W is 8 × 7: its box shows the shape; the detail pane an elided 6 × 6 grid with the shape badge.
+  const W = r.nodes.find((n) => n.name === 'W');
+  assert.deepEqual(W.shape, [8, 7]);
+  assert.equal(await nodeText(W.id, 'value'), '8×7');
+  assert.equal(await nodeText(W.id, 'grad'), '∂ 8×7');
+  await page.click(node(W.id));
+  assert.equal(await page.textContent(tid('detail-value-shape')), '8×7');
+  assert.equal(await page.locator(`${tid('detail-value-matrix')} tr`).count(), 6);
+  assert.equal(await page.locator(`${tid('detail-value-matrix')} tr`).first().locator('td').count(), 6);
+  const firstRow = await page.locator(`${tid('detail-value-matrix')} tr`).first().locator('td').allTextContents();
+  assert.deepEqual(firstRow, [...W.value[0].slice(0, 3).map(F.fmtShort), '⋯', ...W.value[0].slice(5).map(F.fmtShort)]);
+  assert.equal(await page.textContent(tid('detail-grad-shape')), '8×7');
+  assert.equal(await annotation(tid('detail-tex')), `${W.tex} \\in \\mathbb{R}^{8 \\times 7}`);
+  // The matmul: each incoming edge gives its vector–Jacobian rule (no scalar local derivative).
+  const mm = r.nodes.find((n) => n.op === 'matmul');
+  await page.click(node(mm.id));
+  const rows = page.locator(tid('detail-edge'));
+  const incoming = r.edges.filter((e) => e.to === mm.id);
+  assert.equal(await rows.count(), incoming.length);
+  for (let i = 0; i < incoming.length; i++) {
+    assert.equal(incoming[i].local, null);
+    assert.equal(await rows.nth(i).locator(`${tid('edge-local')} annotation`).textContent(), incoming[i].localLatex);
+    assert.equal(await rows.nth(i).locator(tid('edge-upstream-shape')).textContent(), F.valueShort(incoming[i].upstream));
+    assert.equal(await rows.nth(i).locator(tid('edge-product-value-shape')).textContent(), F.valueShort(incoming[i].product));
+  }
+  assert.equal(await page.locator('.math-fallback').count(), 0, 'every LaTeX renders');
+  // Shaped inputs are JSON arrays of their shape.
+  const x = r.leaves.find((l) => l.name === 'x');
+  assert.equal(await page.textContent(tid('input-shape-x')), '(7,)');
+  assert.equal(await page.locator(`${tid('input-x')} input`).inputValue(), JSON.stringify(x.value));
+  await clearPosted();
+  await page.locator(`${tid('input-x')} input`).fill('[1, 2, 3]');
+  await page.click(tid('recompute'));
+  assert.match(await page.textContent(tid('input-error-x')), /shape \(7,\)/);
+  assert.deepEqual(await posted(), []);
+  await page.locator(`${tid('input-x')} input`).fill('[1, 2, 3, 4, 5, 6, 7]');
+  await page.click(tid('recompute'));
+  assert.deepEqual(await posted(), [{ type: 'recompute', at: { x: [1, 2, 3, 4, 5, 6, 7] } }]);
+  // Stepping shows the engine's array LaTeX.
+  await page.click(tid('step-reset'));
+  await page.click(tid('step-forward'));
+  assert.equal(await annotation(tid('step-latex')), r.steps[0].latex);
+  await page.click(node(mm.id));
+  await page.screenshot({ path: join(out, 'shaped.png'), fullPage: true });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal page overflow: wide arrays scroll in their own box');
   await assertClean();
 });
 

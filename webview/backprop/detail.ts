@@ -9,7 +9,7 @@ import type { BackpropNode, BackpropSuccess, Numeric } from '../../core/backprop
 import type { BackpropSource } from '../../core/protocol';
 import { append, h } from '../dom';
 import { math } from '../math';
-import { fmtLong, gridOf, shapeBadge, shapeOf, shapeText } from './format';
+import { fmtLong, fmtShort, gridOf, shapeBadge, shapeOf, shapeText } from './format';
 import type { Item } from './graph';
 
 export interface DetailActions {
@@ -25,13 +25,13 @@ export function numericView(v: Numeric | null, testid: string): HTMLElement {
   const grid = gridOf(v);
   const table = h('table', { class: 'matrix', testid: `${testid}-matrix`, attrs: { 'aria-label': `array of shape ${shapeText(grid.shape)}` } });
   for (const row of grid.rows) {
-    table.append(h('tr', {}, ...row.map((c) => h('td', { class: c.kind === 'gap' ? 'gap' : c.value < 0 ? 'neg' : '' }, c.text))));
+    table.append(h('tr', {}, ...row.map((c) => (c.kind === 'gap' ? h('td', { class: 'gap' }, c.text) : h('td', { attrs: { title: String(c.value) } }, fmtShort(c.value))))));
   }
   return h(
     'span',
-    { class: 'array', testid },
+    { class: 'array', testid, attrs: { title: `array of shape ${shapeText(grid.shape)}` } },
     h('span', { class: 'shape-badge', testid: `${testid}-shape` }, shapeBadge(grid.shape)),
-    table,
+    h('span', { class: 'matrix-scroll' }, table),
     grid.elided ? h('span', { class: 'muted small' }, 'elided') : null,
     grid.slice ? h('span', { class: 'muted small' }, `slice [${grid.slice.join(', ')}, :, :]`) : null,
   );
@@ -102,17 +102,10 @@ export function renderDetail(r: BackpropSuccess, source: BackpropSource, node: n
     append(pane, h('h3', {}, 'Local derivatives'), math(n.local, true, { class: 'detail-local', testid: 'detail-local' }));
   }
 
-  // The chain rule on each incoming edge.
+  // The chain rule on each incoming edge: one card per input (works for numbers and for arrays).
   const incoming = r.edges.map((e, k) => ({ e, k })).filter(({ e }) => e.to === n.id);
   if (incoming.length) {
-    const table = h(
-      'table',
-      { class: 'edges-table', testid: 'detail-edges' },
-      h('caption', {}, 'Chain rule on each input: upstream × local = contribution'),
-      h('thead', {}, h('tr', {}, h('th', { attrs: { scope: 'col' } }, 'input'), h('th', { attrs: { scope: 'col' } }, `upstream ∂${r.output}/∂${nodeName(n)}`), h('th', { attrs: { scope: 'col' } }, 'local'), h('th', { attrs: { scope: 'col' } }, 'product'))),
-    );
-    const body = h('tbody');
-    const chains = h('div', { class: 'chains' });
+    const cards = h('div', { class: 'edge-cards', testid: 'detail-edges' });
     for (const { e, k } of incoming) {
       const local =
         e.local !== null
@@ -120,20 +113,19 @@ export function renderDetail(r: BackpropSuccess, source: BackpropSource, node: n
           : e.localLatex
             ? math(e.localLatex, false, { class: 'local-latex', testid: 'edge-local' })
             : h('span', { class: 'muted', testid: 'edge-local' }, '—');
-      body.append(
+      cards.append(
         h(
-          'tr',
-          { testid: 'detail-edge', attrs: { 'data-index': String(k), 'data-from': String(e.from) } },
-          h('th', { attrs: { scope: 'row' } }, nodeLink(r, e.from, actions, 'edge-input')),
-          h('td', {}, numericView(e.upstream as Numeric | null, 'edge-upstream')),
-          h('td', {}, local),
-          h('td', {}, numericView(e.product as Numeric | null, 'edge-product-value')),
+          'div',
+          { class: 'edge-card', testid: 'detail-edge', attrs: { 'data-index': String(k), 'data-from': String(e.from), role: 'group', 'aria-label': `Input ${nodeName(r.nodes[e.from]!)}` } },
+          h('div', { class: 'edge-card-head' }, 'input ', nodeLink(r, e.from, actions, 'edge-input'), e.chain === null && e.product === null ? h('span', { class: 'muted small' }, ' (no gradient: a constant)') : null),
+          row(`upstream ∂${r.output}/∂${nodeName(n)}`, numericView(e.upstream as Numeric | null, 'edge-upstream')),
+          row('local', local),
+          row('product', numericView(e.product as Numeric | null, 'edge-product-value')),
+          e.chain ? math(e.chain, true, { class: 'chain', testid: 'edge-chain' }) : null,
         ),
       );
-      if (e.chain) chains.append(math(e.chain, true, { class: 'chain', testid: 'edge-chain' }));
     }
-    table.append(body);
-    append(pane, h('h3', {}, 'Backward through this node'), table, chains);
+    append(pane, h('h3', {}, 'Backward through this node: upstream × local = contribution'), cards);
   }
 
   // How this node's gradient adds up over its uses (fan-out).

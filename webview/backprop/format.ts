@@ -39,9 +39,9 @@ export function shapeText(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
-/** `2×3` for a badge. */
+/** A badge: `2×3` for a matrix, `(3,)` for a vector (a bare `3` would read as a value). */
 export function shapeBadge(shape: readonly number[]): string {
-  return shape.length ? shape.join('×') : 'scalar';
+  return shape.length === 1 ? `(${shape[0]},)` : shape.length ? shape.join('×') : 'scalar';
 }
 
 /** A value as short text: the number, or its shape for an array. */
