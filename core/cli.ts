@@ -14,6 +14,8 @@ import { computeGradient } from './gradient';
 import { analyzeShapes } from './shapes/index';
 import { analyzeMatrix, type MatrixAnalysis, toCliJson } from './linalg/index';
 import { backpropGraph, type BackpropResult, type Numeric } from './backprop/index';
+import { arrayText } from './backprop/steps';
+import { fromNumeric } from './backprop/tensor';
 import { matrixGradient, matrixHessian, matrixJacobian, type MatResult } from './matcalc/index';
 import { LANGS, type Lang } from './parse/types';
 import type { GradientResult } from './result';
@@ -64,16 +66,22 @@ const USAGE = `Usage:
   that shape for any sizes matching the symbols. Gradients in denominator
   layout (∇X has X's shape); Jacobians in numerator layout.
 
-  mathlens backprop [--json] [--at "x=0.5,w=-1.2"] [CODE]
+  mathlens backprop [--json] [--at "x=0.5,W=[[1,2],[3,4]]"]... [--shapes "X:(n,d),w:(d,)"] [CODE]
 
-  The computational graph of a scalar forward pass (assignments separated
-  by ";" or newlines; without CODE, read from stdin): forward values and
-  backward gradients at a point (--at, else the values in the code, else
-  seeded defaults, listed in "notes"). With --json:
+  The computational graph of a forward pass (assignments separated by ";"
+  or newlines; without CODE, read from stdin) with a scalar output: forward
+  values and backward gradients at a point (--at, else the values in the
+  code, else seeded defaults, listed in "notes"). Vectors and matrices:
+  --at takes a number or a JSON array per name (commas inside [...] belong
+  to the array; --at may be repeated), --shapes (or "# X: (n, d)" comments)
+  declares shapes of inputs without a value (symbolic sizes get small
+  values, named in "notes"). With --json:
   {"ok": true, "output": "loss", "nodes": [{"id": 0, "op": "mul",
-   "label": "w*x", "inputs": [..], "value": …, "grad": …, "local": "latex",
-   "line": 1}], "leaves": [{"name": "w", "value": …, "grad": …}], "notes": […]}
-  or {"ok": false, "error": {"message": "…", "offset": …, "length": …}}.
+   "label": "w*x", "inputs": [..], "shape": [4, 2] (arrays only), "value": …,
+   "grad": …, "local": "latex", "line": 1}], "leaves": [{"name": "w",
+   "shape": …, "value": …, "grad": …}], "notes": […]} (values and gradients
+  of arrays are nested lists) or
+  {"ok": false, "error": {"message": "…", "offset": …, "length": …}}.
 
   mathlens --version | --help`;
 
@@ -419,9 +427,44 @@ function formatMatrixCalculus(r: MatResult, source: string): string {
   return out.join('\n') + '\n';
 }
 
+/** Splits `x=0.5,W=[[1,2],[3,4]]` at the commas outside brackets. */
+function splitTopLevel(v: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(v.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(v.slice(start));
+  return parts.map((x) => x.trim()).filter(Boolean);
+}
+
+/** A number or a JSON array of numbers (nested, rectangular checked by the engine). */
+function parseNumeric(text: string): Numeric | undefined {
+  if (!text.startsWith('[')) {
+    const num = Number(text);
+    return text !== '' && Number.isFinite(num) ? num : undefined;
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const ok = (x: unknown): boolean => (typeof x === 'number' ? Number.isFinite(x) : Array.isArray(x) && x.length > 0 && x.every(ok));
+  return ok(v) ? (v as Numeric) : undefined;
+}
+
 async function runBackprop(argv: string[]): Promise<number> {
   let json = false;
-  let at: Record<string, number> | undefined;
+  let at: Record<string, Numeric> | undefined;
+  let shapes: string | undefined;
   const code: string[] = [];
   const usage = (msg: string): number => {
     process.stderr.write(`mathlens backprop: ${msg}\n\n${USAGE}\n`);
@@ -432,14 +475,18 @@ async function runBackprop(argv: string[]): Promise<number> {
     if (a === '--json') json = true;
     else if (a === '--at' || a.startsWith('--at=')) {
       const v = a === '--at' ? argv[++i] : a.slice('--at='.length);
-      if (v === undefined) return usage('--at needs values, e.g. --at "x=0.5,w=-1.2"');
-      at = {};
-      for (const part of v.split(',').map((x) => x.trim()).filter(Boolean)) {
-        const m = /^([A-Za-z_]\w*)\s*=\s*(\S+)$/.exec(part);
-        const num = m ? Number(m[2]) : NaN;
-        if (!m || !Number.isFinite(num)) return usage(`--at: "${part}" is not name=number`);
-        at[m[1]!] = num;
+      if (v === undefined) return usage('--at needs values, e.g. --at "x=0.5,w=-1.2" or --at "W=[[1,2],[3,4]]"');
+      at ??= {};
+      for (const part of splitTopLevel(v)) {
+        const m = /^([A-Za-z_]\w*)\s*=\s*(.+)$/.exec(part);
+        const value = m ? parseNumeric(m[2]!.replace(/\s+/g, '')) : undefined;
+        if (!m || value === undefined) return usage(`--at: "${part}" is not name=number or name=[JSON array of numbers]`);
+        at[m[1]!] = value;
       }
+    } else if (a === '--shapes' || a.startsWith('--shapes=')) {
+      const v = a === '--shapes' ? argv[++i] : a.slice('--shapes='.length);
+      if (v === undefined) return usage('--shapes needs shapes, e.g. --shapes "X:(4,3),w:(3,)"');
+      shapes = v;
     } else if (a === '--') {
       code.push(...argv.slice(i + 1));
       break;
@@ -447,7 +494,7 @@ async function runBackprop(argv: string[]): Promise<number> {
     else code.push(a);
   }
   const text = code.length ? code.join(' ') : await readStdin();
-  const r = backpropGraph(text, at ? { at } : {});
+  const r = backpropGraph(text, { ...(at ? { at } : {}), ...(shapes !== undefined ? { shapes } : {}) });
   process.stdout.write(json ? JSON.stringify(backpropJson(r)) + '\n' : formatBackprop(r, text));
   return r.ok ? 0 : 1;
 }
@@ -458,8 +505,11 @@ export function backpropJson(r: BackpropResult): unknown {
   return {
     ok: true,
     output: r.output,
-    nodes: r.nodes.map((n) => ({ id: n.id, op: n.op, label: n.label, inputs: n.inputs, ...(n.name ? { name: n.name } : {}), value: n.value, grad: n.grad, local: n.local, line: n.line })),
-    leaves: r.leaves.map((l) => ({ name: l.name, value: l.value, grad: l.grad, source: l.source })),
+    nodes: r.nodes.map((n) => ({
+      id: n.id, op: n.op, label: n.label, inputs: n.inputs, ...(n.name ? { name: n.name } : {}), ...(n.shape ? { shape: n.shape } : {}),
+      value: n.value, grad: n.grad, local: n.local, line: n.line,
+    })),
+    leaves: r.leaves.map((l) => ({ name: l.name, ...(l.shape ? { shape: l.shape } : {}), value: l.value, grad: l.grad, source: l.source })),
     numpy: r.numpy,
     notes: r.notes,
   };
@@ -471,7 +521,12 @@ function formatBackprop(r: BackpropResult, source: string): string {
     const line = source.split('\n')[before.length - 1] ?? '';
     return `error: ${r.error.message}\n  ${line}\n  ${' '.repeat(before[before.length - 1]!.length)}${'^'.repeat(Math.max(1, r.error.length))}\n`;
   }
-  const num = (x: Numeric | null): string => (x === null ? '—' : typeof x === 'number' ? Number(x.toPrecision(6)).toString() : JSON.stringify(x));
+  const num = (x: Numeric | null): string => {
+    if (x === null) return '—';
+    if (typeof x === 'number') return Number(x.toPrecision(6)).toString();
+    const t = fromNumeric(x);
+    return t ? arrayText(t) : JSON.stringify(x);
+  };
   const out = [`output: ${r.output} = ${num(r.nodes[r.outputId]?.value ?? null)}`, '', 'gradients:'];
   for (const l of r.leaves) out.push(`  ∂${r.output}/∂${l.name} = ${num(l.grad)}   (${l.name} = ${num(l.value)}, from ${l.source})`);
   out.push('', 'nodes (forward order):');

@@ -192,6 +192,34 @@ describe('mathlens backprop', () => {
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).ok).toBe(false);
     expect(run(['backprop', '--at', 'x=abc', 'z = x']).code).toBe(2);
+    expect(run(['backprop', '--at', 'W=[[1,2],[3', 'loss = np.sum(W)']).code).toBe(2);
+  });
+  it('--shapes and --at with JSON arrays: nodes and leaves gain "shape", values and gradients are nested lists', () => {
+    const code = 'Z = X @ W + b\nloss = np.sum(np.tanh(Z))';
+    const r = run(['backprop', '--json', '--shapes', 'X:(n,3),W:(3,2),b:(2,)', '--at', 'lam=0.5,W=[[1,2],[3,4],[5,6]]', '--at', 'b=[0.1,-0.1]', code]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(true);
+    const leaves = Object.fromEntries(j.leaves.map((l: { name: string }) => [l.name, l]));
+    expect(leaves.W).toMatchObject({ shape: [3, 2], value: [[1, 2], [3, 4], [5, 6]], source: 'at' });
+    expect(leaves.b).toMatchObject({ shape: [2], value: [0.1, -0.1] });
+    expect(leaves.X.shape).toEqual([4, 3]);
+    expect(leaves.X.grad).toHaveLength(4);
+    const z = j.nodes.find((n: { name?: string }) => n.name === 'Z');
+    expect(Object.keys(z)).toEqual(['id', 'op', 'label', 'inputs', 'name', 'shape', 'value', 'grad', 'local', 'line']);
+    expect(z.shape).toEqual([4, 2]);
+    expect(j.nodes.find((n: { name?: string }) => n.name === 'loss').shape).toBeUndefined();
+    expect(j.notes.join(' ')).toMatch(/n = 4/);
+    expect(j.notes.join(' ')).toMatch(/"lam" is not an input/);
+    expect(j.numpy).toContain('d_b += np.sum(d_Z, axis=0)');
+    // Text output: shapes and elided arrays.
+    const t = run(['backprop', '--shapes', 'X:(4,3),W:(3,2),b:(2,)', code]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/∂loss\/∂W = \(3, 2\) \[\[/);
+    // A shaped output is an error with its position.
+    const bad = run(['backprop', '--json', '--shapes', 'X:(4,3),W:(3,2)', 'Z = X @ W']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).error.message).toMatch(/scalar output/);
   });
 });
 
