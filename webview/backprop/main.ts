@@ -486,6 +486,8 @@ window.addEventListener('keydown', (e) => {
   const target = e.composedPath()[0];
   if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
   const onControl = e.composedPath().some((t) => t instanceof HTMLElement && /^(VSCODE-BUTTON|VSCODE-CHECKBOX|VSCODE-TEXTFIELD|BUTTON|A)$/.test(t.tagName));
+  // A focused code block scrolls with the arrow keys, Home and End.
+  if (target instanceof HTMLElement && target.closest('pre')) return;
   switch (e.key) {
     case 'ArrowRight':
     case '.':
