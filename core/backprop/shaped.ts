@@ -19,7 +19,6 @@
  */
 import { Budget } from '../budget';
 import { fail } from '../parse/common';
-import { latexSymbol } from '../print';
 import { broadcast, matmulShape, parseShapeSpec, ShapeError, showShape } from '../matcalc/shapes';
 import type { Dim, Shape } from '../matcalc/shapes';
 import { ARRAY_OPS, UNARY_OPS } from './graph';
@@ -30,14 +29,14 @@ import {
   unbroadcast, zipWith, forLanes,
 } from './tensor';
 import type { Tensor } from './tensor';
-import { defaultValue, fmt, forward, hash, needsPositive, partial } from './values';
+import { defaultValue, fmt, forward, hash, nameLatex, needsPositive, partial, valueNotes } from './values';
 import type { EdgeValue, Evaluated, LeafSource } from './values';
 
 /** Most entries one node may hold, and all nodes together. */
 export const MAX_NODE_ELEMENTS = 1_000_000;
 export const MAX_TOTAL_ELEMENTS = 10_000_000;
 /** Most multiply–adds one matrix product may take. */
-const MAX_MATMUL_WORK = 200_000_000;
+const MAX_MATMUL_WORK = 50_000_000;
 
 /** Preferred sizes for common symbols; other symbols take the next unused size from 6 up. */
 const PRESET_SIZES: Readonly<Record<string, number>> = { n: 4, d: 3, k: 2, h: 5 };
@@ -101,7 +100,7 @@ function inferShape(n: GraphNode, ins: number[][]): number[] {
       case 'matmul': {
         if (a.length === 0 || b.length === 0) at(`@ needs arrays, got shapes ${shapeText(a)} and ${shapeText(b)} (use * with a scalar)`);
         const s = matmulShape(a, b) as number[];
-        if (size(a) * (b.length === 2 ? b[1]! : 1) > MAX_MATMUL_WORK) at('this matrix product is too large (more than 2·10⁸ multiply–adds)');
+        if (size(a) * (b.length === 2 ? b[1]! : 1) > MAX_MATMUL_WORK) at('this matrix product is too large (more than 5·10⁷ multiply–adds)');
         return s;
       }
       case 'transpose': {
@@ -457,8 +456,7 @@ export function evaluateShaped(g: Graph, options: ShapedOptions = {}): Evaluated
     });
   }
   for (const l of leaves) l.grad = toNumeric(grads[l.id]!);
-  if (!requires[out.id]) notes.push('The output depends on no input: every gradient is 0.');
-  if (tensors.some((t) => t.data.some((v) => Number.isNaN(v)))) notes.push('Some values are NaN (a log or square root of a negative number, 0/0, …) at this point.');
+  notes.push(...valueNotes(!!requires[out.id], tensors.some((t) => t.data.some((v) => Number.isNaN(v)))));
 
   const fanOut = new Array<number>(N).fill(0);
   for (const n of g.nodes) n.inputs.forEach((i, slot) => { if (differentiable(n, slot)) fanOut[i]!++; });
@@ -468,17 +466,14 @@ export function evaluateShaped(g: Graph, options: ShapedOptions = {}): Evaluated
   const local = new Array<string>(N).fill('');
   if (withLatex) {
     budget.stage = 'writing the local derivatives';
-    const versions = new Map<string, number>();
-    for (const n of g.nodes) if (n.name !== undefined && n.version !== undefined) versions.set(n.name, Math.max(versions.get(n.name) ?? 0, n.version));
+    const nameOf = nameLatex(g);
     const texs: Tex[] = new Array<Tex>(N);
     for (const n of g.nodes) {
       budget.tick();
       let t: Tex;
       if (n.op === 'const') t = { s: n.init ? `C_{${n.id}}` : /^[\d.]+(?:[eE][+-]?\d+)?$/.test(n.label) ? n.label : fmt(n.literal ?? NaN), prec: (n.literal ?? 0) < 0 ? 2 : 4 };
-      else if (n.name !== undefined) {
-        const many = (versions.get(n.name) ?? 0) > 1 || (n.op !== 'input' && g.inputs.has(n.name));
-        t = { s: many && n.op !== 'input' ? `{${latexSymbol(n.name)}^{(${n.version})}}` : latexSymbol(n.name), prec: 4 };
-      } else {
+      else if (n.name !== undefined) t = { s: nameOf(n), prec: 4 };
+      else {
         t = opTex(n, n.inputs.map((i) => texs[i]!), shapes, axesOf[n.id]!);
         if (t.s.length > TEX_LIMIT) t = { s: `v_{${n.id}}`, prec: 4 };
       }

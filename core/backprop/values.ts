@@ -438,6 +438,27 @@ export interface EvaluateOptions {
   latex?: boolean;
 }
 
+/** The notes every evaluation adds: an output that depends on no input, NaN values. */
+export function valueNotes(outputRequires: boolean, someNaN: boolean): string[] {
+  const notes: string[] = [];
+  if (!outputRequires) notes.push('The output depends on no input: every gradient is 0.');
+  if (someNaN) notes.push('Some values are NaN (a log or square root of a negative number, 0/0, …) at this point.');
+  return notes;
+}
+
+/**
+ * How a named node is written: its name, with a version `h^{(2)}` when the name is assigned more than
+ * once (or an input's name is reassigned).
+ */
+export function nameLatex(g: Graph): (n: GraphNode) => string {
+  const versions = new Map<string, number>();
+  for (const n of g.nodes) if (n.name !== undefined && n.version !== undefined) versions.set(n.name, Math.max(versions.get(n.name) ?? 0, n.version));
+  return (n) => {
+    const many = (versions.get(n.name!) ?? 0) > 1 || (n.op !== 'input' && g.inputs.has(n.name!));
+    return many && n.op !== 'input' ? `{${latexSymbol(n.name!)}^{(${n.version})}}` : latexSymbol(n.name!);
+  };
+}
+
 export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluated {
   const budget = options.budget ?? Budget.unlimited();
   const withLatex = options.latex ?? true;
@@ -516,16 +537,14 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
     });
   }
   for (const l of leaves) l.grad = grads[l.id] ?? 0;
-  if (!requires[g.output]) notes.push('The output depends on no input: every gradient is 0.');
-  if (values.some((v) => Number.isNaN(v))) notes.push('Some values are NaN (a log or square root of a negative number, 0/0, …) at this point.');
+  notes.push(...valueNotes(!!requires[g.output], values.some((v) => Number.isNaN(v))));
 
   // LaTeX.
   const tex = new Array<string>(N).fill('');
   const local = new Array<string>(N).fill('');
   if (withLatex) {
     budget.stage = 'writing the local derivatives';
-    const versions = new Map<string, number>();
-    for (const n of g.nodes) if (n.name !== undefined && n.version !== undefined) versions.set(n.name, Math.max(versions.get(n.name) ?? 0, n.version));
+    const nameOf = nameLatex(g);
     rawMap = new Map();
     const exprs: Expr[] = new Array<Expr>(N);
     const out = g.nodes[g.output]!;
@@ -535,8 +554,7 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
       if (n.op === 'const') {
         exprs[n.id] = numberExpr(n.literal, n.label);
       } else if (n.name !== undefined) {
-        const many = (versions.get(n.name) ?? 0) > 1 || (n.op !== 'input' && g.inputs.has(n.name));
-        rawMap.set(placeholder, many && n.op !== 'input' ? `{${latexSymbol(n.name)}^{(${n.version})}}` : latexSymbol(n.name));
+        rawMap.set(placeholder, nameOf(n));
         exprs[n.id] = sym(placeholder);
       } else {
         const e = opExpr(n.op, n.inputs.map((i) => exprs[i]!));
