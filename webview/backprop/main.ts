@@ -461,7 +461,8 @@ function onMessage(msg: ExtensionToBackprop): void {
       state = next;
       saveNow();
       showLast(msg);
-      if (same) flash('Recomputed at the new values.');
+      // (The host also re-sends its last graph when a hidden panel is shown again: nothing to announce then.)
+      if (same && JSON.stringify(prev.at) !== JSON.stringify(msg.at)) flash('Recomputed at the new values.');
       return;
     }
     case 'copied':
