@@ -34,7 +34,12 @@ export function renderInputs(r: BackpropSuccess, at: Record<string, Numeric>, re
       h('label', { class: 'input-name', attrs: { for: fieldId } }, h('code', {}, leaf.name), shape ? h('span', { class: 'shape-badge', testid: `input-shape-${leaf.name}` }, shapeBadge(shape)) : null),
       h('div', { class: 'input-field' }, field, error),
       h('span', { class: `chip source-${leaf.source}`, testid: `input-source-${leaf.name}`, attrs: { title: src.title } }, src.text),
-      h('span', { class: 'input-grad muted', testid: `input-grad-${leaf.name}`, attrs: { title: `∂${r.output}/∂${leaf.name}` } }, `∂ ${valueText(leaf.grad, 40)}`),
+      // An array's gradient is summarised by its shape here (the node's detail pane shows its entries).
+      h(
+        'span',
+        { class: 'input-grad muted', testid: `input-grad-${leaf.name}`, attrs: { title: `∂${r.output}/∂${leaf.name}${shape ? ` = ${valueText(leaf.grad, 600)}` : ''}` } },
+        shape ? `∂ ${shapeBadge(shape)} array` : `∂ ${valueText(leaf.grad, 40)}`,
+      ),
     );
     const row = { name: leaf.name, field, shape, initial, error };
     rows.push(row);

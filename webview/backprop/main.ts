@@ -303,11 +303,13 @@ function renderEmpty(): void {
   );
 }
 
+const COMPUTING = 'Computing the graph…';
+
 function renderLoading(text: string): void {
   if (view) {
     // Keep the graph on screen while the new one is computed.
     app.setAttribute('aria-busy', 'true');
-    flash('Computing the graph…', 10000);
+    flash(COMPUTING, 10000);
     return;
   }
   const preview = text.length > 200 ? `${text.slice(0, 200)}…` : text;
@@ -449,6 +451,7 @@ function onMessage(msg: ExtensionToBackprop): void {
       renderLoading(msg.text);
       return;
     case 'backprop': {
+      if (status.textContent === COMPUTING) flash('', 0); // the graph is here
       const prev = state.last;
       const same = prev !== undefined && prev.source.text === msg.source.text && prev.result.ok && msg.result.ok;
       const next: BackpropPanelState = { version: 1, last: msg };
