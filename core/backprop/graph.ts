@@ -113,6 +113,8 @@ export interface Graph {
   text: string;
   /** Things the parser skipped that the user should know about (`np.random.seed(0)`). */
   notes: string[];
+  /** Values passed through `.item()`, `.float()` or `.double()`: an array there must have one entry. */
+  scalarOnly?: { id: number; from: number; to: number; what: string }[];
 }
 
 export interface GraphOptions {
@@ -180,7 +182,7 @@ const BARE_BINARY: Readonly<Record<string, BinaryOp>> = { max: 'maximum', min: '
 /** Calls that only wrap a value: `torch.tensor(0.5, requires_grad=True)`, micrograd's `Value(2.0)`, `float(x)`. */
 const WRAPPERS = new Set(['tensor', 'Value', 'float', 'float64', 'float32', 'double', 'array', 'asarray', 'as_tensor']);
 /** Methods that leave a scalar unchanged. */
-const IDENTITY_METHODS = new Set(['item', 'float', 'double', 'clone', 'contiguous', 'detach_', 'squeeze']);
+const IDENTITY_METHODS = new Set(['item', 'float', 'double', 'clone', 'contiguous', 'detach_']);
 /** Array functions by spelling → op (their parameters are read separately). */
 const ARRAY_FUNCTIONS: Readonly<Record<string, ArrayOp>> = {
   matmul: 'matmul',
@@ -262,6 +264,8 @@ class Builder {
   readonly inputs = new Map<string, number>();
   readonly env = new Map<string, number>();
   readonly versions = new Map<string, number>();
+  /** Values passed through a scalar-only call (`x.item()`): they must hold one entry. */
+  readonly scalarOnly: { id: number; from: number; to: number; what: string }[] = [];
   private readonly lineStarts: number[] = [0];
 
   constructor(
@@ -651,7 +655,10 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
     };
     if (IDENTITY_METHODS.has(fn) && frame.method) {
       arity(1);
-      vals.push({ ...positional[0]!, from, to });
+      const v = positional[0]!;
+      // `.item()`, `.float()` … of an array are not the array: the shaped evaluator refuses those unless one entry.
+      if (v.kind === 'node' && (fn === 'item' || fn === 'float' || fn === 'double')) b.scalarOnly.push({ id: v.id, from, to, what: `.${fn}()` });
+      vals.push({ ...v, from, to });
       return;
     }
     if (WRAPPERS.has(fn)) {
@@ -1051,7 +1058,7 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
   }
   const out = loss ?? last;
   if (!out) fail('no expression found in the selection', 0, 0);
-  return { nodes: b.nodes, output: out.id, outputName: out.name, inputs: b.inputs, text, notes };
+  return { nodes: b.nodes, output: out.id, outputName: out.name, inputs: b.inputs, text, notes, scalarOnly: b.scalarOnly };
 }
 
 export { BudgetExceeded, ParseError };

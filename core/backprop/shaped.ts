@@ -342,6 +342,10 @@ export function evaluateShaped(g: Graph, options: ShapedOptions = {}): Evaluated
     if (total > MAX_TOTAL_ELEMENTS) fail(`the forward pass holds more than ${MAX_TOTAL_ELEMENTS} entries in all (the limit)`, n.from, n.to - n.from);
     shapes[n.id] = s;
   }
+  for (const c of g.scalarOnly ?? []) {
+    const s = shapes[c.id]!;
+    if (size(s) !== 1) fail(`${c.what} needs one entry, but this value has shape ${shapeText(s)}`, c.from, c.to - c.from);
+  }
   if (inferred.length) notes.push(`Cross-entropy targets without a value get one class index per row: ${inferred.join(', ')}.`);
   const out = g.nodes[g.output]!;
   if (shapes[out.id]!.length) {

@@ -397,4 +397,18 @@ describe('vectors and matrices', () => {
       expect(text.slice(r.error.offset, r.error.offset + r.error.length)).toBe('X = np.random.randn(2000, 1000)');
     }
   });
+
+  it('.item() of an array with more than one entry is refused (NumPy raises); .squeeze() is not taken as a no-op', () => {
+    const text = '# w: (3,)\nloss = np.sum(w.item() * w)';
+    const r = backpropGraph(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toBe('.item() needs one entry, but this value has shape (3,)');
+      expect(text.slice(r.error.offset, r.error.offset + r.error.length)).toBe('w.item()');
+    }
+    expect(ok('# w: (3,)\nloss = np.sum(w * w).item()').nodes.length).toBeGreaterThan(0);
+    const sq = backpropGraph('# w: (3, 1)\nloss = np.sum(w.squeeze() * 2)');
+    expect(sq.ok).toBe(false);
+    if (!sq.ok) expect(sq.error.message).toMatch(/unsupported: "\.squeeze"/);
+  });
 });
