@@ -9,11 +9,8 @@ code it came from. The values written here are used; change them in the panel.
 """
 import numpy as np
 
-# 1. One neuron with a squared loss (select the seven lines).
-w = -1.2
-x = 0.5
-b = 0.3
-y = 1.0
+# 1. One neuron with a squared loss (select the four lines).
+w, x, b, y = -1.2, 0.5, 0.3, 1.0
 z = w * x + b
 a = 1 / (1 + np.exp(-z))
 loss = (a - y) ** 2

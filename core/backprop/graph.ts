@@ -962,6 +962,70 @@ function seedCall(toks: Token[], pos: number): string | undefined {
 
 const AUGMENTED: Readonly<Record<string, BinaryOp>> = { '+=': 'add', '-=': 'sub', '*=': 'mul', '/=': 'div', '**=': 'pow' };
 
+/**
+ * `w, x, b = -1.2, 0.5, 0.3`: names bound to as many expressions, all evaluated
+ * before any name is bound (Python's semantics: `a, b = b, a` swaps). A literal
+ * becomes an input, as in `x = 0.5`. Returns the position after the statement.
+ */
+function tupleAssignment(b: Builder, toks: Token[], start: number, bound: (name: string, id: number) => void): number {
+  const targets: Token[] = [];
+  let pos = start;
+  for (;;) {
+    const t = toks[pos]!;
+    if (t.kind !== 'name' || PYTHON.keywords.has(t.text)) fail('expected a name to assign to', t.offset, t.length);
+    targets.push(t);
+    const sep = toks[pos + 1]!;
+    pos += 2;
+    if (isOp(sep, '=')) break;
+    if (!isOp(sep, ',')) fail(isOp(sep, '[') ? INDEXING : 'only names can be assigned together (a, b = …)', sep.offset, sep.length);
+    if (isOp(toks[pos]!, '=')) {
+      pos++;
+      break;
+    }
+  }
+  const values: { value: Operand & { kind: 'node' }; fresh: boolean }[] = [];
+  for (;;) {
+    const before = b.nodes.length;
+    const { value, next } = parseExpression(b, toks, pos);
+    if (value.kind !== 'node') fail(value.kind === 'str' ? 'a string is not a number' : `"${value.text}" is not a value`, value.from, value.to - value.from);
+    values.push({ value, fresh: value.id >= before });
+    pos = next;
+    const t = toks[pos]!;
+    if (isOp(t, ',')) {
+      pos++;
+      if (atEnd(toks[pos]!)) break;
+      continue;
+    }
+    if (!atEnd(t)) fail(`unexpected "${t.src}"`, t.offset, t.length);
+    break;
+  }
+  if (values.length !== targets.length) {
+    const first = targets[0]!;
+    fail(`${targets.length} names but ${values.length} value${values.length === 1 ? '' : 's'}`, first.offset, toks[pos - 1]!.offset + toks[pos - 1]!.length - first.offset);
+  }
+  values.forEach(({ value, fresh }, i) => {
+    const t = targets[i]!;
+    const name = t.text;
+    const n = b.nodes[value.id]!;
+    if (fresh && n.op === 'const' && n.inputs.length === 0) {
+      n.op = 'input';
+      n.name = name;
+      n.label = name;
+      n.line = b.line(value.from);
+      b.inputs.set(name, value.id);
+    } else if (fresh && n.name === undefined) {
+      const v = (b.versions.get(name) ?? 0) + 1;
+      b.versions.set(name, v);
+      n.name = name;
+      n.version = v;
+      n.label = b.label(value.from, value.to);
+    }
+    b.env.set(name, value.id);
+    bound(name, value.id);
+  });
+  return pos;
+}
+
 /** Parse a forward pass into a graph. Throws ParseError / BudgetExceeded (caught by index.ts). */
 export function buildGraph(text: string, options: GraphOptions = {}): Graph {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
@@ -991,7 +1055,13 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
     }
     const nextTok = toks[pos + 1]!;
     const assignOp = t.kind === 'name' && nextTok.kind === 'op' && (nextTok.text === '=' || AUGMENTED[nextTok.text] !== undefined) ? nextTok.text : undefined;
-    if (t.kind === 'name' && isOp(nextTok, ',')) fail('tuple assignment is not supported', t.offset, t.length);
+    if (t.kind === 'name' && isOp(nextTok, ',')) {
+      pos = tupleAssignment(b, toks, pos, (name, id) => {
+        last = { id, name };
+        if (name === 'loss') loss = last;
+      });
+      continue;
+    }
     if (t.kind === 'name' && isOp(nextTok, '[')) {
       // `x[0] = …` or an indexed expression
       fail(INDEXING, nextTok.offset, nextTok.length);

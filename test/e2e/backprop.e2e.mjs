@@ -46,7 +46,7 @@ const num = (s) => Number(String(s).replace(/[−–]/g, '-').match(/-?\d+(?:\.\
 
 test('the graph of a scalar forward pass renders with values and every gradient', async () => {
   await vs.openFile('backprop.py');
-  await vs.selectLines('w = -1.2', 7);
+  await vs.selectLines('w, x, b, y = -1.2, 0.5, 0.3, 1.0', 4);
   await vs.runCommand(COMMAND);
   const frame = await graphFrame();
   const expected = neuron();
@@ -92,7 +92,7 @@ test('clicking a node selects the code it came from', async () => {
   assert.match(await text(frame, 'detail-local'), /\S/, 'the local derivatives are shown');
   const content = readFileSync(join(EXAMPLES_DIR, 'backprop.py'), 'utf8');
   const line = content.slice(0, content.indexOf('z = w * x + b')).split('\n').length;
-  assert.match(await text(frame, 'status'), /line|Line/, 'the panel says where the code is');
+  await waitFor('the panel to say where the code is', async () => /Line \d+/.test(await text(frame, 'status')));
   // The panel keeps the focus; give it back to the editor (its selection stays) to read the status bar.
   await vs.runCommand('View: Focus First Editor Group');
   await waitFor('the editor to select "w * x"', async () => {
@@ -102,6 +102,7 @@ test('clicking a node selects the code it came from', async () => {
 });
 
 test('a shaped forward pass: a two-layer network on a batch', async () => {
+  await vs.runCommand('View: Focus First Editor Group');
   await vs.openFile('backprop.py');
   await vs.selectLines('# X: (4, 3), W1: (3, 5)', 4);
   await vs.runCommand(COMMAND);

@@ -91,7 +91,7 @@ describe('graph structure', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.message, t).toMatch(/unsupported: indexing/);
     }
-    for (const t of ['', 'z = (x + ', 'z = foo(x)', 'for i in range(3): pass', 'a, b = 1, 2', 'z = x +* y', ')']) {
+    for (const t of ['', 'z = (x + ', 'z = foo(x)', 'for i in range(3): pass', 'a, b = 1', 'a, b[0] = 1, 2', 'z = x +* y', ')']) {
       const r = backpropGraph(t);
       expect(r.ok, t).toBe(false);
     }
@@ -410,5 +410,20 @@ describe('vectors and matrices', () => {
     const sq = backpropGraph('# w: (3, 1)\nloss = np.sum(w.squeeze() * 2)');
     expect(sq.ok).toBe(false);
     if (!sq.ok) expect(sq.error.message).toMatch(/unsupported: "\.squeeze"/);
+  });
+
+  it('tuple assignment: literals become inputs, and every value is computed before any name is bound', () => {
+    const r = ok('w, x, b, y = -1.2, 0.5, 0.3, 1.0\nz = w * x + b\na = 1 / (1 + np.exp(-z))\nloss = (a - y) ** 2');
+    expect(r.leaves.map((l) => [l.name, l.value, l.source])).toEqual([['w', -1.2, 'code'], ['x', 0.5, 'code'], ['b', 0.3, 'code'], ['y', 1, 'code']]);
+    const z = -1.2 * 0.5 + 0.3;
+    const a = 1 / (1 + Math.exp(-z));
+    expect(r.leaves[0]!.grad as number).toBeCloseTo(2 * (a - 1) * a * (1 - a) * 0.5, 14);
+    // a, b = b, a*b swaps with the old values: loss = b0 - a0*b0
+    const sw = ok('a, b = 1.5, 2.0\na, b = b, a * b\nloss = a - b');
+    expect(sw.nodes[sw.outputId]!.value).toBeCloseTo(2 - 3, 14);
+    expect(sw.leaves.map((l) => l.grad)).toEqual([-2, 1 - 1.5]);
+    const bad = backpropGraph('a, b = 1.0');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toBe('2 names but 1 value');
   });
 });
