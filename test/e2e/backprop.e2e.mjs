@@ -14,7 +14,7 @@ const TITLE = 'MathLens: Backprop';
 
 let vs;
 before(async () => {
-  vs = await launchVSCode({ name: 'backprop', extension: 'folder' });
+  vs = await launchVSCode({ name: 'backprop', extension: 'folder', viewport: { width: 1600, height: 1000 } });
 });
 after(async () => {
   await vs?.close();
@@ -58,6 +58,9 @@ test('the graph of a scalar forward pass renders with values and every gradient'
     const shown = num(await text(frame, `input-grad-${name}`));
     assert.ok(Math.abs(shown - expected[name]) <= 1e-4 * Math.max(1, Math.abs(expected[name])), `∂loss/∂${name} = ${expected[name]}, shown ${shown}`);
   }
+  // For the README: the whole graph, and the chain rule at the sigmoid.
+  await frame.locator(tid('node')).filter({ has: frame.locator(tid('node-label'), { hasText: /^1 \/ \(1 \+ np\.exp\(-z\)\)$/ }) }).first().click();
+  await waitFor('the detail pane of the sigmoid', async () => (await frame.locator(tid('detail-edge')).count()) > 0);
   const png = await vs.screenshot('backprop-panel', await vs.webviewElement(frame));
   await vs.screenshot('backprop-window');
   updateDocs(png, 'backprop-panel.png');

@@ -296,11 +296,30 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
     }
   }
 
+  /** Scrolls the graph so that an item is in view (centred along an axis where it was out of view). */
+  function scrollToItem(i: number): void {
+    const it = items[i];
+    if (!it || scroller.clientWidth === 0) return;
+    const x0 = it.x * zoom;
+    const x1 = (it.x + it.width) * zoom;
+    const y0 = it.y * zoom;
+    const y1 = (it.y + it.height) * zoom;
+    if (x0 < scroller.scrollLeft || x1 > scroller.scrollLeft + scroller.clientWidth) scroller.scrollLeft = (x0 + x1) / 2 - scroller.clientWidth / 2;
+    if (y0 < scroller.scrollTop || y1 > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = (y0 + y1) / 2 - scroller.clientHeight / 2;
+  }
+
   let shownLabels: SVGElement[] = [];
+  let lastCurItem: number | undefined;
+  let lastSelItem: number | undefined;
   function update(step: number | undefined, selected: number | undefined): void {
     const cur = step === undefined || step <= 0 ? undefined : r.steps[step - 1];
     const curItem = cur ? itemOfNode.get(cur.node) : undefined;
     const selItem = selected === undefined ? undefined : itemOfNode.get(selected);
+    // Follow the playback and the selection: the node they move to comes into view.
+    if (curItem !== undefined && curItem !== lastCurItem) scrollToItem(curItem);
+    else if (selItem !== undefined && selItem !== lastSelItem) scrollToItem(selItem);
+    lastCurItem = curItem;
+    lastSelItem = selItem;
     items.forEach((it, i) => {
       const el = els[i]!;
       const g = el.g;
