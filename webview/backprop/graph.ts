@@ -15,7 +15,7 @@ import { h } from '../dom';
 import { fmtLong, valueShort, valueText } from './format';
 import type { Timeline } from './model';
 import { nodeState } from './model';
-import { arrowMarker, num, pathData, s, uid } from './svg';
+import { arrowMarker, num, pathData, s, uid } from '../svg';
 
 /** One box in the view: an engine node, or a folded group (collapsed view). */
 export interface Item {
@@ -95,12 +95,12 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
     role: 'group',
     'aria-label': `Computational graph of ${r.output}: ${items.length} nodes. Arrow keys move between nodes, Enter selects.`,
   });
-  svg.append(s('defs', {}, arrowMarker(markerId, 'arrow'), arrowMarker(markerFwd, 'arrow fwd'), arrowMarker(markerBwd, 'arrow bwd')));
+  svg.append(s('defs', {}, arrowMarker(markerId, 'arrow', 8), arrowMarker(markerFwd, 'arrow fwd', 8), arrowMarker(markerBwd, 'arrow bwd', 8)));
 
   // Edges below nodes.
   const edgeLayer = s('g', { class: 'edges' });
   const edgeEls = viewEdges.map((e, i) => {
-    const p = s('path', { class: 'edge', 'data-testid': 'edge', 'data-index': i, 'data-from': e.from, 'data-to': e.to, d: pathData(e.points), 'marker-end': `url(#${markerId})` });
+    const p = s('path', { class: 'edge', 'data-testid': 'edge', 'data-index': i, 'data-from': e.from, 'data-to': e.to, d: pathData(e.points.map((q) => [q.x, q.y] as const)), 'marker-end': `url(#${markerId})` });
     if (!folded) p.append(s('title', {}, edgeTitle(r, i)));
     edgeLayer.append(p);
     return p;

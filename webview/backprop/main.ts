@@ -25,7 +25,7 @@ import { valueText } from './format';
 import { createGraph, type GraphView } from './graph';
 import { renderInputs } from './inputs';
 import { timeline, type Timeline } from './model';
-import { s as svgEl } from './svg';
+import { s as svgEl } from '../svg';
 
 type GraphMessage = Extract<ExtensionToBackprop, { type: 'backprop' }>;
 

@@ -1,22 +1,9 @@
-/**
- * The matrix webview's side of the VS Code API, typed with the matrix panel's
- * messages and state (core/protocol.ts). `acquireVsCodeApi` may be called only
- * once per load; this bundle never loads webview/vscodeApi.ts, so the two
- * wrappers cannot both call it.
- */
+/** The matrix webview's view of the VS Code API, typed with the matrix panel's messages and state (core/protocol.ts). */
 import type { MatrixPanelState, WebviewToMatrix } from '../../core/protocol';
+import { webviewApi, type WebviewApi } from '../vscodeApi';
 
-export interface MatrixApi {
-  postMessage(message: WebviewToMatrix): void;
-  getState(): unknown;
-  setState(state: MatrixPanelState): void;
-}
-
-declare function acquireVsCodeApi(): MatrixApi;
-
-let api: MatrixApi | undefined;
+export type MatrixApi = WebviewApi<WebviewToMatrix, MatrixPanelState>;
 
 export function matrixApi(): MatrixApi {
-  api ??= acquireVsCodeApi();
-  return api;
+  return webviewApi<WebviewToMatrix, MatrixPanelState>();
 }

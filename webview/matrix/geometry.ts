@@ -11,7 +11,7 @@
 import type { MatrixPanelData } from '../../core/protocol';
 import { h } from '../dom';
 import { fmt } from './format';
-import { arrowMarker, pathData, s, uid } from './svg';
+import { arrowMarker, pathData, s, uid } from '../svg';
 
 type Geometry = NonNullable<MatrixPanelData['geometry']>;
 type P2 = [number, number];

@@ -7,7 +7,7 @@
 import type { MatrixPanelData } from '../../core/protocol';
 import { h } from '../dom';
 import { fmt, niceTicks } from './format';
-import { arrowMarker, num, pathData, s, uid } from './svg';
+import { arrowMarker, num, pathData, s, uid } from '../svg';
 
 type Scatter = NonNullable<MatrixPanelData['scatter']>;
 

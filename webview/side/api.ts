@@ -1,12 +1,12 @@
 /**
- * The side view's side of the VS Code API, typed with the side view's
- * messages (core/protocol.ts). `acquireVsCodeApi` may be called only once per
- * load; this bundle loads no other wrapper.
+ * The side view's view of the VS Code API (webview/vscodeApi.ts), typed with
+ * the side view's messages (core/protocol.ts).
  *
  * The saved state is the protocol's SideState plus `ui`, the view's own
  * settings (zoom, the f″ toggle, the gallery, per-distribution parameters…):
  * isSideState only checks `version` and `tab`, and the host never reads it.
  */
+import { webviewApi, type WebviewApi } from '../vscodeApi';
 import type { DistributionName, GalleryItem, SideState, SideToExtension } from '../../core/protocol';
 
 export interface SideUi {
@@ -23,19 +23,10 @@ export interface SavedState extends SideState {
   ui?: SideUi;
 }
 
-export interface SideApi {
-  postMessage(message: SideToExtension): void;
-  getState(): unknown;
-  setState(state: SavedState): void;
-}
-
-declare function acquireVsCodeApi(): SideApi;
-
-let api: SideApi | undefined;
+export type SideApi = WebviewApi<SideToExtension, SavedState>;
 
 export function sideApi(): SideApi {
-  api ??= acquireVsCodeApi();
-  return api;
+  return webviewApi<SideToExtension, SavedState>();
 }
 
 /**
