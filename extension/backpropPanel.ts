@@ -15,6 +15,7 @@ import { selectionShapes } from '../core/selection';
 import { selectedText, shapeAnalysis } from './computeCommand';
 import { makeNonce, panelHtml } from './html';
 import { insertBelow } from './insert';
+import { createPanelBeside, revealPanel, WebviewChannel } from './webviewChannel';
 import { positionInDocument } from './positions';
 
 type Shapes = NonNullable<BackpropOptions['shapes']>;
@@ -49,23 +50,17 @@ export class BackpropPanel {
   private static current: BackpropPanel | undefined;
 
   private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
-  private pending: ExtensionToBackprop | undefined;
+  private readonly channel: WebviewChannel<ExtensionToBackprop>;
   private disposed = false;
   private shown: Shown | undefined;
 
   static createOrShow(extensionUri: vscode.Uri): BackpropPanel {
     const existing = BackpropPanel.current;
     if (existing) {
-      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      revealPanel(existing.panel);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(
-      BackpropPanel.viewType,
-      BackpropPanel.title,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      BackpropPanel.webviewOptions(extensionUri),
-    );
+    const panel = createPanelBeside(BackpropPanel.viewType, BackpropPanel.title, BackpropPanel.webviewOptions(extensionUri));
     BackpropPanel.current = new BackpropPanel(panel, extensionUri);
     return BackpropPanel.current;
   }
@@ -78,7 +73,7 @@ export class BackpropPanel {
     const last = BackpropPanel.memento?.get<unknown>(BackpropPanel.lastKey);
     if (isShown(last)) {
       revived.shown = last;
-      revived.pending = last.message;
+      revived.channel.setPending(last.message);
     }
     BackpropPanel.current = revived;
   }
@@ -100,22 +95,16 @@ export class BackpropPanel {
       styleUris: [asset('katex.min.css'), asset('backprop.css')],
       title: BackpropPanel.title,
     });
+    this.channel = new WebviewChannel(panel, (m) => m.type === 'backpropLoading' || m.type === 'backprop');
     this.disposables.push(
+      this.channel,
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      panel.onDidChangeViewState(() => {
-        // Without retainContextWhenHidden a hidden webview is unloaded; it says `ready` again when shown.
-        if (!panel.visible) this.ready = false;
-      }),
     );
   }
 
   post(message: ExtensionToBackprop): void {
-    if (message.type === 'backpropLoading' || message.type === 'backprop') this.pending = message;
-    if (!this.ready || this.disposed) return;
-    void this.panel.webview.postMessage(message).then((delivered) => {
-      if (delivered && this.pending === message) this.pending = undefined;
-    });
+    this.channel.post(message);
   }
 
   /** Computes the graph and shows it (or the located error). */
@@ -147,8 +136,7 @@ export class BackpropPanel {
     try {
       switch (message.type) {
         case 'ready':
-          this.ready = true;
-          if (this.pending) this.post(this.pending);
+          this.channel.onReady();
           return;
         case 'copy':
           await vscode.env.clipboard.writeText(message.text);

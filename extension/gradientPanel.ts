@@ -8,6 +8,7 @@ import type { CopyMessage, ExtensionToWebview, InsertMessage, WebviewToExtension
 import { isExtensionToWebview, isWebviewToExtension } from '../core/protocol';
 import { makeNonce, panelHtml } from './html';
 import { insertBelow } from './insert';
+import { createPanelBeside, revealPanel, WebviewChannel } from './webviewChannel';
 
 export class GradientPanel {
   static readonly viewType = 'mathlens.gradient';
@@ -23,25 +24,17 @@ export class GradientPanel {
   private static readonly lastKey = 'mathlens.gradient.lastResult';
 
   private readonly disposables: vscode.Disposable[] = [];
-  /** True once the webview's script said `ready` (and until it is unloaded). */
-  private ready = false;
-  /** The latest loading/result message not yet delivered to a ready webview. */
-  private pending: ExtensionToWebview | undefined;
+  private readonly channel: WebviewChannel<ExtensionToWebview>;
   private disposed = false;
 
   /** Shows the panel beside the editor (without taking focus), creating it if needed. */
   static createOrShow(extensionUri: vscode.Uri): GradientPanel {
     const existing = GradientPanel.current;
     if (existing) {
-      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      revealPanel(existing.panel);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(
-      GradientPanel.viewType,
-      GradientPanel.title,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      GradientPanel.webviewOptions(extensionUri),
-    );
+    const panel = createPanelBeside(GradientPanel.viewType, GradientPanel.title, GradientPanel.webviewOptions(extensionUri));
     GradientPanel.current = new GradientPanel(panel, extensionUri);
     return GradientPanel.current;
   }
@@ -52,7 +45,7 @@ export class GradientPanel {
     panel.webview.options = GradientPanel.webviewOptions(extensionUri);
     const revived = new GradientPanel(panel, extensionUri);
     const last = GradientPanel.memento?.get<unknown>(GradientPanel.lastKey);
-    if (isExtensionToWebview(last) && (last.type === 'result' || last.type === 'matcalc')) revived.pending = last;
+    if (isExtensionToWebview(last) && (last.type === 'result' || last.type === 'matcalc')) revived.channel.setPending(last);
     GradientPanel.current = revived;
   }
 
@@ -69,24 +62,18 @@ export class GradientPanel {
     private readonly extensionUri: vscode.Uri,
   ) {
     panel.webview.html = this.html();
+    this.channel = new WebviewChannel(panel, (m) => m.type === 'loading' || m.type === 'result' || m.type === 'matcalc');
     this.disposables.push(
+      this.channel,
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      panel.onDidChangeViewState(() => {
-        // Without retainContextWhenHidden a hidden webview is unloaded; it says `ready` again when shown.
-        if (!panel.visible) this.ready = false;
-      }),
     );
   }
 
   /** Sends a message now if the webview listens, else keeps the latest one for its `ready`. */
   post(message: ExtensionToWebview): void {
-    if (message.type === 'loading' || message.type === 'result' || message.type === 'matcalc') this.pending = message;
     if (message.type === 'result' || message.type === 'matcalc') void GradientPanel.memento?.update(GradientPanel.lastKey, message);
-    if (!this.ready || this.disposed) return;
-    void this.panel.webview.postMessage(message).then((delivered) => {
-      if (delivered && this.pending === message) this.pending = undefined;
-    });
+    this.channel.post(message);
   }
 
   dispose(): void {
@@ -114,8 +101,7 @@ export class GradientPanel {
     try {
       switch (message.type) {
         case 'ready':
-          this.ready = true;
-          if (this.pending) this.post(this.pending);
+          this.channel.onReady();
           return;
         case 'copy':
           return await this.copy(message);

@@ -11,6 +11,7 @@ import { matrixPanelData, type PresentOptions } from '../core/linalg/present';
 import type { MatrixSource, MatrixToWebview, WebviewToMatrix } from '../core/protocol';
 import { isWebviewToMatrix } from '../core/protocol';
 import { makeNonce, panelHtml } from './html';
+import { createPanelBeside, revealPanel, WebviewChannel } from './webviewChannel';
 import type { History } from './side/history';
 
 /** What was shown, to answer slice requests (kept in memory only: a revived panel has its picture but not its input). */
@@ -21,8 +22,7 @@ interface Shown {
 
 /** A webview showing matrices: HTML, the ready handshake, copy, and slicing. */
 class MatrixView implements vscode.Disposable {
-  private ready = false;
-  private pending: MatrixToWebview | undefined;
+  private readonly channel: WebviewChannel<MatrixToWebview>;
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   shown: Shown | undefined;
@@ -43,23 +43,17 @@ class MatrixView implements vscode.Disposable {
       styleUris: [asset('katex.min.css'), asset('matrix.css')],
       title,
     });
+    this.channel = new WebviewChannel(panel, (m) => m.type !== 'copied');
     this.disposables.push(
+      this.channel,
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      panel.onDidChangeViewState(() => {
-        // Without retainContextWhenHidden a hidden webview is unloaded; it says `ready` again when shown.
-        if (!panel.visible) this.ready = false;
-      }),
     );
   }
 
   /** Sends now if the webview listens, else keeps the latest message for its `ready`. */
   post(message: MatrixToWebview): void {
-    if (message.type !== 'copied') this.pending = message;
-    if (!this.ready || this.disposed) return;
-    void this.panel.webview.postMessage(message).then((delivered) => {
-      if (delivered && this.pending === message) this.pending = undefined;
-    });
+    this.channel.post(message);
   }
 
   /** Computes and shows; a failure is shown in the panel with its position. */
@@ -87,8 +81,7 @@ class MatrixView implements vscode.Disposable {
     try {
       switch (message.type) {
         case 'ready':
-          this.ready = true;
-          if (this.pending) this.post(this.pending);
+          this.channel.onReady();
           return;
         case 'copy':
           await vscode.env.clipboard.writeText(message.text);
@@ -128,10 +121,10 @@ export class MatrixPanel {
   static createOrShow(extensionUri: vscode.Uri): MatrixView {
     const existing = MatrixPanel.current;
     if (existing) {
-      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      revealPanel(existing.panel);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(MatrixPanel.viewType, MatrixPanel.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, matrixWebviewOptions(extensionUri));
+    const panel = createPanelBeside(MatrixPanel.viewType, MatrixPanel.title, matrixWebviewOptions(extensionUri));
     const view = new MatrixView(panel, extensionUri, MatrixPanel.title, () => {
       if (MatrixPanel.current === view) MatrixPanel.current = undefined;
     });
