@@ -3,7 +3,9 @@ import { indentBlock, indentationOf, positionInDocument, trimmedLine } from '../
 import { chooseLang, langForLanguageId } from '../../extension/language';
 import { readGradientSettings } from '../../extension/settings';
 import { makeNonce, panelCsp, panelHtml } from '../../extension/html';
-import { isExtensionToWebview, isPanelState, isWebviewToExtension } from '../../core/protocol';
+import { isBackpropPanelState, isBackpropToExtension, isExtensionToBackprop, isExtensionToWebview, isNumeric, isPanelState, isWebviewToExtension } from '../../core/protocol';
+import { backpropGraph } from '../../core/backprop/index';
+import { computeSelection } from '../../core/selection';
 
 describe('positionInDocument', () => {
   const start = { line: 4, character: 8 };
@@ -89,5 +91,33 @@ describe('protocol guards', () => {
     expect(isPanelState({ version: 1, last: result, open: { x: false } })).toBe(true);
     expect(isPanelState({ version: 1, open: { x: 'yes' } })).toBe(false);
     expect(isPanelState({ version: 2 })).toBe(false);
+  });
+
+  it('matrix-calculus results: the message and the state with the shapes used', () => {
+    const r = computeSelection('# x: (d,), A: (d, d)\nx.T @ A @ x', { lang: 'python', budgetMs: 2000, mode: 'gradient' });
+    if (r.engine !== 'matcalc') throw new Error('expected matrix calculus');
+    const source = { text: 'x.T @ A @ x', lang: 'python', start: { line: 0, character: 0 }, endLine: 0 };
+    const msg = { type: 'matcalc', result: r.result, source, view: { showSteps: true }, shapes: [{ name: 'x', shape: '(d,)', from: 'comment', line: 1 }] };
+    expect(isExtensionToWebview(msg)).toBe(true);
+    expect(isPanelState({ version: 1, last: msg })).toBe(true);
+    expect(isExtensionToWebview({ ...msg, shapes: [{ name: 'x', shape: '(d,)', from: 'guess' }] })).toBe(false);
+    expect(isExtensionToWebview({ ...msg, result: { ...r.result, kind: 'laplacian' } })).toBe(false);
+  });
+
+  it('the backprop panel: real results in, checked intents out', () => {
+    const result = backpropGraph('z = w*x + b; loss = z**2');
+    const msg = { type: 'backprop', result, source: { text: 'z = w*x + b; loss = z**2', start: { line: 3, character: 0 }, endLine: 3 }, at: {} };
+    expect(isExtensionToBackprop(msg)).toBe(true);
+    expect(isBackpropPanelState({ version: 1, last: msg, step: 4, selected: 2, collapsed: false })).toBe(true);
+    expect(isBackpropPanelState({ version: 1, step: -1 })).toBe(false);
+    expect(isExtensionToBackprop({ type: 'revealed', ok: true, text: 'Line 4' })).toBe(true);
+    expect(isBackpropToExtension({ type: 'reveal', from: 4, to: 9 })).toBe(true);
+    expect(isBackpropToExtension({ type: 'reveal', from: 9, to: 4 })).toBe(false);
+    expect(isBackpropToExtension({ type: 'recompute', at: { w: 0.5, W: [[1, 2], [3, 4]] } })).toBe(true);
+    expect(isBackpropToExtension({ type: 'recompute', at: { w: Number.NaN } })).toBe(false);
+    expect(isBackpropToExtension({ type: 'recompute', at: { 'w; import os': 1 } })).toBe(false);
+    expect(isBackpropToExtension({ type: 'recompute', at: { w: '1' } })).toBe(false);
+    expect(isNumeric([[[[[1]]]]])).toBe(false); // deeper than 4 levels
+    expect(isNumeric(new Array(100_001).fill(0))).toBe(false);
   });
 });
