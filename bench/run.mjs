@@ -300,3 +300,4 @@ writeFileSync(
 spawnSync(process.execPath, [join(root, 'bench', 'shapes.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the shape-analysis bench (issue 3)
 spawnSync(process.execPath, [join(root, 'bench', 'linalg.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the linear-algebra bench (issue 4)
 spawnSync(process.execPath, [join(root, 'bench', 'explore.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // the side view's engine (issue 5)
+spawnSync(process.execPath, [join(root, 'bench', 'calculus.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }); // matrix calculus and backprop graphs (issue 6)
