@@ -4,7 +4,13 @@
  * 1. layering by longest path from the sources, then each leaf moved right
  *    next to its first consumer (a constant `2` sits beside its `**`, not in
  *    the first column);
- * 2. edges that span several layers get dummy points, one per layer crossed;
+ * 2. edges that span a few layers get dummy points, one per layer crossed;
+ *    an edge spanning more than SPAN_LIMIT layers (a weight shared by every
+ *    step of a long chain, a skip connection) is drawn on a "bus" instead: a
+ *    lane above the graph shared by all long edges of the same source, with a
+ *    drop to each consumer. Dummies for those would grow with the square of
+ *    the chain's length (a 200-step RNN-like chain: 120,000 dummies, 0.5 s)
+ *    and only draw a fan of parallel lines;
  * 3. crossing reduction: barycentric ordering, alternating down and up
  *    sweeps (four of each); ties keep the previous order, so it is stable;
  * 4. coordinates: a layer's x is the sum of the widths of the layers before
@@ -55,6 +61,12 @@ const CHAR_WIDTH = 7.5;
 const LAYER_GAP = 60;
 const NODE_GAP = 18;
 const DUMMY_GAP = 8;
+/** Edges spanning more layers than this ride a bus above the graph (see 2. above). */
+export const SPAN_LIMIT = 8;
+/** Vertical distance between bus lanes, and from the top lane's lowest to the graph. */
+const LANE_GAP = 14;
+/** Where a bus edge leaves its source and drops to its target: this far into the gap between layers. */
+const BUS_OFFSET = 10;
 
 export function nodeWidth(label: string): number {
   return Math.round(Math.min(320, Math.max(44, label.length * CHAR_WIDTH + 24)));
@@ -86,9 +98,16 @@ export function layoutDag(input: LayoutInput): Layout {
   const vLayer = layer.slice();
   const preds: number[][] = Array.from({ length: N }, () => []);
   const succs: number[][] = Array.from({ length: N }, () => []);
-  const chains: { from: number; to: number; path: number[] }[] = [];
+  const chains: { from: number; to: number; path: number[]; bus?: number }[] = [];
+  const laneOf = new Map<number, number>();
   for (let v = 0; v < N; v++) {
     for (const u of input.inputs[v]!) {
+      if (layer[v]! - layer[u]! > SPAN_LIMIT) {
+        let lane = laneOf.get(u);
+        if (lane === undefined) laneOf.set(u, (lane = laneOf.size));
+        chains.push({ from: u, to: v, path: [u, v], bus: lane });
+        continue;
+      }
       const path = [u];
       let prev = u;
       for (let l = layer[u]! + 1; l < layer[v]!; l++) {
@@ -191,12 +210,22 @@ export function layoutDag(input: LayoutInput): Layout {
   }
   if (!Number.isFinite(minY)) minY = maxY = 0;
   const round = (x: number) => Math.round(x * 10) / 10;
+  // Bus lanes above the graph: everything moves down to make room.
+  const lanes = laneOf.size;
+  if (lanes) minY -= lanes * LANE_GAP + LANE_GAP / 2;
+  const laneY = (lane: number) => round((lanes - lane) * LANE_GAP - LANE_GAP / 2);
   const nodes: LayoutNode[] = [];
   for (let v = 0; v < N; v++) {
     nodes.push({ x: layerX[layer[v]!]!, y: round(y[v]! - minY), width: width[v]!, height: height[v]!, layer: layer[v]! });
   }
-  const edges: LayoutEdge[] = chains.map(({ from, to, path }) => {
+  const edges: LayoutEdge[] = chains.map(({ from, to, path, bus }) => {
     const points = [{ x: round(layerX[layer[from]!]! + width[from]!), y: round(centre(from) - minY) }];
+    if (bus !== undefined) {
+      const out = round(layerX[layer[from]!]! + layerW[layer[from]!]! + BUS_OFFSET);
+      const into = round(layerX[layer[to]!]! - BUS_OFFSET);
+      points.push({ x: out, y: points[0]!.y }, { x: out, y: laneY(bus) }, { x: into, y: laneY(bus) }, { x: into, y: round(centre(to) - minY) }, { x: round(layerX[layer[to]!]!), y: round(centre(to) - minY) });
+      return { from, to, points };
+    }
     for (let i = 1; i < path.length - 1; i++) {
       const d = path[i]!;
       points.push({ x: round(layerX[vLayer[d]!]! + layerW[vLayer[d]!]! / 2), y: round(y[d]! - minY) });

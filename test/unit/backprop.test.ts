@@ -180,6 +180,29 @@ describe('layout', () => {
     }
   });
 
+  it('a weight shared by every step of a long chain rides one bus above the graph (no quadratic dummy points)', () => {
+    const text = 'h = x\n' + Array.from({ length: 200 }, () => 'h = np.tanh(w*h + b)').join('\n') + '\nloss = h**2';
+    const r = ok(text, { x: 0.3, w: 0.9, b: 0.1 });
+    const top = Math.min(...r.nodes.map((n) => n.y));
+    const w = r.leaves.find((l) => l.name === 'w')!.id;
+    const wEdges = r.edges.filter((e) => e.from === w);
+    expect(wEdges.length).toBe(200);
+    const bus = wEdges.filter((e) => e.points.length === 6);
+    expect(bus.length).toBeGreaterThan(150);
+    const lane = bus[0]!.points[2]!.y;
+    for (const e of bus) {
+      expect(e.points[2]!.y).toBe(lane); // one lane for all of w's long edges
+      expect(e.points[3]!.y).toBe(lane);
+      const xs = e.points.map((p) => p.x);
+      for (let k = 1; k < xs.length; k++) expect(xs[k]!).toBeGreaterThanOrEqual(xs[k - 1]!);
+      expect(e.points.at(-1)!.x).toBe(r.nodes[e.to]!.x);
+    }
+    expect(lane).toBeLessThan(top); // above every node
+    // Linear size: a few points per edge, not one per layer crossed.
+    const points = r.edges.reduce((n, e) => n + e.points.length, 0);
+    expect(points).toBeLessThan(8 * r.edges.length);
+  });
+
   it('is deterministic and puts a constant next to its consumer', () => {
     const a = layoutDag({ inputs: [[], [], [0, 1], [], [2, 3]], labels: ['x', 'y', 'x*y', '2', 'x*y**2'] });
     const b = layoutDag({ inputs: [[], [], [0, 1], [], [2, 3]], labels: ['x', 'y', 'x*y', '2', 'x*y**2'] });
