@@ -11,7 +11,8 @@ import { backpropGraph } from '../core/backprop/index';
 import type { BackpropOptions, BackpropResult, Numeric } from '../core/backprop/index';
 import type { BackpropSource, BackpropToExtension, ExtensionToBackprop } from '../core/protocol';
 import { isBackpropToExtension, isExtensionToBackprop } from '../core/protocol';
-import { selectionShapes } from '../core/selection';
+import { selectionNames, selectionShapes } from '../core/selection';
+import { valuesAbove } from '../core/backprop/context';
 import { selectedText, shapeAnalysis } from './computeCommand';
 import { makeNonce, panelHtml } from './html';
 import { insertBelow } from './insert';
@@ -25,6 +26,8 @@ type GraphMessage = Extract<ExtensionToBackprop, { type: 'backprop' }>;
 interface Shown {
   message: GraphMessage;
   shapes: Record<string, (number | string)[]>;
+  /** Values written in the code above the selection. */
+  values?: Record<string, Numeric>;
 }
 
 /** The engine never throws by contract; this keeps the extension host safe even if it did. */
@@ -108,15 +111,15 @@ export class BackpropPanel {
   }
 
   /** Computes the graph and shows it (or the located error). */
-  show(source: BackpropSource, shapes: Shown['shapes'], at: Record<string, Numeric> = {}): BackpropResult {
-    const options: BackpropOptions = { shapes: shapes as Shapes };
+  show(source: BackpropSource, shapes: Shown['shapes'], at: Record<string, Numeric> = {}, values: Record<string, Numeric> = {}): BackpropResult {
+    const options: BackpropOptions = { shapes: shapes as Shapes, values };
     if (Object.keys(at).length) options.at = at;
     const result = runBackprop(source.text, options);
     const src: BackpropSource = { ...source };
     delete src.errorPosition;
     if (!result.ok) src.errorPosition = positionInDocument(source.text, result.error.offset, source.start);
     const message: GraphMessage = { type: 'backprop', result, source: src, at };
-    this.shown = { message, shapes };
+    this.shown = { message, shapes, values };
     void BackpropPanel.memento?.update(BackpropPanel.lastKey, this.shown);
     this.post(message);
     return result;
@@ -149,7 +152,7 @@ export class BackpropPanel {
           this.post(await this.reveal(message.from, message.to));
           return;
         case 'recompute':
-          if (this.shown) this.show(this.shown.message.source, this.shown.shapes, message.at);
+          if (this.shown) this.show(this.shown.message.source, this.shown.shapes, message.at, this.shown.values);
           return;
       }
     } catch (e) {
@@ -206,6 +209,7 @@ export async function showBackpropGraph(extensionUri: vscode.Uri): Promise<void>
     });
     const shapes: Shown['shapes'] = {};
     for (const [name, shape] of found.shapes) shapes[name] = [...shape];
-    panel.show(source, shapes);
+    const values = valuesAbove(doc.getText(), selected.start.line, selectionNames(selected.text));
+    panel.show(source, shapes, {}, values);
   });
 }

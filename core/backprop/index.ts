@@ -38,6 +38,11 @@ export interface BackpropOptions {
    * Symbolic sizes (`n`) get small concrete sizes, named in `notes`.
    */
   shapes?: string | Record<string, readonly (number | string)[]>;
+  /**
+   * Values written in the code around the selection (`valuesAbove` in context.ts): used, as 'code',
+   * for inputs that neither `at` nor the selection gives a value.
+   */
+  values?: Record<string, Numeric>;
   /** Time budget in milliseconds (default 2000). */
   budgetMs?: number;
   /** Node budget (default 20,000). */
@@ -130,8 +135,8 @@ export function backpropGraph(text: string, options: BackpropOptions = {}): Back
     const latex = g.nodes.length <= LATEX_LIMIT;
     // A graph of scalars only is evaluated exactly as before; vectors and matrices go to shaped.ts.
     const ev = needsShapes(g, options)
-      ? evaluateShaped(g, { at: options.at, shapes: options.shapes, budget, latex })
-      : evaluateGraph(g, { at: options.at as Record<string, number> | undefined, budget, latex });
+      ? evaluateShaped(g, { at: options.at, values: options.values, shapes: options.shapes, budget, latex })
+      : evaluateGraph(g, { at: options.at as Record<string, number> | undefined, values: options.values, budget, latex });
     const notes = [...g.notes, ...ev.notes];
     if (!latex) notes.push(`The graph has ${g.nodes.length} nodes: local derivatives are given as numbers only (LaTeX up to ${LATEX_LIMIT} nodes).`);
     budget.stage = 'the layout';

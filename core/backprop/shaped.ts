@@ -43,6 +43,8 @@ const PRESET_SIZES: Readonly<Record<string, number>> = { n: 4, d: 3, k: 2, h: 5 
 
 export interface ShapedOptions {
   at?: Readonly<Record<string, Numeric>>;
+  /** Values written in the code above the selection (source 'code', after the selection's own). */
+  values?: Readonly<Record<string, Numeric>>;
   shapes?: string | Readonly<Record<string, readonly (number | string)[]>>;
   budget?: Budget;
   latex?: boolean;
@@ -63,7 +65,7 @@ function declaredShapes(g: Graph, shapes: ShapedOptions['shapes']): Map<string, 
 export function needsShapes(g: Graph, options: ShapedOptions): boolean {
   if (g.nodes.some((n) => ARRAY_OPS.has(n.op) || n.init !== undefined)) return true;
   for (const name of g.inputs.keys()) {
-    const v = options.at?.[name];
+    const v = options.at?.[name] ?? options.values?.[name];
     if (v !== undefined && typeof v !== 'number') return true;
   }
   if (options.shapes === undefined && !g.text.includes('#')) return false;
@@ -188,6 +190,9 @@ function resolveLeaves(g: Graph, options: ShapedOptions, notes: string[]): Map<n
       plan = { id, name, source: 'code', value: tensor(n.init.shape, n.init.data), shape: n.init.shape };
     } else if (n.init) {
       plan = { id, name, source: 'code', shape: n.init.shape, fill: n.init.kind };
+    } else if (options.values?.[name] !== undefined && fromNumeric(options.values[name]!)) {
+      const t = fromNumeric(options.values[name]!)!;
+      plan = { id, name, source: 'code', value: t, shape: t.shape };
     } else if (decl) {
       plan = { id, name, source: 'default', shape: [], fill: 'default', declared: decl };
     } else {

@@ -433,6 +433,8 @@ function isAtom(n: GraphNode, e: Expr): boolean {
 
 export interface EvaluateOptions {
   at?: Readonly<Record<string, number>>;
+  /** Values written in the code above the selection (source 'code', after the selection's own). */
+  values?: Readonly<Record<string, unknown>>;
   budget?: Budget;
   /** Skip LaTeX (local derivatives, chain products): for very large graphs. */
   latex?: boolean;
@@ -483,6 +485,9 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
         source = 'at';
       } else if (n.literal !== undefined) {
         value = n.literal;
+        source = 'code';
+      } else if (typeof options.values?.[name] === 'number') {
+        value = options.values[name] as number;
         source = 'code';
       } else {
         value = defaultValue(name, positive.has(n.id));
