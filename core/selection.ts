@@ -17,6 +17,7 @@
  * scalar expressions.
  */
 import { computeGradient } from './gradient';
+import { pythonCommentStart as commentStart } from './parse/common';
 import type { Lang } from './parse/types';
 import type { GradientResult } from './result';
 import type { ShapeOrigin } from './protocol';
@@ -71,19 +72,6 @@ function stripStrings(code: string): string {
   return code.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '""');
 }
 
-/** Index of the `#` that starts a comment (outside a string), or -1. */
-function commentStart(line: string): number {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return i;
-  }
-  return -1;
-}
 
 /** Shapes for the selection's names, with where each came from. */
 export function selectionShapes(text: string, ctx: SelectionContext = {}): SelectionShapes {

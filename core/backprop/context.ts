@@ -16,6 +16,7 @@
  *   says so).
  */
 import type { Numeric } from './index';
+import { pythonCommentStart } from '../parse/common';
 
 const NAME = String.raw`[A-Za-z_][A-Za-z0-9_]*`;
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)`;
@@ -75,16 +76,8 @@ function splitTop(text: string): string[] {
 }
 
 function stripComment(line: string): string {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return line.slice(0, i);
-  }
-  return line;
+  const at = pythonCommentStart(line);
+  return at < 0 ? line : line.slice(0, at);
 }
 
 /**

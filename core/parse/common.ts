@@ -157,3 +157,17 @@ export function augmented(op: { text: string; src: string; offset: number; lengt
       fail(`"${op.src}" is not supported`, op.offset, op.length);
   }
 }
+
+/** Index of the `#` that starts a Python comment on this line (outside a string literal), or -1. */
+export function pythonCommentStart(line: string): number {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return i;
+  }
+  return -1;
+}
