@@ -101,6 +101,19 @@ describe('optimizer properties', () => {
 });
 
 describe('sampler properties', () => {
+  it('a pole 1e-19 from a sample is still split there (the counterexamples fast-check found), and a steep exponential is not a pole', () => {
+    for (const c of [-1.3092507324143487e-19, 1.3092507324143487e-19]) {
+      const fn = { variable: 'x', f: (x: number) => 1 / (x - c), df: (x: number) => -1 / ((x - c) * (x - c)), d2f: null, kinkZeros: [] };
+      const s = samplePlot(fn, -5, 5, 57); // x = 0 is a sample
+      expect(s.asymptotes.length).toBe(1);
+      expect(Math.abs(s.asymptotes[0]!)).toBeLessThan(1e-9);
+      for (const segs of [s.f, s.df]) for (const seg of segs) for (let i = 0; i + 2 < seg.length; i += 2) expect(seg[i]! < c && seg[i + 2]! > c).toBe(false);
+    }
+    const steep = { variable: 'x', f: (x: number) => Math.exp(100 * x), df: (x: number) => 100 * Math.exp(100 * x), d2f: null, kinkZeros: [] };
+    const e = samplePlot(steep, -5, 5, 57);
+    expect(e.asymptotes).toEqual([]);
+  });
+
   it('a simple pole 1/(x − c) anywhere in the view is located and never drawn across', () => {
     fc.assert(
       fc.property(fc.double({ min: -4.9, max: 4.9, noNaN: true }), fc.integer({ min: 50, max: 800 }), (c, n) => {
