@@ -159,6 +159,17 @@ interface LeafPlan {
   declared?: Shape;
 }
 
+/**
+ * A value from the code above the selection is used only if it fits the shape declared for the name
+ * (`b2 = -3.0` far above does not replace `# b2: (2,)` in the selection: a different b2 is meant).
+ */
+function aboveFits(v: Numeric | undefined, decl: Shape | undefined): boolean {
+  if (v === undefined) return false;
+  const t = fromNumeric(v);
+  if (!t) return false;
+  return !decl || (decl.length === t.shape.length && decl.every((d, i) => typeof d !== 'number' || d === t.shape[i]));
+}
+
 function resolveLeaves(g: Graph, options: ShapedOptions, notes: string[]): Map<number, LeafPlan> {
   const at = options.at ?? {};
   const declared = declaredShapes(g, options.shapes);
@@ -190,8 +201,8 @@ function resolveLeaves(g: Graph, options: ShapedOptions, notes: string[]): Map<n
       plan = { id, name, source: 'code', value: tensor(n.init.shape, n.init.data), shape: n.init.shape };
     } else if (n.init) {
       plan = { id, name, source: 'code', shape: n.init.shape, fill: n.init.kind };
-    } else if (options.values?.[name] !== undefined && fromNumeric(options.values[name]!)) {
-      const t = fromNumeric(options.values[name]!)!;
+    } else if (aboveFits(options.values?.[name], decl)) {
+      const t = fromNumeric(options.values![name]!)!;
       plan = { id, name, source: 'code', value: t, shape: t.shape };
     } else if (decl) {
       plan = { id, name, source: 'default', shape: [], fill: 'default', declared: decl };

@@ -104,6 +104,19 @@ test('clicking a node selects the code it came from', async () => {
   }, { timeout: 10_000 });
 });
 
+test('values written above the selection are used (select only the three lines of the pass)', async () => {
+  await vs.runCommand('View: Focus First Editor Group');
+  await vs.openFile('backprop.py');
+  await vs.selectLines('z = w * x + b', 3);
+  await vs.runCommand(COMMAND);
+  const frame = await graphFrame();
+  await waitFor('three lines: no "a = 1 / …" input, the graph of z, a, loss', async () => (await frame.locator(tid('input-source-w')).count()) > 0);
+  assert.match(await text(frame, 'input-source-w'), /code/, 'w comes from the code above');
+  const expected = neuron();
+  assert.ok(Math.abs(num(await text(frame, 'input-grad-w')) - expected.w) < 1e-4, `∂loss/∂w = ${expected.w}`);
+  assert.ok(Math.abs(num(await text(frame, 'output-value')) - expected.loss) < 1e-4);
+});
+
 test('a shaped forward pass: a two-layer network on a batch', async () => {
   await vs.runCommand('View: Focus First Editor Group');
   await vs.openFile('backprop.py');

@@ -61,4 +61,11 @@ describe('backpropGraph with values from the code above', () => {
     expect(r.leaves.find((l) => l.name === 'W')!.grad).toEqual([[1, -1], [1, -1]]);
     expect(r.leaves.find((l) => l.name === 'v')!.grad).toEqual([4, 6]);
   });
+  it('a value from above that does not fit the declared shape is not used (another variable of the same name)', () => {
+    const r = backpropGraph('# b2: (2,), h: (2,)\nloss = np.sum(h + b2)', { values: { b2: -3 } });
+    if (!r.ok) throw new Error(r.error.message);
+    const b2 = r.leaves.find((l) => l.name === 'b2')!;
+    expect(b2.shape).toEqual([2]);
+    expect(b2.source).toBe('default');
+  });
 });
