@@ -194,14 +194,16 @@ function findPole(g: Fn1, a: number, ya: number, b: number, yb: number): Disc | 
   if (peak > 1e6 * ends) return { kind: 'pole', x, lo: a, ylo: ya, hi: b, yhi: yb };
   // A pole nearer to an end sample than floating point can bracket (1/(x − c) with c 1e-19 from a sample):
   // that sample is huge next to the other one, and |g| grows like a power of the distance towards it
-  // (×1,000 from 1e-3 to 1e-6 of the interval for a simple pole; a steep exponential barely changes).
+  // (×1,000 from 1e-3 to 1e-6 of the interval for a simple pole; a steep exponential barely changes)…
   const ends2: [number, number, number, number][] = [[b, yb, a, ya], [a, ya, b, yb]];
   for (const [e, ye, o, yo] of ends2) {
     if (!(Math.abs(ye) > 1e6 * Math.max(1, Math.abs(yo)))) continue;
     const step = o - e;
     const g3 = Math.abs(g(e + 1e-3 * step));
     const g6 = Math.abs(g(e + 1e-6 * step));
-    if (finite(g3) && finite(g6) && g6 > 100 * g3) return { kind: 'pole', x: e, lo: a, ylo: ya, hi: b, yhi: yb };
+    // …and the end sample dwarfs even g at 1e-6 of the interval: the pole is within ~1e-12 of it, not
+    // merely close by (a pole 1e-9 beyond the sample is bracketed, and located, in the next interval).
+    if (finite(g3) && finite(g6) && g6 > 100 * g3 && Math.abs(ye) > 1e6 * g6) return { kind: 'pole', x: e, lo: a, ylo: ya, hi: b, yhi: yb };
   }
   return null;
 }
