@@ -127,6 +127,11 @@ test('a shaped forward pass: a two-layer network on a batch', async () => {
   assert.match(await text(frame, 'input-shape-W1'), /3\D+5/, 'W1 is 3×5');
   assert.match(await text(frame, 'output-value'), /\d/, 'the loss has a value');
   assert.equal(await frame.locator(tid('error')).count(), 0, 'no error');
+  // The matrix product's local derivatives are vector–Jacobian rules: X̄ = Z̄ W1ᵀ, W̄1 = Xᵀ Z̄.
+  await frame.locator(tid('node')).filter({ has: frame.locator(tid('node-label'), { hasText: /^X @ W1$/ }) }).first().click();
+  await waitFor('the detail pane of X @ W1', async () => (await frame.locator(`${tid('detail-local')} .katex`).count()) > 0);
+  const local = await frame.locator(`${tid('detail-local')} annotation[encoding="application/x-tex"]`).first().textContent();
+  assert.match(local, /\\top/, `the rules use transposes: ${local}`);
   const png = await vs.screenshot('backprop-shaped', await vs.webviewElement(frame));
   updateDocs(png, 'backprop-shaped.png');
 });
