@@ -3,7 +3,7 @@
  * the gradient panel, the matrix panel / .npy viewer and the backprop panel.
  *
  * A webview can only receive messages once its script runs and says `ready`.
- * Without `retainContextWhenHidden` a hidden webview is unloaded and says
+ * A hidden webview whose context is not retained is unloaded, and says
  * `ready` again when shown. So the channel keeps the latest "content" message
  * (what the panel shows; notices such as `copied` are not kept) and sends it
  * on every `ready` until it is known to be delivered.
