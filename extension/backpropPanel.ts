@@ -13,6 +13,7 @@ import type { BackpropSource, BackpropToExtension, ExtensionToBackprop } from '.
 import { isBackpropToExtension, isExtensionToBackprop } from '../core/protocol';
 import { selectionNames, selectionShapes } from '../core/selection';
 import { valuesAbove } from '../core/backprop/context';
+import { forPanel } from '../core/backprop/panel';
 import { selectedText, shapeAnalysis } from './computeCommand';
 import { makeNonce, panelHtml } from './html';
 import { insertBelow } from './insert';
@@ -115,10 +116,12 @@ export class BackpropPanel {
     const options: BackpropOptions = { shapes: shapes as Shapes, values };
     if (Object.keys(at).length) options.at = at;
     const result = runBackprop(source.text, options);
+    // The panel shows arrays by their corners: a large batch is not sent whole (panel.ts).
+    const shown = result.ok ? forPanel(result) : result;
     const src: BackpropSource = { ...source };
     delete src.errorPosition;
     if (!result.ok) src.errorPosition = positionInDocument(source.text, result.error.offset, source.start);
-    const message: GraphMessage = { type: 'backprop', result, source: src, at };
+    const message: GraphMessage = { type: 'backprop', result: shown, source: src, at };
     this.shown = { message, shapes, values };
     void BackpropPanel.memento?.update(BackpropPanel.lastKey, this.shown);
     this.post(message);

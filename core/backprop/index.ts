@@ -113,6 +113,8 @@ export interface BackpropSuccess {
   notes: string[];
   width: number;
   height: number;
+  /** Set by `forPanel` (panel.ts): arrays larger than the panel shows were cut to their corners. */
+  sampled?: true;
   /** For graphs of more than 40 nodes with repeated structure: the folded view and its layout. */
   collapsed?: { nodes: CollapsedNode[]; edges: LayoutEdge[]; width: number; height: number };
 }

@@ -593,6 +593,34 @@ test('shaped values: shape badges, small matrices elided beyond 6 × 6, vector�
   await assertClean();
 });
 
+test('a batch too large to send whole: corners with the true shape, gaps where rows were cut, a read-only input', async () => {
+  const { msg, full } = S.batch();
+  assert.equal(msg.result.sampled, true);
+  await showGraph(msg);
+  const X = msg.result.leaves.find((l) => l.name === 'X');
+  const Xfull = full.leaves.find((l) => l.name === 'X');
+  await page.click(node(X.id));
+  assert.equal(await page.textContent(tid('detail-value-shape')), '300×40');
+  const rows = page.locator(`${tid('detail-value-matrix')} tr`);
+  assert.equal(await rows.count(), 6);
+  const cells = async (i) => rows.nth(i).locator('td').allTextContents();
+  // Rows 0, 1, 2, a gap, rows 298 and 299; in each, columns 0, 1, 2, a gap, 38 and 39: the true entries.
+  assert.deepEqual(await cells(0), [...Xfull.value[0].slice(0, 3).map(F.fmtShort), '⋯', ...Xfull.value[0].slice(38).map(F.fmtShort)]);
+  assert.deepEqual(await cells(3), ['⋮', '⋮', '⋮', '⋱', '⋮', '⋮']);
+  assert.deepEqual(await cells(5), [...Xfull.value[299].slice(0, 3).map(F.fmtShort), '⋯', ...Xfull.value[299].slice(38).map(F.fmtShort)]);
+  // The node labels keep the true shapes; the input cannot be edited from its corners.
+  const z = msg.result.nodes.find((n) => n.name === 'z');
+  assert.equal(await nodeText(z.id, 'value'), 'z = (300,)');
+  assert.equal(await page.locator(`${tid('input-X')}[readonly]`).count(), 1);
+  assert.match(await page.locator(`${tid('input-X')} input`).inputValue(), /300×40 array: too large to edit here/);
+  await clearPosted();
+  await page.click(tid('recompute'));
+  const sent = await posted();
+  assert.ok(sent.every((m) => m.type !== 'recompute' || !('X' in m.at)), 'the corners are never sent back as a value');
+  assert.match(await page.textContent(tid('notes')), /shown by their corners/);
+  await assertClean();
+});
+
 test('format (node): grids elided to 6 × 6, shapes, input parsing', () => {
   const m = Array.from({ length: 8 }, (_, i) => Array.from({ length: 7 }, (_, j) => i * 10 + j));
   const g = F.gridOf(m);

@@ -19,10 +19,10 @@ export interface DetailActions {
 }
 
 /** A number as text, or an array as a shape badge and an elided matrix. */
-export function numericView(v: Numeric | null, testid: string): HTMLElement {
+export function numericView(v: Numeric | null, testid: string, shape?: readonly number[]): HTMLElement {
   if (v === null) return h('span', { class: 'muted', testid }, '—');
   if (typeof v === 'number') return h('span', { class: 'num', testid, attrs: { title: String(v) } }, fmtLong(v));
-  const grid = gridOf(v);
+  const grid = gridOf(v, 6, shape);
   const table = h('table', { class: 'matrix', testid: `${testid}-matrix`, attrs: { 'aria-label': `array of shape ${shapeText(grid.shape)}` } });
   for (const row of grid.rows) {
     table.append(h('tr', {}, ...row.map((c) => (c.kind === 'gap' ? h('td', { class: 'gap' }, c.text) : h('td', { attrs: { title: String(c.value) } }, fmtShort(c.value))))));
@@ -95,7 +95,7 @@ export function renderDetail(r: BackpropSuccess, source: BackpropSource, node: n
   append(pane, math(`${n.tex} ${texValue}`, true, { class: 'detail-tex', testid: 'detail-tex' }));
 
   const gradLabel = `∂${r.output}/∂${nodeName(n)}`;
-  append(pane, row('value', numericView(n.value, 'detail-value')), row(gradLabel, numericView(n.grad, 'detail-grad')));
+  append(pane, row('value', numericView(n.value, 'detail-value', n.shape)), row(gradLabel, numericView(n.grad, 'detail-grad', n.shape)));
   if (n.grad === null) pane.append(h('p', { class: 'muted small' }, 'No gradient: this value depends on no input.'));
 
   if (n.local) {
@@ -118,9 +118,9 @@ export function renderDetail(r: BackpropSuccess, source: BackpropSource, node: n
           'div',
           { class: 'edge-card', testid: 'detail-edge', attrs: { 'data-index': String(k), 'data-from': String(e.from), role: 'group', 'aria-label': `Input ${nodeName(r.nodes[e.from]!)}` } },
           h('div', { class: 'edge-card-head' }, 'input ', nodeLink(r, e.from, actions, 'edge-input'), e.chain === null && e.product === null ? h('span', { class: 'muted small' }, ' (no gradient: a constant)') : null),
-          row(`upstream ∂${r.output}/∂${nodeName(n)}`, numericView(e.upstream as Numeric | null, 'edge-upstream')),
+          row(`upstream ∂${r.output}/∂${nodeName(n)}`, numericView(e.upstream as Numeric | null, 'edge-upstream', n.shape)),
           row('local', local),
-          row('product', numericView(e.product as Numeric | null, 'edge-product-value')),
+          row('product', numericView(e.product as Numeric | null, 'edge-product-value', r.nodes[e.from]?.shape)),
           e.chain ? math(e.chain, true, { class: 'chain', testid: 'edge-chain' }) : null,
         ),
       );
@@ -133,7 +133,7 @@ export function renderDetail(r: BackpropSuccess, source: BackpropSource, node: n
   if (uses.length && n.grad !== null) {
     const list = h('ul', { class: 'contributions', testid: 'detail-contributions' });
     for (const { e, k } of uses) {
-      list.append(h('li', { attrs: { 'data-index': String(k) } }, 'from ', nodeLink(r, e.to, actions, 'contribution-node'), ': ', numericView(e.product as Numeric | null, 'contribution-value')));
+      list.append(h('li', { attrs: { 'data-index': String(k) } }, 'from ', nodeLink(r, e.to, actions, 'contribution-node'), ': ', numericView(e.product as Numeric | null, 'contribution-value', n.shape)));
     }
     append(pane, h('h3', {}, uses.length > 1 ? `${gradLabel}: the sum of ${uses.length} contributions` : `${gradLabel} comes from one use`), list);
   }

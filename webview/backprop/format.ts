@@ -45,8 +45,9 @@ export function shapeBadge(shape: readonly number[]): string {
 }
 
 /** A value as short text: the number, or its shape for an array. */
-export function valueShort(v: Numeric): string {
-  return typeof v === 'number' ? fmtShort(v) : shapeBadge(shapeOf(v));
+/** A number, or an array's shape (`shape`: the true shape of an array the host sampled, see gridOf). */
+export function valueShort(v: Numeric, shape?: readonly number[]): string {
+  return typeof v === 'number' ? fmtShort(v) : shapeBadge(shape ? [...shape] : shapeOf(v));
 }
 
 /** A value as one line of text (tooltips, aria labels): the number, or `[[1, 2], [3, 4]]` up to a length. */
@@ -78,9 +79,22 @@ function pick(n: number, max: number): number[] {
 
 const asNum = (v: Numeric | undefined): number => (typeof v === 'number' ? v : NaN);
 
-/** A vector or a matrix as a grid of at most `max` × `max` cells (rows and columns elided in the middle). */
-export function gridOf(v: Numeric, max = 6): Grid {
-  const shape = shapeOf(v);
+/**
+ * Indices into the data along an axis of true length n: the data holds every entry, or (an array the host
+ * sampled, core/backprop/panel.ts) only the entries 0, 1, 2, n − 2, n − 1, which are shown with the gap.
+ */
+function pickAxis(n: number, data: number, max: number): number[] {
+  if (data === n || data !== 5 || n <= max) return pick(data, max);
+  return [0, 1, 2, -1, 3, 4];
+}
+
+/**
+ * A vector or a matrix as a grid of at most `max` × `max` cells (rows and columns elided in the middle).
+ * `trueShape`: the array's shape when the host sent only its corners (core/backprop/panel.ts).
+ */
+export function gridOf(v: Numeric, max = 6, trueShape?: readonly number[]): Grid {
+  const dataShape = shapeOf(v);
+  const shape = trueShape && trueShape.length === dataShape.length ? [...trueShape] : dataShape;
   let m: Numeric = v;
   let slice: number[] | undefined;
   if (shape.length > 2) {
@@ -94,9 +108,10 @@ export function gridOf(v: Numeric, max = 6): Grid {
   if (!Array.isArray(m)) return { rows: [[cell(m)]], shape, elided: false };
   const matrix = Array.isArray(m[0]);
   const rowsData: Numeric[][] = matrix ? (m as Numeric[]).map((r) => (Array.isArray(r) ? r : [r])) : [m];
-  const ri = matrix ? pick(rowsData.length, max) : [0];
+  const k = shape.length;
+  const ri = matrix ? pickAxis(shape[k - 2]!, rowsData.length, max) : [0];
   const ncols = rowsData[0]?.length ?? 0;
-  const ci = pick(ncols, max);
+  const ci = pickAxis(shape[k - 1] ?? ncols, ncols, max);
   const rows: Cell[][] = ri.map((r) =>
     r < 0
       ? ci.map((c) => ({ kind: 'gap', text: c < 0 ? '⋱' : '⋮' }))

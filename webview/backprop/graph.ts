@@ -336,10 +336,10 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
       const st = nodeState(t, n.id, step);
       const showName = n.name !== undefined && n.op !== 'input';
       // A constant's label is its value.
-      const valueStr = !st.value || n.op === 'const' ? '' : `${showName ? `${n.name} = ` : n.op === 'input' ? '' : '= '}${valueShort(n.value)}`;
+      const valueStr = !st.value || n.op === 'const' ? '' : `${showName ? `${n.name} = ` : n.op === 'input' ? '' : '= '}${valueShort(n.value, n.shape)}`;
       let gradStr = '';
       if (n.grad !== null) {
-        if (st.grad) gradStr = `∂ ${valueShort(n.grad)}`;
+        if (st.grad) gradStr = `∂ ${valueShort(n.grad, n.shape)}`;
         else if (st.received > 0) gradStr = `∂ … ${st.received}/${st.expected}`;
       }
       if (valueStr !== el.lastValue) {
@@ -391,7 +391,7 @@ export function createGraph(r: BackpropSuccess, t: Timeline, collapsed: boolean,
         const pts = viewEdges[v]!.points;
         const a = pts[Math.floor((pts.length - 1) / 2)]!;
         const b = pts[Math.min(pts.length - 1, Math.floor((pts.length - 1) / 2) + 1)]!;
-        const label = s('text', { class: 'edge-product', 'data-testid': 'edge-product', 'data-index': k, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 4, 'text-anchor': 'middle' }, typeof e.product === 'number' ? fmtLong(e.product) : valueShort(e.product));
+        const label = s('text', { class: 'edge-product', 'data-testid': 'edge-product', 'data-index': k, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 4, 'text-anchor': 'middle' }, typeof e.product === 'number' ? fmtLong(e.product) : valueShort(e.product, r.nodes[e.from]?.shape));
         labelLayer.append(label);
         shownLabels.push(label);
       }

@@ -17,16 +17,19 @@ const SOURCE_TEXT: Record<string, { text: string; title: string }> = {
 };
 
 export function renderInputs(r: BackpropSuccess, at: Record<string, Numeric>, recompute: (at: Record<string, Numeric>) => void): HTMLElement {
-  const rows: { name: string; field: TextField; shape: number[] | undefined; initial: string; error: HTMLElement }[] = [];
+  const rows: { name: string; field: TextField; shape: number[] | undefined; initial: string; error: HTMLElement; partial: boolean }[] = [];
   const table = h('div', { class: `inputs-grid${r.leaves.length > 10 ? ' many' : ''}`, testid: 'inputs', attrs: { role: 'group', 'aria-label': 'Input values' } });
   for (const leaf of r.leaves) {
     const shape = leaf.shape ?? (typeof leaf.value === 'number' ? undefined : shapeOf(leaf.value));
-    const initial = inputText(leaf.value);
+    // An array the host sent only the corners of (too large to show whole) cannot be edited here.
+    const partial = shape !== undefined && typeof leaf.value !== 'number' && shapeOf(leaf.value).join() !== shape.join();
+    const initial = partial ? `${shapeBadge(shape)} array: too large to edit here` : inputText(leaf.value);
     const fieldId = `bp-input-${leaf.id}`;
     const field = h('vscode-textfield', {
       testid: `input-${leaf.name}`,
       attrs: { id: fieldId, value: initial, 'aria-label': `Value of ${leaf.name}${shape ? ` (JSON array of shape ${shapeBadge(shape)})` : ''}`, spellcheck: 'false', inputmode: shape ? 'text' : 'decimal' },
     }) as TextField;
+    if (partial) field.setAttribute('readonly', '');
     const error = h('div', { class: 'field-error', testid: `input-error-${leaf.name}`, attrs: { role: 'alert' } });
     error.hidden = true;
     const src = SOURCE_TEXT[leaf.source] ?? { text: leaf.source, title: '' };
@@ -41,7 +44,7 @@ export function renderInputs(r: BackpropSuccess, at: Record<string, Numeric>, re
         shape ? `∂ ${shapeBadge(shape)} array` : `∂ ${valueText(leaf.grad, 40)}`,
       ),
     );
-    const row = { name: leaf.name, field, shape, initial, error };
+    const row = { name: leaf.name, field, shape, initial, error, partial };
     rows.push(row);
     field.addEventListener('input', () => {
       field.invalid = false;
@@ -62,6 +65,7 @@ export function renderInputs(r: BackpropSuccess, at: Record<string, Numeric>, re
     let bad = 0;
     for (const row of rows) {
       const text = String(row.field.value ?? '');
+      if (row.partial) continue; // not editable here: keeps its value (in `at` when it was entered)
       if (text.trim() === row.initial && !(row.name in at)) continue; // unchanged and not ours: keep the code's value
       const p = parseInput(text, row.shape);
       if (!p.ok) {

@@ -5,6 +5,7 @@
  * sends (core/protocol.ts); nothing here is hand-written JSON.
  */
 import { backpropGraph } from '../../../core/backprop/index';
+import { forPanel } from '../../../core/backprop/panel';
 import type { BackpropOptions, Numeric } from '../../../core/backprop/index';
 import type { BackpropSource, ExtensionToBackprop } from '../../../core/protocol';
 
@@ -57,4 +58,12 @@ export function xss(): GraphMessage {
 /** A shaped forward pass, when the engine supports shaped values (else its refusal). */
 export function shaped(): GraphMessage {
   return message('h = W @ x + b\nloss = np.sum(np.tanh(h)**2)', { shapes: 'W:(8,7),x:(7,),b:(8,)' });
+}
+
+/** A batch too large to send whole: what the host sends (forPanel: arrays cut to their corners), and the full result. */
+export function batch(): { msg: GraphMessage; full: GraphMessage['result'] } {
+  const m = message('# X: (300, 40), w: (40,)\nz = X @ w\nloss = np.mean(np.tanh(z)**2)');
+  const full = m.result;
+  if (m.result.ok) m.result = forPanel(m.result);
+  return { msg: m, full };
 }
