@@ -51,6 +51,9 @@ interface Spec {
   d<T>(b: Builder<T>, args: readonly T[], params: readonly T[]): T[];
   kinks?: Kink[];
   domain?: OpEntry['domain'];
+  fixed?: OpEntry['fixed'];
+  linearAbove?: number;
+  selects?: OpEntry['selects'];
 }
 
 function entry(s: Spec): OpEntry {
@@ -69,6 +72,9 @@ function entry(s: Spec): OpEntry {
     kinks: s.kinks ?? [],
     domain: s.domain ?? 'real',
     shape: 'elementwise',
+    ...(s.fixed ? { fixed: s.fixed } : {}),
+    ...(s.linearAbove !== undefined ? { linearAbove: s.linearAbove } : {}),
+    ...(s.selects ? { selects: s.selects } : {}),
   };
 }
 
@@ -546,6 +552,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
     name: 'gelu',
     title: 'GELU',
     spell: { F: ['gelu'], plain: ['gelu', 'GELU'] },
+    selects: { approximate: { tanh: 'gelu_tanh', none: 'gelu' } },
     latexName: '\\operatorname{GELU}',
     numpy: ([a]) => `0.5*${cp(a!)}*(1 + scipy.special.erf(${cp(a!)}/np.sqrt(2)))`,
     f: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
@@ -608,6 +615,11 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   unary({
     name: 'softplus',
     spell: { F: ['softplus'], plain: ['softplus'] },
+    fixed: [
+      { name: 'beta', default: 1 },
+      { name: 'threshold', default: 20 },
+    ],
+    linearAbove: 20,
     latexName: '\\operatorname{softplus}',
     numpy: ([a]) => `np.logaddexp(0, ${a})`,
     f: softplus,

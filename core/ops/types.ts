@@ -121,4 +121,16 @@ export interface OpEntry {
   /** Where it is real-valued: the numeric checks sample inside. */
   domain: 'real' | 'positive' | 'nonnegative' | 'unit' | 'open-unit' | 'above-one';
   shape: ShapeClass;
+  /**
+   * PyTorch keyword arguments accepted only at their defaults, in positional order after `params`
+   * (F.softplus's beta=1, threshold=20): a parser refuses other values.
+   */
+  fixed?: readonly ParamSpec[];
+  /**
+   * PyTorch returns x itself (gradient 1) for x above this (F.softplus's threshold). Engines that
+   * reproduce PyTorch's numbers (the backprop graph) apply it; symbolic derivatives ignore it.
+   */
+  linearAbove?: number;
+  /** String keyword arguments that select another entry: `{ approximate: { tanh: 'gelu_tanh', none: 'gelu' } }`. */
+  selects?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
