@@ -4,7 +4,8 @@
  * subexpression evaluates to. See index.ts for the design.
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { type Dim, addDim, cmpDim, exactDivDim, floorDivDim, formatDim, isInt, mulDim, parseDimText, productDims, scaleDim, subDim, symDim } from './dim';
+import { ASSIGNED_SHAPE } from './comments';
+import { type Dim, addDim, broadcastDims, cmpDim, exactDivDim, floorDivDim, formatDim, isInt, mulDim, parseDimText, productDims, scaleDim, subDim, symDim } from './dim';
 import { type CallCtx, RULES, applyLayer, broadcast, fromLiteral, matmul, transposeAll } from './rules';
 import type { ShapeStep } from './types';
 import {
@@ -691,7 +692,7 @@ export class Analyzer {
     switch (t.name) {
       case 'VariableName': {
         const name = this.text(t);
-        const c = this.commentFor(name, stmt);
+        const c = this.commentFor(name, stmt) ?? this.assignedShapeComment(t, stmt);
         if (c && (v.k === 'tensor' || v.k === 'unknown')) v = refine(v, tensor(v.k === 'tensor' ? v.lib : this.curLib, c.shape) as Value & { k: 'tensor' });
         this.bind(scope, name, { v, steps, origin: this.origin(t) });
         this.record(t, v, steps, this.origin(t));
@@ -1289,6 +1290,16 @@ export class Analyzer {
       if (c) return c;
     }
     return undefined;
+  }
+
+  /** `z = X @ w  # shape: (n,)`: the comment on an assignment's last line, when it binds the one name `t`. */
+  private assignedShapeComment(t: SyntaxNode, stmt: SyntaxNode): Comment | undefined {
+    if (stmt.name !== 'AssignStatement' || t.parent !== stmt) return undefined;
+    let ops = 0;
+    for (let c = stmt.firstChild; c; c = c.nextSibling) if (c.name === 'AssignOp') ops++;
+    const first = stmt.firstChild;
+    if (ops !== 1 || first !== t || first.nextSibling?.name !== 'AssignOp') return undefined;
+    return this.comments.get(this.lineOf(stmt.to))?.find((x) => x.name === ASSIGNED_SHAPE);
   }
 
   private commentForParam(name: string, def: SyntaxNode, p: SyntaxNode): Comment | undefined {
@@ -1957,7 +1968,7 @@ export class Analyzer {
       let b: Dim[] = [];
       for (const s of adv) {
         if (s === null) return tensor(x.lib, null);
-        const r = broadcastShapesLocal(b, s);
+        const r = broadcastDims(b, s).shape;
         if (r === null) return tensor(x.lib, null);
         b = r;
       }
@@ -1981,20 +1992,6 @@ export class Analyzer {
 }
 
 type Idx = { kind: 'val'; v: Value } | { kind: 'slice'; start: Value | undefined; stop: Value | undefined; step: Value | undefined } | { kind: 'none' } | { kind: 'ellipsis' };
-
-function broadcastShapesLocal(a: Dim[], b: Dim[]): Dim[] | null {
-  const n = Math.max(a.length, b.length);
-  const out: Dim[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = i < n - a.length ? 1 : a[i - (n - a.length)]!;
-    const y = i < n - b.length ? 1 : b[i - (n - b.length)]!;
-    if (x === 1) out.push(y);
-    else if (y === 1) out.push(x);
-    else if (cmpDim(x, y) === 'equal') out.push(x);
-    else out.push(null);
-  }
-  return out;
-}
 
 function intVal(v: Value | undefined): number | null | undefined {
   if (v === undefined) return undefined;
@@ -2094,36 +2091,6 @@ const EMPTY: ShapeStep[] = [];
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
-export function parseComment(text: string): Comment | undefined {
-  const m = /^#\s*([A-Za-z_]\w*)\s*:\s*\((.*)\)\s*$/.exec(text.trim());
-  if (!m || m[2]!.length > 300) return undefined;
-  const body = m[2]!.trim();
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of body) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim() !== '' || parts.length === 0) parts.push(cur);
-  const dims: Dim[] = [];
-  for (const p of parts) {
-    const t = p.trim();
-    if (t === '...' || t.startsWith('*')) return { name: m[1]!, shape: null };
-    if (t === '?' || t === '_' || t === '') dims.push(null);
-    else {
-      const d = parseDimText(t);
-      if (d === null) return undefined;
-      dims.push(d);
-    }
-  }
-  return { name: m[1]!, shape: dims };
 }
 
 export { formatDim };

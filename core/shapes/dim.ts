@@ -1,4 +1,10 @@
 /**
+ * The shape foundation every engine shares (the shape interpreter here, matrix
+ * calculus through core/matcalc/shapes.ts, backprop and the selection code):
+ * one dimension type (`Dim`), one broadcasting function (`broadcastDims`), one
+ * shape printer (`printShape`, `formatShape`); the shape-comment grammar is in
+ * comments.ts.
+ *
  * Dimensions: a known int, a polynomial over named sizes with integer
  * coefficients (whose atoms are symbols or floor divisions `(p)//k` by a
  * positive int), or unknown (`null`). Constants are folded, terms are kept in
@@ -245,8 +251,7 @@ export function publicDim(d: Dim): number | string | null {
 
 export function formatShape(s: readonly Dim[] | null): string {
   if (s === null) return '(?)';
-  if (s.length === 1) return `(${formatDim(s[0]!)},)`;
-  return `(${s.map(formatDim).join(', ')})`;
+  return printShape(s.map(formatDim));
 }
 
 export function productDims(s: readonly Dim[]): Dim {
@@ -292,4 +297,49 @@ export function parseDimText(text: string): Dim {
   };
   const v = sum();
   return i === toks.length ? v : null;
+}
+
+// ---------- the shape foundation shared by every engine ----------
+
+/**
+ * The one shape printer: dimensions already printed → `(n, d)`, `(3,)` for one
+ * dimension, `()` for a 0-d value. `formatShape` (these dims), matrix
+ * calculus's `showShape` and the hover's `formatShape` all print through it.
+ */
+export function printShape(dims: readonly string[]): string {
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}
+
+/**
+ * The one broadcasting function (NumPy's rules: shapes aligned on the right,
+ * a missing or size-1 dimension stretches). A result with `bad` names the first
+ * pair of dimensions that cannot broadcast.
+ *
+ * - `lenient` (the shape interpreter: never a wrong shape, errors only when
+ *   certain): `bad` only for two different known ints; a known int k ≠ 0
+ *   against a symbolic size gives k (the program runs only if the size is 1 or
+ *   k); anything else undecided is an unknown dimension.
+ * - `strict` (matrix calculus, backprop: declared sizes): a named size is never
+ *   assumed to be 1 or to equal another size, so only equal dimensions or a
+ *   literal 1 broadcast, and every other pair is `bad`.
+ */
+export function broadcastDims(a: readonly Dim[] | null, b: readonly Dim[] | null, mode: 'lenient' | 'strict' = 'lenient'): { shape: Dim[] | null; bad?: [Dim, Dim] } {
+  if (a === null || b === null) return { shape: null };
+  const n = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = i < n - a.length ? 1 : a[i - (n - a.length)]!;
+    const y = i < n - b.length ? 1 : b[i - (n - b.length)]!;
+    if (x === 1) out.push(y);
+    else if (y === 1) out.push(x);
+    else {
+      const r = cmpDim(x, y);
+      if (r === 'equal') out.push(x);
+      else if (mode === 'strict' || (isInt(x) && isInt(y))) return { shape: null, bad: [x, y] };
+      else if (isInt(x) && x !== 0 && y !== null) out.push(x); // y is 1 or x
+      else if (isInt(y) && y !== 0 && x !== null) out.push(y);
+      else out.push(null);
+    }
+  }
+  return { shape: out };
 }

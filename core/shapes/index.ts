@@ -48,7 +48,8 @@
 import type { Tree } from '@lezer/common';
 import { TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
-import { Analyzer, type Comment, Cut, type RelDiag, Scope, type StmtState, lineAt, parseComment } from './analyze';
+import { Analyzer, type Comment, Cut, type RelDiag, Scope, type StmtState, lineAt } from './analyze';
+import { parseShapeDecls } from './comments';
 import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, ShapeRelated, SymbolShape } from './types';
 import { type SourceRef, type Value, UNKNOWN, cellContext, join, kindOf, publicShape, shapeText, tensor } from './values';
 
@@ -72,7 +73,8 @@ function lineStartsOf(text: string): number[] {
   return out;
 }
 
-const COMMENT_RE = /#[ \t]*[A-Za-z_]\w*[ \t]*:[ \t]*\(.*\)[ \t]*$/gm;
+/** A comment that may hold shape declarations (comments.ts has the grammar). */
+const COMMENT_RE = /#[^\n]*:[^\n]*\)/g;
 
 export class ShapeDocument {
   private text = '';
@@ -119,12 +121,12 @@ export class ShapeDocument {
     const comments = new Map<number, Comment[]>();
     COMMENT_RE.lastIndex = 0;
     for (let m = COMMENT_RE.exec(text); m; m = COMMENT_RE.exec(text)) {
-      const c = parseComment(m[0]);
-      if (!c) continue;
+      const decls = parseShapeDecls(m[0]);
+      if (decls.length === 0) continue;
       const line = an0.lineOf(m.index);
-      const list = comments.get(line);
-      if (list) list.push(c);
-      else comments.set(line, [c]);
+      const list = comments.get(line) ?? [];
+      for (const d of decls) list.push({ name: d.name, shape: d.shape });
+      comments.set(line, list);
     }
     const global = new Scope(null, true);
     const an = new Analyzer(text, lineStarts, comments, start + budgetMs, global);

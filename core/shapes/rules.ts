@@ -4,7 +4,8 @@
  * Keys: `np.zeros`, `torch.cat`, `F.relu`, `nn.Conv2d` (construction),
  * `layer.Conv2d` (application), `.reshape` (tensor methods; `self` is the tensor).
  */
-import { type Dim, addDim, cmpDim, exactDivDim, floorDivDim, formatDim, isInt, mulDim, productDims, scaleDim, subDim, symDim } from './dim';
+import { type Lib as OpLib, type OpEntry, OPS } from '../ops';
+import { type Dim, addDim, broadcastDims, cmpDim, exactDivDim, floorDivDim, formatDim, isInt, mulDim, productDims, scaleDim, subDim, symDim } from './dim';
 import { type Lib, type Shape, type Value, FLOAT, UNKNOWN, UNKNOWN_INT, describe, int, shapeText, tensor } from './values';
 
 export interface CallCtx {
@@ -23,7 +24,21 @@ export interface CallCtx {
 }
 
 export type Rule = (c: CallCtx) => Value;
-export const RULES = new Map<string, Rule>();
+
+/** The rule table; an activation layer class from the catalogue (`nn.GELU`) is found without a row of its own. */
+class RuleTable extends Map<string, Rule> {
+  override get(key: string): Rule | undefined {
+    const r = super.get(key);
+    if (r) return r;
+    const layer = activationLayer(key);
+    return layer ? () => ({ k: 'layer', type: layer, cfg: {} }) : undefined;
+  }
+
+  override has(key: string): boolean {
+    return super.has(key) || activationLayer(key) !== undefined;
+  }
+}
+export const RULES: Map<string, Rule> = new RuleTable();
 
 function def(names: string, rule: Rule): void {
   for (const n of names.split(/\s+/)) if (n) RULES.set(n, rule);
@@ -104,25 +119,9 @@ function normAxis(ax: number, nd: number): number | null {
 
 const fmt = shapeText;
 
+/** NumPy broadcasting of two shapes (dim.ts's `broadcastDims`, lenient: never a wrong shape). */
 export function broadcastShapes(a: Shape, b: Shape): { shape: Shape; bad?: [Dim, Dim] } {
-  if (a === null || b === null) return { shape: null };
-  const n = Math.max(a.length, b.length);
-  const out: Dim[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = i < n - a.length ? 1 : a[i - (n - a.length)]!;
-    const y = i < n - b.length ? 1 : b[i - (n - b.length)]!;
-    if (x === 1) out.push(y);
-    else if (y === 1) out.push(x);
-    else {
-      const r = cmpDim(x, y);
-      if (r === 'equal') out.push(x);
-      else if (isInt(x) && isInt(y)) return { shape: null, bad: [x, y] };
-      else if (isInt(x) && x !== 0 && y !== null) out.push(x); // y is 1 or x
-      else if (isInt(y) && y !== 0 && x !== null) out.push(y);
-      else out.push(null);
-    }
-  }
-  return { shape: out };
+  return broadcastDims(a, b);
 }
 
 export function broadcast(c: CallCtx, vals: Value[], what: string, texts: string[]): Value {
@@ -375,29 +374,50 @@ def('torch.randperm', (c) => withShape(c, 'torch', [dimOf(c.pos[0]) ?? null], 'r
 
 // ---------- elementwise ----------
 
-const UNARY =
-  'abs absolute exp exp2 expm1 log log2 log10 log1p sqrt square sin cos tan arcsin arccos arctan sinh cosh tanh arctanh sign floor ceil round rint trunc negative reciprocal isnan isinf isfinite sigmoid relu logical_not nan_to_num real imag conj angle deg2rad rad2deg fabs cbrt erf'.split(' ');
-for (const f of UNARY) {
-  def(`np.${f} torch.${f} .${f} F.${f}`, (c) => same(c, c.self ?? c.pos[0], f));
+/**
+ * Elementwise functions come from the operation catalogue (core/ops): every spelling of every entry
+ * whose shape class is elementwise, in every array library (NumPy, PyTorch, `F.`, tensor methods,
+ * `torch.special` / `scipy.special`). One array argument keeps its shape (a scalar parameter such as
+ * a slope changes nothing; an array given for it broadcasts); two broadcast. Entries with more array
+ * arguments (where, clip) have their own rules below.
+ */
+const ARRAY_LIBS: readonly OpLib[] = ['numpy', 'torch', 'F', 'method', 'scipy'];
+const PREFIXES = ['np.', 'torch.', 'F.', '.', 'torch.special.', 'scipy.special.'];
+function catalogueSpellings(e: OpEntry, libs: readonly OpLib[]): string[] {
+  return [...new Set(libs.flatMap((l) => e.spell[l] ?? []))];
 }
+function elementwise(f: string): Rule {
+  return (c) => {
+    const x = c.self ?? c.pos[0];
+    const rest = (c.self ? c.pos : c.pos.slice(1)).filter((v) => v.k === 'tensor');
+    return rest.length ? broadcast(c, [x ?? UNKNOWN, ...rest], c.text, []) : same(c, x, f);
+  };
+}
+function binaryRule(c: CallCtx): Value {
+  return c.self
+    ? broadcast(c, [c.self, c.pos[0] ?? UNKNOWN], c.text, [c.argText(-1), c.argText(0)])
+    : broadcast(c, [c.pos[0] ?? UNKNOWN, c.pos[1] ?? UNKNOWN], c.text, [c.argText(0), c.argText(1)]);
+}
+for (const e of OPS) {
+  if (e.shape !== 'elementwise' || e.arity > 2) continue;
+  for (const f of catalogueSpellings(e, ARRAY_LIBS)) for (const p of PREFIXES) def(p + f, e.arity === 1 ? elementwise(f) : binaryRule);
+}
+/** Elementwise functions outside the catalogue (no derivative there): they keep the input's shape. */
+const OTHER_UNARY =
+  'floor ceil round rint trunc negative isnan isinf isfinite logical_not nan_to_num real imag conj angle deg2rad rad2deg fabs relu_ relu6 hardtanh hardswish dropout dropout2d normalize'.split(' ');
+for (const f of OTHER_UNARY) def(`np.${f} torch.${f} .${f} F.${f}`, elementwise(f));
 def('np.clip torch.clip torch.clamp .clip .clamp .clamp_ .clamp_min .clamp_max', (c) => {
   const x = c.self ?? c.pos[0];
   const rest = c.self ? c.pos : c.pos.slice(1);
   const tensors = rest.filter((v) => v.k === 'tensor');
   return tensors.length ? broadcast(c, [x ?? UNKNOWN, ...tensors], c.text, []) : same(c, x, 'clip');
 });
-const BINARY = 'add subtract multiply divide true_divide floor_divide power mod fmod maximum minimum fmax fmin arctan2 hypot logical_and logical_or logical_xor greater less equal not_equal greater_equal less_equal mul sub div pow eq ne gt lt ge le atan2 bitwise_and bitwise_or'.split(' ');
-for (const f of BINARY) {
-  def(`np.${f} torch.${f}`, (c) => broadcast(c, [c.pos[0] ?? UNKNOWN, c.pos[1] ?? UNKNOWN], c.text, [c.argText(0), c.argText(1)]));
-  def(`.${f}`, (c) => broadcast(c, [c.self ?? UNKNOWN, c.pos[0] ?? UNKNOWN], c.text, [c.argText(-1), c.argText(0)]));
-}
+const BINARY = 'add subtract multiply divide true_divide floor_divide power mod fmod hypot logical_and logical_or logical_xor greater less equal not_equal greater_equal less_equal mul sub div pow eq ne gt lt ge le bitwise_and bitwise_or'.split(' ');
+for (const f of BINARY) def(`np.${f} torch.${f} .${f}`, binaryRule);
 def('np.where torch.where', (c) => {
   if (c.pos.length === 1) return UNKNOWN;
   return broadcast(c, [c.pos[0] ?? UNKNOWN, c.pos[1] ?? UNKNOWN, c.pos[2] ?? UNKNOWN], c.text, [c.argText(0), c.argText(1), c.argText(2)]);
 });
-for (const f of 'relu relu_ relu6 gelu silu elu selu leaky_relu sigmoid tanh softplus hardtanh dropout dropout2d mish hardswish logsigmoid tanhshrink softsign normalize'.split(' ')) {
-  def(`F.${f} torch.${f} .${f}`, (c) => same(c, c.self ?? c.pos[0], f));
-}
 for (const f of 'softmax log_softmax'.split(' ')) def(`F.${f} torch.${f} .${f}`, (c) => same(c, c.self ?? c.pos[0], f));
 def('np.copy .copy .clone .detach .contiguous .float .double .long .int .half .bool .cpu .cuda .to .type .numpy .astype .requires_grad_ .abs_ .zero_ .fill_ .normal_ .uniform_ .item_', (c) => {
   const x = c.self ?? c.pos[0];
@@ -1111,9 +1131,21 @@ def('np.nonzero np.argwhere torch.nonzero torch.argwhere', () => UNKNOWN);
 
 // ---------- nn layers: construction ----------
 
+/**
+ * Layers that keep their input's shape: the catalogue's elementwise activations (`nn.GELU`,
+ * `nn.LeakyReLU`: the class name, lowercased, is a spelling without underscores, see `activationLayer`)
+ * and these.
+ */
 const SAME_LAYERS =
-  'ReLU ReLU6 GELU SiLU ELU SELU LeakyReLU PReLU Sigmoid Tanh Softmax LogSoftmax Softplus Mish Hardswish Hardtanh Identity Dropout Dropout1d Dropout2d Dropout3d AlphaDropout LayerNorm GroupNorm InstanceNorm1d InstanceNorm2d LocalResponseNorm'.split(' ');
+  'ReLU6 PReLU Softmax LogSoftmax Hardswish Hardtanh Identity Dropout Dropout1d Dropout2d Dropout3d AlphaDropout LayerNorm GroupNorm InstanceNorm1d InstanceNorm2d LocalResponseNorm'.split(' ');
 for (const l of SAME_LAYERS) def(`nn.${l}`, () => ({ k: 'layer', type: l, cfg: {} }));
+const ACTIVATION_LAYERS = new Set(OPS.filter((e) => e.shape === 'elementwise' && e.arity === 1).flatMap((e) => catalogueSpellings(e, ['torch', 'F', 'method']).map((f) => f.replace(/_/g, ''))));
+/** `nn.Mish` → `Mish` when it is one of the catalogue's elementwise activations as a layer class. */
+export function activationLayer(path: string): string | undefined {
+  if (!path.startsWith('nn.')) return undefined;
+  const name = path.slice(3);
+  return /^[A-Z]\w*$/.test(name) && ACTIVATION_LAYERS.has(name.toLowerCase()) ? name : undefined;
+}
 for (const l of 'BatchNorm1d BatchNorm2d BatchNorm3d'.split(' ')) def(`nn.${l}`, (c) => ({ k: 'layer', type: l, cfg: { num_features: dimOf(arg(c, 0, 'num_features')) ?? null } }));
 def('nn.Linear', (c) => ({ k: 'layer', type: 'Linear', cfg: { in: dimOf(arg(c, 0, 'in_features')) ?? null, out: dimOf(arg(c, 1, 'out_features')) ?? null } }));
 def('nn.Embedding', (c) => ({ k: 'layer', type: 'Embedding', cfg: { num: dimOf(arg(c, 0, 'num_embeddings')) ?? null, dim: dimOf(arg(c, 1, 'embedding_dim')) ?? null } }));
@@ -1264,7 +1296,7 @@ export function applyLayer(c: CallCtx, layer: Value & { k: 'layer' }, xv: Value 
   }
   const x = T(xv);
   if (!x) return UNKNOWN;
-  if (SAME_LAYERS.includes(layer.type)) return same(c, x, layer.type);
+  if (SAME_LAYERS.includes(layer.type) || activationLayer(`nn.${layer.type}`)) return same(c, x, layer.type);
   switch (layer.type) {
     case 'Loss':
       // reduction 'mean' or 'sum' gives a 0-d tensor; 'none' keeps an input-dependent shape
@@ -1465,10 +1497,8 @@ def('torch.chunk', (c) => {
 });
 
 // ---------- Python's math module: scalars ----------
-def(
-  'math.sqrt math.exp math.log math.log2 math.log10 math.log1p math.expm1 math.sin math.cos math.tan math.tanh math.atan math.atan2 math.pow math.erf math.fabs math.hypot',
-  () => FLOAT,
-);
+for (const e of OPS) for (const f of e.spell.math ?? []) def(`math.${f}`, () => FLOAT);
+def('math.pow math.fabs math.hypot', () => FLOAT);
 
 // ---------- parameters: a tensor wrapped for autograd keeps its shape ----------
 def('nn.Parameter torch.nn.Parameter', (c) => T(c.pos[0]) ?? UNKNOWN);
