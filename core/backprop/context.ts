@@ -15,7 +15,7 @@
  *   its value unknown, so it is not used (the engine then seeds a value and
  *   says so).
  */
-import type { Numeric } from './index';
+import type { Numeric } from './tensor';
 import { pythonCommentStart } from '../parse/common';
 
 const NAME = String.raw`[A-Za-z_][A-Za-z0-9_]*`;

@@ -11,7 +11,8 @@
  * (its node, leaf or edge keeps the true shape), and the result says so in
  * `sampled` and in a note. The CLI prints the full result.
  */
-import type { BackpropSuccess, Numeric } from './index';
+import type { Numeric } from './tensor';
+import type { BackpropSuccess } from './types';
 
 /** Arrays with more entries than this are sampled (a 32 × 32 matrix is sent whole). */
 export const PANEL_MAX_ENTRIES = 1024;

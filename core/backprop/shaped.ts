@@ -23,7 +23,7 @@ import { broadcast, matmulShape, parseShapeSpec, ShapeError, showShape } from '.
 import type { Dim, Shape } from '../matcalc/shapes';
 import { ARRAY_OPS, UNARY_OPS } from './graph';
 import type { Graph, GraphNode } from './graph';
-import type { Numeric } from './index';
+import type { Numeric } from './tensor';
 import {
   broadcastAxes, expandTo, fromNumeric, matmul, outer, reducedShape, seeded, size, softmax, sumAxes, tensor, toNumeric, transpose,
   unbroadcast, zipWith, forLanes,

@@ -7,7 +7,7 @@
  */
 import type { Graph } from './graph';
 import { fmt } from './values';
-import type { Numeric } from './index';
+import type { Numeric } from './tensor';
 import type { Tensor } from './tensor';
 import type { Evaluated } from './values';
 

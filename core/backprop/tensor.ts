@@ -8,9 +8,14 @@
  */
 import { rng, tensor } from '../matcalc/numeric';
 import type { Tensor } from '../matcalc/numeric';
-import type { Numeric } from './index';
 
 export type { Tensor };
+
+/**
+ * A value in the graph: a number for a scalar, nested arrays in row-major order
+ * for a vector or matrix (what NumPy's `tolist()` gives).
+ */
+export type Numeric = number | Numeric[];
 export { tensor };
 
 export const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);

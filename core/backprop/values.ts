@@ -25,7 +25,7 @@ import { HALF, NEG_ONE, PI, E, TWO, add, call, float, int, mul, neg, numFromText
 import type { Expr, FnName } from '../expr';
 import { latexSymbol, toLatex } from '../print';
 import type { Graph, GraphNode, Op } from './graph';
-import type { Numeric } from './index';
+import type { Numeric } from './tensor';
 import type { Tensor } from './tensor';
 
 export interface EdgeValue {
@@ -43,9 +43,9 @@ export interface EdgeValue {
   /** The same as LaTeX, in terms of the graph's names. */
   localLatex: string | null;
   /** ∂output/∂target (the upstream gradient; an array for a shaped target). */
-  upstream: number | null | import('./index').Numeric;
+  upstream: number | null | Numeric;
   /** upstream · local: this edge's contribution to the input's gradient (the input's shape). */
-  product: number | null | import('./index').Numeric;
+  product: number | null | Numeric;
   /** The chain rule with the numbers in, as LaTeX. */
   chain: string | null;
 }
