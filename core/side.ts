@@ -1,6 +1,8 @@
 /**
  * The side view's host-side session (pure: no `vscode`): what a selection is (a function of one
- * variable, an objective of two, or data), and the messages of each tab, built from the engines
+ * variable, an objective of two, or data; read by core/reading.ts, the reading every command uses,
+ * so a module name is never a variable and a selection that is not an expression of numbers, such
+ * as `plt.plot(x, y)`, is not plotted but says why), and the messages of each tab, built from the engines
  * (core/explore for Plot and Optimize, core/stats for Statistics and Distributions). The session keeps
  * the current function and objective so the webview's follow-up requests (a zoomed range, a point,
  * trajectories for new settings) are answered without parsing again. Never throws.
@@ -44,6 +46,10 @@ export class SideSession {
   private plotSource: SelectionRef | undefined;
   private obj: Objective2dOk | undefined;
 
+  /**
+   * Plots a selection. On failure the function shown before is kept (the view marks it stale under
+   * the message and may still zoom it), so `plotted` stays the source of what is on screen.
+   */
   plot(text: string, lang: Lang, source: SelectionRef): Outcome<PlotData> {
     const r = functionPlot(text, { lang });
     if (!r.ok) return { ok: false, message: r.error.message };

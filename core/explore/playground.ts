@@ -165,7 +165,7 @@ export function objective2d(input: ObjectiveInput, options: { budgetMs?: number 
       out[0] = gx(x, y);
       out[1] = gy(x, y);
     };
-    const notes: string[] = [];
+    const notes: string[] = [...prep.value.notes];
     if (preset?.note) notes.push(preset.note);
     const kinks = [...dx.value.kinks, ...dy.value.kinks];
     if (kinks.length) notes.push(`Not differentiable where ${[...new Set(kinks.map((k) => k.plain))].join(', ')}; the gradient used there is PyTorch's.`);

@@ -107,7 +107,7 @@ export function functionPlot(text: string, options: FunctionPlotOptions): Functi
       return out;
     }
     const v = variables[0]!;
-    const notes: string[] = [];
+    const notes: string[] = [...prep.value.notes];
     const d1 = derivative(canonical, v, budget);
     if (!d1.ok) return d1;
     const df = d1.value.d;

@@ -1,16 +1,18 @@
 /**
- * The symbolic side of the explorer: a selection parsed and differentiated by
- * the engine's own stages (the ones `computeGradient` runs: parse → simplify →
- * recognize → differentiate → simplify), kept as expression trees so they can
- * be differentiated again (f″) and compiled to closures. `computeGradient`
+ * The symbolic side of the explorer: a selection read by the one reading every
+ * command uses (core/reading.ts: the gradient panel's parser, module names never
+ * variables, a clear reason when the selection is not an expression of numbers),
+ * then differentiated by the engine's own stages (the ones `computeGradient` runs:
+ * simplify → recognize → differentiate → simplify), kept as expression trees so
+ * they can be differentiated again (f″) and compiled to closures. `computeGradient`
  * returns printed text only, so this reuses its stages rather than its result.
  */
 import { Budget } from '../budget';
 import { differentiate, type KinkInfo } from '../diff';
-import { type Expr, depth, expandedSize, freeSymbols } from '../expr';
-import { parse } from '../parse/index';
+import { type Expr, depth, expandedSize } from '../expr';
 import type { Lang } from '../parse/types';
 import { toLatex, toNumpy, toText } from '../print';
+import { readSelection } from '../reading';
 import { recognize } from '../recognize';
 import { expandWhereSmaller, simplify } from '../simplify';
 
@@ -24,7 +26,8 @@ export interface ExploreError {
   /** Offset and length of the problem in the selection (0, 0 when it is not located). */
   offset: number;
   length: number;
-  kind: 'parse' | 'variables' | 'budget' | 'unsupported' | 'internal';
+  /** 'not-numbers': the selection parsed or was recognized, but it is not an expression of numbers (a plotting call, a string, an array …). */
+  kind: 'parse' | 'not-numbers' | 'variables' | 'budget' | 'unsupported' | 'internal';
 }
 
 export interface Prepared {
@@ -34,6 +37,8 @@ export interface Prepared {
   canonical: Expr;
   variables: string[];
   target?: string;
+  /** What the reading assumed (a mean of a number is that number …). */
+  notes: string[];
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ExploreError };
@@ -44,9 +49,9 @@ export function fail(message: string, kind: ExploreError['kind'], offset = 0, le
 
 /** Parse and canonicalize a selection. Throws only BudgetExceeded (callers catch). */
 export function prepare(text: string, lang: Lang, budget: Budget): Outcome<Prepared> {
-  const parsed = parse(text, lang);
-  if (!parsed.ok) return { ok: false, error: { ...parsed.error, kind: 'parse' } };
-  const expr = parsed.value.expr;
+  const read = readSelection(text, lang);
+  if (!read.ok) return { ok: false, error: read.error };
+  const expr = read.expr;
   if (expandedSize(expr, MAX_INPUT_NODES) > MAX_INPUT_NODES) {
     return fail(`The expression is too large: written out it has more than ${MAX_INPUT_NODES.toLocaleString('en-US')} terms.`, 'unsupported');
   }
@@ -54,8 +59,8 @@ export function prepare(text: string, lang: Lang, budget: Budget): Outcome<Prepa
   if (levels > MAX_DEPTH) return fail(`The expression is nested ${levels} levels deep; MathLens handles up to ${MAX_DEPTH}.`, 'unsupported');
   budget.stage = 'simplification of the input';
   const canonical = recognize(simplify(expr, { budget }), budget).expr;
-  const value: Prepared = { expr, canonical, variables: freeSymbols(expr) };
-  if (parsed.value.target) value.target = parsed.value.target;
+  const value: Prepared = { expr, canonical, variables: read.variables, notes: read.notes };
+  if (read.target) value.target = read.target;
   return { ok: true, value };
 }
 

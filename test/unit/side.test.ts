@@ -57,6 +57,66 @@ describe('the Plot tab', () => {
   });
 });
 
+describe('the Plot tab reads a selection as every command does (core/reading.ts)', () => {
+  it('a plotting call is not plotted, says why, and names no variable pl or plt', () => {
+    const text = "plt.plot(x, z, color='#ff7f0e')";
+    const kind = classifySelection(text, 'python');
+    expect(kind.kind).toBe('none');
+    if (kind.kind !== 'none') return;
+    expect(kind.reason).toMatch(/plt\.plot\(…\) is a plotting call/);
+    const s = new SideSession();
+    const r = s.plot(text, 'python', SRC);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.message).toMatch(/plotting call/);
+    expect(r.message).not.toMatch(/\bpl\b|unknown method/);
+  });
+  it('a logistic loss under np.mean is a function of p and y (the playground), never of np', () => {
+    const text = '-np.mean(y*np.log(p) + (1-y)*np.log(1-p))';
+    expect(classifySelection(text, 'python')).toEqual({ kind: 'optimize' });
+    const r = new SideSession().objective(text, 'python', SRC);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.data.objective.variables).toEqual(['p', 'y']);
+    expect(r.data.notes.join(' ')).toMatch(/np\.mean of a number is that number/);
+  });
+  it('np.mean of an expression of one variable is plotted as that expression, with a note', () => {
+    const s = new SideSession();
+    const r = s.plot('-np.mean(np.log(p))', 'python', SRC);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.data.variable).toBe('p');
+    expect(r.data.latex.f).toMatch(/\\ln/);
+    expect(r.data.notes.join(' ')).toMatch(/np\.mean of a number/);
+    expect(s.point(2)!.f).toBeCloseTo(-Math.log(2), 12);
+  });
+  it('a module name is never the variable: "-np" (half of a selection being dragged) is not f(np) = −np', () => {
+    for (const t of ['-np', 'np', 'plt', 'torch']) {
+      const k = classifySelection(t, 'python');
+      expect(k.kind).toBe('none');
+      if (k.kind === 'none') expect(k.reason).toMatch(/name of a module, not a variable/);
+    }
+  });
+  it('a failed selection keeps the plot shown before (which the view marks stale), answering its zooms', () => {
+    const s = new SideSession();
+    expect(s.plot('x**2', 'python', { text: 'x**2' }).ok).toBe(true);
+    expect(s.plot("plt.plot(x, z, color='#ff7f0e')", 'python', SRC).ok).toBe(false);
+    expect(s.plotted?.text).toBe('x**2');
+    expect(s.point(3)!.f).toBe(9);
+  });
+  it('torch.sigmoid(w*x+b) has three variables (w, x, b): neither a plot nor the playground', () => {
+    const k = classifySelection('torch.sigmoid(w*x+b)', 'python');
+    expect(k.kind).toBe('none');
+    if (k.kind === 'none') expect(k.reason).toMatch(/3 variables \(b, w, x\)/);
+  });
+  it('a reduction along an axis and array operations are arrays, not numbers', () => {
+    const a = classifySelection('np.mean(x, axis=0)', 'python');
+    expect(a.kind === 'none' && a.reason).toMatch(/array, not a number/);
+    const b = classifySelection('x @ w', 'python');
+    expect(b.kind === 'none' && b.reason).toMatch(/arrays, not of numbers/);
+  });
+});
+
 describe('the Optimize tab', () => {
   it('a preset gives the grid, contours, arrows and six trajectories; new settings give new trajectories', () => {
     const s = new SideSession();

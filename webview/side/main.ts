@@ -120,12 +120,31 @@ const TABS: { key: SideTab; label: string; body: HTMLElement; redraw?: () => voi
 ];
 
 const notices = new Map<SideTab, HTMLElement>();
+/** "Below: the previous selection", shown with a notice while the tab still holds an earlier result. */
+const staleLabels = new Map<SideTab, HTMLElement>();
 const tabs = h('vscode-tabs', { testid: 'side-tabs', attrs: { 'aria-label': 'MathLens' } });
 for (const t of TABS) {
   const notice = h('div', { class: 'notice', testid: `notice-${t.key}`, attrs: { role: 'status' } });
   notice.hidden = true;
   notices.set(t.key, notice);
-  tabs.append(h('vscode-tab-header', { testid: `tab-${t.key}`, attrs: { slot: 'header' } }, t.label), h('vscode-tab-panel', { testid: `panel-${t.key}` }, notice, t.body));
+  const stale = h('p', { class: 'stale-label', testid: `stale-${t.key}` }, 'Below: the previous selection, not the current one.');
+  stale.hidden = true;
+  staleLabels.set(t.key, stale);
+  tabs.append(h('vscode-tab-header', { testid: `tab-${t.key}`, attrs: { slot: 'header' } }, t.label), h('vscode-tab-panel', { testid: `panel-${t.key}` }, notice, stale, t.body));
+}
+
+/** Marks (or unmarks) what a tab shows as belonging to an earlier selection: dimmed, with a label. */
+function setStale(tab: SideTab, stale: boolean): void {
+  const t = TABS.find((x) => x.key === tab);
+  const label = staleLabels.get(tab);
+  if (!t || !label) return;
+  t.body.classList.toggle('stale', stale);
+  label.hidden = !stale;
+}
+
+/** Does the tab show a result of a selection (which a later notice makes stale)? */
+function holdsResult(tab: SideTab): boolean {
+  return (tab === 'plot' && state.plot !== undefined) || (tab === 'optimize' && state.optimize !== undefined) || (tab === 'statistics' && state.statistics !== undefined);
 }
 
 function clearNotice(tab: SideTab): void {
@@ -134,6 +153,7 @@ function clearNotice(tab: SideTab): void {
     n.hidden = true;
     n.textContent = '';
   }
+  setStale(tab, false);
 }
 
 function tabShown(key: SideTab): void {
@@ -229,6 +249,8 @@ function onMessage(msg: ExtensionToSide): void {
         n.textContent = msg.message;
         n.hidden = false;
       }
+      // The selection was not shown: what the tab holds is of an earlier one, and says so.
+      setStale(msg.tab, holdsResult(msg.tab));
       return;
     }
     case 'exported':
