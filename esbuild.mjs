@@ -38,7 +38,7 @@ const builds = [
   {
     ...common,
     // the gradient panel, the matrix panel / .npy viewer, the side view, and the backprop graph panel
-    entryPoints: { main: 'webview/main.ts', matrix: 'webview/matrix/main.ts', side: 'webview/side/main.ts', backprop: 'webview/backprop/main.ts' },
+    entryPoints: { main: 'webview/gradient/main.ts', matrix: 'webview/matrix/main.ts', side: 'webview/side/main.ts', backprop: 'webview/backprop/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

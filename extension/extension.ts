@@ -1,17 +1,18 @@
 /**
- * Entry point of the extension host: wiring only. Commands and the panel
- * serializer are registered here; behaviour lives in computeCommand.ts and
- * gradientPanel.ts.
+ * Entry point of the extension host: wiring only. It builds the object graph once (panels'
+ * slots, the History, the shape analysis) and passes those dependencies into the commands and
+ * panels; every disposable goes into `context.subscriptions`. Behaviour lives in the feature
+ * folders: gradient/, matrix/, backprop/, side/, shapes/ (common/ holds what panels share).
  */
 import * as vscode from 'vscode';
-import { computeGradientOfSelection, reopenGradient, setHistory, setShapeAnalysis } from './computeCommand';
-import { GradientPanel } from './gradientPanel';
-import { BackpropPanel, showBackpropGraph } from './backpropPanel';
-import { reopenMatrix, setMatrixHistory, visualizeMatrix } from './matrixCommand';
+import { computeGradientOfSelection, type GradientDeps, reopenGradient } from './gradient/command';
+import { GradientPanel } from './gradient/panel';
+import { BackpropPanel, type BackpropDeps, showBackpropGraph } from './backprop/panel';
+import { type MatrixDeps, reopenMatrix, visualizeMatrix } from './matrix/command';
+import { MATRIX_VIEW_TYPE, matrixPanelSlot, NpyEditorProvider } from './matrix/panel';
 import { History } from './side/history';
 import { SideViewProvider } from './side/provider';
 import { isLang } from '../core/protocol';
-import { MatrixPanel, NpyEditorProvider } from './matrixPanel';
 import { ShapeDocument } from '../core/shapes';
 import { registerShapeFeatures, TOGGLE_INLAY_HINTS_COMMAND, toggleShapeInlayHints } from './shapes';
 
@@ -28,27 +29,26 @@ function safely<A extends unknown[]>(name: string, fn: (...args: A) => Promise<v
 
 export function activate(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
-  GradientPanel.memento = context.workspaceState;
-  BackpropPanel.memento = context.workspaceState;
-  const history = new History(context.workspaceState);
-  setHistory(history);
-  setMatrixHistory(history);
+  const memento = context.workspaceState;
+  const history = new History(memento);
+  const shapes = registerShapeFeatures(() => new ShapeDocument());
+  const gradient: GradientDeps = { extensionUri, panels: GradientPanel.slot(extensionUri, memento), history, analysisOf: shapes.analysisOf };
+  const matrix: MatrixDeps = { extensionUri, panels: matrixPanelSlot(extensionUri), history };
+  const backprop: BackpropDeps = { extensionUri, panels: BackpropPanel.slot(extensionUri, memento), analysisOf: shapes.analysisOf };
   const reopen = async (id: string): Promise<boolean> => {
     const e = history.get(id);
     if (e?.kind === 'gradient' && e.text !== undefined) {
       const mode = e.mode === 'jacobian' || e.mode === 'hessian' ? e.mode : 'gradient';
-      await reopenGradient(extensionUri, e.text, isLang(e.lang) ? e.lang : 'python', mode);
+      await reopenGradient(gradient, e.text, isLang(e.lang) ? e.lang : 'python', mode);
       return true;
     }
     if (e?.kind === 'matrix') {
-      await reopenMatrix(extensionUri, e.text, e.uri);
+      await reopenMatrix(matrix, e.text, e.uri);
       return true;
     }
     return false;
   };
   const side = new SideViewProvider(extensionUri, history, reopen);
-  const shapes = registerShapeFeatures(() => new ShapeDocument());
-  setShapeAnalysis(shapes.analysisOf);
   context.subscriptions.push(
     history,
     side,
@@ -60,30 +60,20 @@ export function activate(context: vscode.ExtensionContext): void {
         side.followNow();
       }),
     ),
-    vscode.commands.registerCommand(
-      'mathlens.computeGradient',
-      safely('Compute Gradient of Selection', () => computeGradientOfSelection(extensionUri)),
-    ),
-    vscode.commands.registerCommand(
-      'mathlens.computeJacobian',
-      safely('Compute Jacobian of Selection', () => computeGradientOfSelection(extensionUri, 'jacobian')),
-    ),
-    vscode.commands.registerCommand(
-      'mathlens.computeHessian',
-      safely('Compute Hessian of Selection', () => computeGradientOfSelection(extensionUri, 'hessian')),
-    ),
+    vscode.commands.registerCommand('mathlens.computeGradient', safely('Compute Gradient of Selection', () => computeGradientOfSelection(gradient))),
+    vscode.commands.registerCommand('mathlens.computeJacobian', safely('Compute Jacobian of Selection', () => computeGradientOfSelection(gradient, 'jacobian'))),
+    vscode.commands.registerCommand('mathlens.computeHessian', safely('Compute Hessian of Selection', () => computeGradientOfSelection(gradient, 'hessian'))),
     vscode.window.registerWebviewPanelSerializer(GradientPanel.viewType, {
-      deserializeWebviewPanel: safely('restoring the panel', (panel: vscode.WebviewPanel, _state: unknown) =>
-        GradientPanel.revive(panel, extensionUri),
-      ),
+      deserializeWebviewPanel: safely('restoring the panel', (panel: vscode.WebviewPanel, _state: unknown) => gradient.panels.adopt(panel).restoreLast()),
     }),
-    vscode.commands.registerCommand('mathlens.showBackpropGraph', safely('Show Backprop Graph', () => showBackpropGraph(extensionUri))),
+    vscode.commands.registerCommand('mathlens.showBackpropGraph', safely('Show Backprop Graph', () => showBackpropGraph(backprop))),
     vscode.window.registerWebviewPanelSerializer(BackpropPanel.viewType, {
-      deserializeWebviewPanel: safely('restoring the backprop panel', (panel: vscode.WebviewPanel, _state: unknown) => BackpropPanel.revive(panel, extensionUri)),
+      deserializeWebviewPanel: safely('restoring the backprop panel', (panel: vscode.WebviewPanel, _state: unknown) => backprop.panels.adopt(panel).restoreLast()),
     }),
-    vscode.commands.registerCommand('mathlens.visualizeMatrix', safely('Visualize Matrix', () => visualizeMatrix(extensionUri))),
-    vscode.window.registerWebviewPanelSerializer(MatrixPanel.viewType, {
-      deserializeWebviewPanel: safely('restoring the matrix panel', (panel: vscode.WebviewPanel, _state: unknown) => MatrixPanel.revive(panel, extensionUri)),
+    vscode.commands.registerCommand('mathlens.visualizeMatrix', safely('Visualize Matrix', () => visualizeMatrix(matrix))),
+    vscode.window.registerWebviewPanelSerializer(MATRIX_VIEW_TYPE, {
+      // The webview re-renders its last result from its own state.
+      deserializeWebviewPanel: safely('restoring the matrix panel', (panel: vscode.WebviewPanel, _state: unknown) => void matrix.panels.adopt(panel)),
     }),
     vscode.window.registerCustomEditorProvider(NpyEditorProvider.viewType, new NpyEditorProvider(extensionUri, history), {
       supportsMultipleEditorsPerDocument: true,

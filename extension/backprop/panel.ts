@@ -7,18 +7,18 @@
  * entered in the panel, copy, insert.
  */
 import * as vscode from 'vscode';
-import { backpropGraph } from '../core/backprop/index';
-import type { BackpropOptions, BackpropResult, Numeric } from '../core/backprop/index';
-import type { BackpropSource, BackpropToExtension, ExtensionToBackprop } from '../core/protocol';
-import { isBackpropToExtension, isExtensionToBackprop } from '../core/protocol';
-import { selectionNames, selectionShapes } from '../core/selection';
-import { valuesAbove } from '../core/backprop/context';
-import { forPanel } from '../core/backprop/panel';
-import { selectedText, shapeAnalysis } from './computeCommand';
-import { makeNonce, panelHtml } from './html';
-import { insertBelow } from './insert';
-import { createPanelBeside, revealPanel, WebviewChannel } from './webviewChannel';
-import { positionInDocument } from './positions';
+import { backpropGraph } from '../../core/backprop/index';
+import type { BackpropOptions, BackpropResult, Numeric } from '../../core/backprop/index';
+import type { BackpropSource, BackpropToExtension, ExtensionToBackprop } from '../../core/protocol';
+import { isBackpropToExtension, isExtensionToBackprop } from '../../core/protocol';
+import { selectionNames, selectionShapes } from '../../core/selection';
+import { valuesAbove } from '../../core/backprop/context';
+import { forPanel } from '../../core/backprop/panel';
+import { selectedText } from '../common/selection';
+import { insertBelow } from '../common/insert';
+import { PanelHost, PanelSlot } from '../common/panelHost';
+import { positionInDocument } from '../common/positions';
+import type { AnalysisOf } from '../shapes';
 
 type Shapes = NonNullable<BackpropOptions['shapes']>;
 type GraphMessage = Extract<ExtensionToBackprop, { type: 'backprop' }>;
@@ -46,69 +46,36 @@ function isShown(x: unknown): x is Shown {
   return isExtensionToBackprop(s.message) && s.message.type === 'backprop' && typeof s.shapes === 'object' && s.shapes !== null;
 }
 
-export class BackpropPanel {
+const LAST_KEY = 'mathlens.backprop.last';
+
+export class BackpropPanel extends PanelHost<ExtensionToBackprop, BackpropToExtension> {
   static readonly viewType = 'mathlens.backprop';
   static readonly title = 'MathLens: Backprop Graph';
-  static memento: vscode.Memento | undefined;
-  private static readonly lastKey = 'mathlens.backprop.last';
-  private static current: BackpropPanel | undefined;
-
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly channel: WebviewChannel<ExtensionToBackprop>;
-  private disposed = false;
   private shown: Shown | undefined;
 
-  static createOrShow(extensionUri: vscode.Uri): BackpropPanel {
-    const existing = BackpropPanel.current;
-    if (existing) {
-      revealPanel(existing.panel);
-      return existing;
-    }
-    const panel = createPanelBeside(BackpropPanel.viewType, BackpropPanel.title, BackpropPanel.webviewOptions(extensionUri));
-    BackpropPanel.current = new BackpropPanel(panel, extensionUri);
-    return BackpropPanel.current;
-  }
-
-  /** A panel restored after a reload: the webview re-renders from its own state; the memento brings it up to date. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
-    BackpropPanel.current?.dispose();
-    panel.webview.options = BackpropPanel.webviewOptions(extensionUri);
-    const revived = new BackpropPanel(panel, extensionUri);
-    const last = BackpropPanel.memento?.get<unknown>(BackpropPanel.lastKey);
-    if (isShown(last)) {
-      revived.shown = last;
-      revived.channel.setPending(last.message);
-    }
-    BackpropPanel.current = revived;
-  }
-
-  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
-  }
-
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-  ) {
-    const webview = panel.webview;
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
-    webview.html = panelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: asset('backprop.js'),
-      styleUris: [asset('katex.min.css'), asset('backprop.css')],
+  /** @param memento where the last graph is kept, so a revived panel can compute again at other values. */
+  constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly memento: vscode.Memento, onGone: () => void) {
+    super(panel, extensionUri, {
+      script: 'backprop.js',
+      styles: ['backprop.css'],
       title: BackpropPanel.title,
-    });
-    this.channel = new WebviewChannel(panel, (m) => m.type === 'backpropLoading' || m.type === 'backprop');
-    this.disposables.push(
-      this.channel,
-      panel.onDidDispose(() => this.dispose()),
-      webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-    );
+      keep: (m) => m.type === 'backpropLoading' || m.type === 'backprop',
+      isMessage: isBackpropToExtension,
+    }, onGone);
   }
 
-  post(message: ExtensionToBackprop): void {
-    this.channel.post(message);
+  /** The one backprop panel of a window. */
+  static slot(extensionUri: vscode.Uri, memento: vscode.Memento): PanelSlot<BackpropPanel> {
+    return new PanelSlot(BackpropPanel.viewType, BackpropPanel.title, (panel, onGone) => new BackpropPanel(panel, extensionUri, memento, onGone));
+  }
+
+  /** A restored panel: the webview re-renders from its own state; the memento brings it up to date. */
+  restoreLast(): void {
+    const last = this.memento.get<unknown>(LAST_KEY);
+    if (isShown(last)) {
+      this.shown = last;
+      this.channel.setPending(last.message);
+    }
   }
 
   /** Computes the graph and shows it (or the located error). */
@@ -123,43 +90,26 @@ export class BackpropPanel {
     if (!result.ok) src.errorPosition = positionInDocument(source.text, result.error.offset, source.start);
     const message: GraphMessage = { type: 'backprop', result: shown, source: src, at };
     this.shown = { message, shapes, values };
-    void BackpropPanel.memento?.update(BackpropPanel.lastKey, this.shown);
+    void this.memento.update(LAST_KEY, this.shown);
     this.post(message);
     return result;
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (BackpropPanel.current === this) BackpropPanel.current = undefined;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
-    if (!isBackpropToExtension(raw)) return;
-    const message: BackpropToExtension = raw;
-    try {
-      switch (message.type) {
-        case 'ready':
-          this.channel.onReady();
-          return;
-        case 'copy':
-          await vscode.env.clipboard.writeText(message.text);
-          this.post({ type: 'copied', what: message.what });
-          return;
-        case 'insert':
-          this.post(await insertBelow(message));
-          return;
-        case 'reveal':
-          this.post(await this.reveal(message.from, message.to));
-          return;
-        case 'recompute':
-          if (this.shown) this.show(this.shown.message.source, this.shown.shapes, message.at, this.shown.values);
-          return;
-      }
-    } catch (e) {
-      void vscode.window.showErrorMessage(`MathLens: ${message.type} failed: ${e instanceof Error ? e.message : String(e)}`);
+  protected async handle(message: BackpropToExtension): Promise<void> {
+    switch (message.type) {
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        this.post({ type: 'copied', what: message.what });
+        return;
+      case 'insert':
+        this.post(await insertBelow(message));
+        return;
+      case 'reveal':
+        this.post(await this.reveal(message.from, message.to));
+        return;
+      case 'recompute':
+        if (this.shown) this.show(this.shown.message.source, this.shown.shapes, message.at, this.shown.values);
+        return;
     }
   }
 
@@ -186,7 +136,14 @@ export class BackpropPanel {
   }
 }
 
-export async function showBackpropGraph(extensionUri: vscode.Uri): Promise<void> {
+/** What the backprop command works with, given by extension.ts. */
+export interface BackpropDeps {
+  extensionUri: vscode.Uri;
+  panels: PanelSlot<BackpropPanel>;
+  analysisOf: AnalysisOf;
+}
+
+export async function showBackpropGraph(deps: BackpropDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage('MathLens: open a file and select a forward pass (for example z = w*x + b; loss = (z - y)**2).');
@@ -198,12 +155,12 @@ export async function showBackpropGraph(extensionUri: vscode.Uri): Promise<void>
     void vscode.window.showInformationMessage('MathLens: select a forward pass (one or more assignments) first.');
     return;
   }
-  const panel = BackpropPanel.createOrShow(extensionUri);
+  const panel = deps.panels.show(deps.extensionUri);
   panel.post({ type: 'backpropLoading', text: selected.text });
   const source: BackpropSource = { text: selected.text, uri: doc.uri.toString(), languageId: doc.languageId, start: selected.start, endLine: selected.endLine };
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MathLens: building the backprop graph…' }, async () => {
     await new Promise((resolve) => setImmediate(resolve));
-    const analysis = shapeAnalysis(doc);
+    const analysis = deps.analysisOf(doc);
     const found = selectionShapes(selected.text, {
       documentText: doc.getText(),
       startLine: selected.start.line,

@@ -3,7 +3,7 @@
  * result came from, indented like its first line, and says what happened.
  */
 import * as vscode from 'vscode';
-import type { InsertedMessage, InsertMessage } from '../core/protocol';
+import type { InsertedMessage, InsertMessage } from '../../core/protocol';
 import { indentBlock, indentationOf } from './positions';
 
 export async function insertBelow(message: InsertMessage): Promise<InsertedMessage> {

@@ -1,9 +1,9 @@
 /**
  * Which input language a document's text is parsed as.
  */
-import type { Lang } from '../core/parse/types';
-import { languageForDocument } from '../core/parse/index';
-import { isLang } from '../core/protocol';
+import type { Lang } from '../../core/parse/types';
+import { languageForDocument } from '../../core/parse/index';
+import { isLang } from '../../core/protocol';
 
 /** Maps a VS Code language id to an engine language (the engine owns the mapping). */
 export function langForLanguageId(languageId: string): Lang {

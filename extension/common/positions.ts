@@ -2,7 +2,7 @@
  * Pure text/position helpers for the command (no `vscode` import, so they
  * are unit-tested directly). Positions are 0-based, UTF-16 like VS Code's.
  */
-import type { DocPosition } from '../core/protocol';
+import type { DocPosition } from '../../core/protocol';
 
 /**
  * The document position of `offset` inside `text`, where `text` starts at

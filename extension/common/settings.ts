@@ -2,7 +2,7 @@
  * The `mathlens.gradient.*` settings, read on every command (pure: the caller
  * passes a getter, so this is unit-tested without VS Code).
  */
-import type { Lang } from '../core/parse/types';
+import type { Lang } from '../../core/parse/types';
 import { chooseLang } from './language';
 
 export interface GradientSettings {

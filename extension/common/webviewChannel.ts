@@ -10,16 +10,6 @@
  */
 import * as vscode from 'vscode';
 
-/** Opens a panel beside the editor without taking focus (the user's editor keeps its selection). */
-export function createPanelBeside(viewType: string, title: string, options: vscode.WebviewPanelOptions & vscode.WebviewOptions): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, options);
-}
-
-/** Shows an existing panel again where it is, without taking focus. */
-export function revealPanel(panel: vscode.WebviewPanel): void {
-  panel.reveal(panel.viewColumn ?? vscode.ViewColumn.Beside, true);
-}
-
 export class WebviewChannel<Out> implements vscode.Disposable {
   private ready = false;
   private pending: Out | undefined;

@@ -5,39 +5,22 @@
  * the engine (scalar or matrix calculus) and the shapes, core/ does the rest.
  */
 import * as vscode from 'vscode';
-import { computeSelection } from '../core/selection';
-import type { SelectionContext, SelectionMode, SelectionResult } from '../core/selection';
-import type { Lang } from '../core/parse/types';
-import type { DocPosition, ExtensionToWebview, ResultSource, ShapeOrigin } from '../core/protocol';
-import { GradientPanel } from './gradientPanel';
-import { positionInDocument, trimmedLine } from './positions';
-import { readGradientSettings } from './settings';
-import type { History } from './side/history';
-import type { AnalysisOf } from './shapes';
+import { computeSelection } from '../../core/selection';
+import type { SelectionContext, SelectionMode, SelectionResult } from '../../core/selection';
+import type { Lang } from '../../core/parse/types';
+import type { ExtensionToWebview, ResultSource, ShapeOrigin } from '../../core/protocol';
+import type { GradientPanel } from './panel';
+import type { PanelSlot } from '../common/panelHost';
+import { positionInDocument } from '../common/positions';
+import { readGradientSettings } from '../common/settings';
+import { selectedText } from '../common/selection';
+import type { History } from '../side/history';
+import type { AnalysisOf } from '../shapes';
 
 /** Budgets from this size up get a notification (with its own progress) instead of the status bar spinner. */
 const NOTIFICATION_BUDGET_MS = 5000;
 
 let latestRequest = 0;
-
-export interface Selected {
-  text: string;
-  start: DocPosition;
-  endLine: number;
-}
-
-/** The selection's text, or the current line's (trimmed) when the selection is empty. */
-export function selectedText(editor: vscode.TextEditor): Selected {
-  const { document: doc, selection: sel } = editor;
-  if (sel.isEmpty) {
-    const line = sel.active.line;
-    const t = trimmedLine(doc.lineAt(line).text);
-    return { text: t.text, start: { line, character: t.character }, endLine: line };
-  }
-  // A selection ending at column 0 of a line does not include that line.
-  const endLine = sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line - 1 : sel.end.line;
-  return { text: doc.getText(sel), start: { line: sel.start.line, character: sel.start.character }, endLine };
-}
 
 /** The engines never throw by contract; this keeps the extension host safe even if one did. */
 export function runEngine(text: string, lang: Lang, budgetMs: number, mode: SelectionMode = 'gradient', ctx: SelectionContext = {}): SelectionResult {
@@ -68,39 +51,32 @@ function historyText(text: string, shapes: readonly ShapeOrigin[]): string {
   return `# ${shapes.map((s) => `${s.name}: ${s.shape}`).join(', ')}\n${text}`;
 }
 
-/** Where the shape analysis of Python documents is read from (set by extension.ts). */
-let analysisOf: AnalysisOf | undefined;
-export function setShapeAnalysis(fn: AnalysisOf): void {
-  analysisOf = fn;
-}
-
-/** The shape analysis of a document, when it is Python and shapes are enabled. */
-export function shapeAnalysis(doc: vscode.TextDocument): ReturnType<AnalysisOf> {
-  return analysisOf?.(doc);
-}
-
 /** Lets the loading message and the progress indicator go out before the synchronous engine runs. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Where results are remembered for the side view's History tab (set by extension.ts). */
-let history: History | undefined;
-export function setHistory(h: History): void {
-  history = h;
+/** What the gradient commands work with, given by extension.ts. */
+export interface GradientDeps {
+  extensionUri: vscode.Uri;
+  panels: PanelSlot<GradientPanel>;
+  /** Results are remembered for the side view's History tab. */
+  history: History;
+  /** The shape analysis of a Python document, when shapes are enabled. */
+  analysisOf: AnalysisOf;
 }
 
 /** Shows a History entry again: computes its text anew (the document it came from may have changed). */
-export async function reopenGradient(extensionUri: vscode.Uri, text: string, lang: Lang, mode: SelectionMode = 'gradient'): Promise<void> {
+export async function reopenGradient(deps: GradientDeps, text: string, lang: Lang, mode: SelectionMode = 'gradient'): Promise<void> {
   const settings = readGradientSettings((key) => vscode.workspace.getConfiguration('mathlens.gradient').get(key), 'plaintext');
-  const panel = GradientPanel.createOrShow(extensionUri);
+  const panel = deps.panels.show(deps.extensionUri);
   panel.post({ type: 'loading', text, lang });
   await nextTurn();
   const result = runEngine(text, lang, settings.budgetMs, mode);
   panel.post(resultMessage(result, { text, lang, start: { line: 0, character: 0 }, endLine: 0 }, settings.showSteps));
 }
 
-export async function computeGradientOfSelection(extensionUri: vscode.Uri, mode: SelectionMode = 'gradient'): Promise<void> {
+export async function computeGradientOfSelection(deps: GradientDeps, mode: SelectionMode = 'gradient'): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage(`MathLens: open a file and select an expression to compute its ${MODE_TITLES[mode]}.`);
@@ -115,7 +91,7 @@ export async function computeGradientOfSelection(extensionUri: vscode.Uri, mode:
   const settings = readGradientSettings((key) => vscode.workspace.getConfiguration('mathlens.gradient', doc.uri).get(key), doc.languageId);
   const request = ++latestRequest;
 
-  const panel = GradientPanel.createOrShow(extensionUri);
+  const panel = deps.panels.show(deps.extensionUri);
   panel.post({ type: 'loading', text: selected.text, lang: settings.lang });
 
   const result = await vscode.window.withProgress(
@@ -126,7 +102,7 @@ export async function computeGradientOfSelection(extensionUri: vscode.Uri, mode:
     async () => {
       await nextTurn();
       const ctx: SelectionContext = { documentText: doc.getText(), startLine: selected.start.line, endLine: selected.endLine };
-      const analysis = shapeAnalysis(doc);
+      const analysis = deps.analysisOf(doc);
       if (analysis) ctx.analysis = analysis;
       // Synchronous and bounded by its own time budget.
       return runEngine(selected.text, settings.lang, settings.budgetMs, mode, ctx);
@@ -146,7 +122,7 @@ export async function computeGradientOfSelection(extensionUri: vscode.Uri, mode:
   else {
     const shapes = result.engine === 'matcalc' ? result.shapes : [];
     const title = mode === 'gradient' ? selected.text.trim() : `${MODE_TITLES[mode]}: ${selected.text.trim()}`;
-    history?.add({ kind: 'gradient', title, text: historyText(selected.text, shapes), lang: settings.lang, uri: doc.uri.toString(), mode });
+    deps.history.add({ kind: 'gradient', title, text: historyText(selected.text, shapes), lang: settings.lang, uri: doc.uri.toString(), mode });
   }
   panel.post(resultMessage(result, source, settings.showSteps));
 }

@@ -3,28 +3,31 @@
  * No math here: core/linalg/present.ts computes everything the panel shows.
  */
 import * as vscode from 'vscode';
-import { selectedText } from './computeCommand';
-import { MatrixPanel } from './matrixPanel';
-import type { History } from './side/history';
-import { advancePosition, stripAssignment } from './positions';
+import { selectedText } from '../common/selection';
+import type { PanelSlot } from '../common/panelHost';
+import type { MatrixView } from './panel';
+import type { History } from '../side/history';
+import { advancePosition, stripAssignment } from '../common/positions';
 
-/** Where results are remembered for the side view's History tab (set by extension.ts). */
-let history: History | undefined;
-export function setMatrixHistory(h: History): void {
-  history = h;
+/** What the matrix command works with, given by extension.ts. */
+export interface MatrixDeps {
+  extensionUri: vscode.Uri;
+  panels: PanelSlot<MatrixView>;
+  /** Results are remembered for the side view's History tab. */
+  history: History;
 }
 
 /** Shows a History entry again: the selected text computed anew, or the file opened in the viewer. */
-export async function reopenMatrix(extensionUri: vscode.Uri, text: string | undefined, uri: string | undefined): Promise<void> {
+export async function reopenMatrix(deps: MatrixDeps, text: string | undefined, uri: string | undefined): Promise<void> {
   if (text === undefined) {
     if (uri) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.parse(uri, true), 'mathlens.npyViewer');
     return;
   }
-  const view = MatrixPanel.createOrShow(extensionUri);
+  const view = deps.panels.show(deps.extensionUri);
   view.show(text, { title: 'Matrix', source: { kind: 'selection', ...(uri ? { uri } : {}), start: { line: 0, character: 0 }, text } }, { text });
 }
 
-export async function visualizeMatrix(extensionUri: vscode.Uri): Promise<void> {
+export async function visualizeMatrix(deps: MatrixDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage('MathLens: open a file and select a matrix (a NumPy/PyTorch literal, MATLAB, LaTeX, CSV or JSON) to visualize.');
@@ -38,11 +41,11 @@ export async function visualizeMatrix(extensionUri: vscode.Uri): Promise<void> {
   const { text, skipped } = stripAssignment(sel.text);
   const start = advancePosition(sel.start, sel.text, skipped);
   const uri = editor.document.uri.toString();
-  const view = MatrixPanel.createOrShow(extensionUri);
+  const view = deps.panels.show(deps.extensionUri);
   view.post({ type: 'matrixLoading', title: 'Matrix' });
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MathLens: analyzing the matrix' }, async () => {
     await new Promise((r) => setImmediate(r));
     view.show(text, { title: 'Matrix', source: { kind: 'selection', uri, start, text } }, { text, start });
   });
-  history?.add({ kind: 'matrix', title: text.trim(), text, uri });
+  deps.history.add({ kind: 'matrix', title: text.trim(), text, uri });
 }

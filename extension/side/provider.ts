@@ -9,10 +9,10 @@ import * as vscode from 'vscode';
 import type { ExtensionToSide, SideTab, SideToExtension } from '../../core/protocol';
 import { isLang, isSideToExtension } from '../../core/protocol';
 import { SideSession, bayesData, classifySelection, distributionData, galleryItems } from '../../core/side';
-import { selectedText } from '../computeCommand';
-import { makeNonce, panelHtml } from '../html';
+import { selectedText } from '../common/selection';
+import { makeNonce, panelHtml } from '../common/html';
 import type { Lang } from '../../core/parse/types';
-import { chooseLang } from '../language';
+import { chooseLang } from '../common/language';
 import type { History } from './history';
 
 /** How long the selection must stay still before the view follows it (a drag-selection is one update; the whole update stays under 100 ms). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { indentBlock, indentationOf, positionInDocument, trimmedLine } from '../../extension/positions';
-import { chooseLang, langForLanguageId } from '../../extension/language';
-import { readGradientSettings } from '../../extension/settings';
-import { makeNonce, panelCsp, panelHtml } from '../../extension/html';
+import { indentBlock, indentationOf, positionInDocument, trimmedLine } from '../../extension/common/positions';
+import { chooseLang, langForLanguageId } from '../../extension/common/language';
+import { readGradientSettings } from '../../extension/common/settings';
+import { makeNonce, panelCsp, panelHtml } from '../../extension/common/html';
 import { isBackpropPanelState, isBackpropToExtension, isExtensionToBackprop, isExtensionToWebview, isNumeric, isPanelState, isWebviewToExtension } from '../../core/protocol';
 import { backpropGraph } from '../../core/backprop/index';
 import { computeSelection } from '../../core/selection';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { arrayStats, heatmapGrid, latexMatrix, latexNumber, matrixPanelData, numpyCode } from '../../core/linalg/present';
-import { advancePosition, stripAssignment } from '../../extension/positions';
+import { advancePosition, stripAssignment } from '../../extension/common/positions';
 
 const SOURCE = { kind: 'selection' as const, start: { line: 0, character: 0 }, text: '' };
 const present = (input: string | Uint8Array, extra = {}) => matrixPanelData(input, { title: 'M', source: SOURCE, ...extra });

@@ -1,7 +1,7 @@
 /* global document, sessionStorage, window */ // (in init scripts, which run in the page)
 // What the headless webview runners share: building a test page (a fake acquireVsCodeApi + a real
 // webview bundle) with KaTeX's assets, serving it with exactly the panel's HTML and CSP from
-// extension/html.ts, and launching Debian's Chromium with every CSP violation, console error and
+// extension/common/html.ts, and launching Debian's Chromium with every CSP violation, console error and
 // page error collected into `problems` (a runner fails its run when any is left).
 import { createServer } from 'node:http';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -46,7 +46,7 @@ const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/wo
 
 /**
  * Serves the page built into `out` at / with the panel's HTML and CSP (`panelHtml` from
- * extension/html.ts, passed in already bundled), and its files; a missing file is a problem.
+ * extension/common/html.ts, passed in already bundled), and its files; a missing file is a problem.
  */
 export async function servePage({ out, name, title, html, problems }) {
   const { panelHtml, makeNonce } = html;

@@ -1,4 +1,4 @@
 // The test page's script: the fake VS Code API first, a dark theme's variables, then the real webview.
 import './fake-vscode';
 import './theme.css';
-import '../../webview/main';
+import '../../webview/gradient/main';

@@ -5,7 +5,7 @@
 //    (+ .css), with KaTeX's CSS and fonts;
 // 2. payloads are REAL engine output: backprop/samples.ts calls core/backprop's
 //    backpropGraph (bundled for node) and wraps the result as the host does;
-// 3. a localhost server serves the page built by extension/html.ts, so the
+// 3. a localhost server serves the page built by extension/common/html.ts, so the
 //    page has exactly the panel's CSP; every CSP violation, console error and
 //    page error fails the run;
 // 4. node:test drives Chromium through playwright-core.

@@ -5,7 +5,7 @@
 //    with KaTeX's CSS and fonts;
 // 2. payloads are the hand-made samples in matrix/samples.ts (typed with the
 //    protocol, bundled for node);
-// 3. a localhost server serves the page built by extension/html.ts, so the
+// 3. a localhost server serves the page built by extension/common/html.ts, so the
 //    page has exactly the panel's CSP; every CSP violation, console error and
 //    page error fails the run;
 // 4. node:test drives Chromium (device scale factor 2, to check HiDPI

@@ -4,7 +4,7 @@
 //    webview/main.ts) into test-output/webview/, with KaTeX's CSS and fonts;
 // 2. results come from the real engine (core/computeGradient, bundled for
 //    node) for the selections in cases.ts;
-// 3. a localhost server serves the page built by extension/html.ts, so the
+// 3. a localhost server serves the page built by extension/common/html.ts, so the
 //    page has exactly the panel's CSP; every CSP violation, console error and
 //    page error fails the run;
 // 4. node:test drives Chromium through playwright-core.

@@ -7,8 +7,8 @@
  */
 import type { BackpropNode, BackpropSuccess, Numeric } from '../../core/backprop/index';
 import type { BackpropSource } from '../../core/protocol';
-import { append, h } from '../dom';
-import { math } from '../math';
+import { append, h } from '../common/dom';
+import { math } from '../common/math';
 import { fmtLong, fmtShort, gridOf, shapeBadge, shapeOf, shapeText } from './format';
 import type { Item } from './graph';
 

@@ -11,11 +11,11 @@
  * scrolling or dragging the background.
  */
 import type { BackpropSuccess } from '../../core/backprop/index';
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { fmtLong, valueShort, valueText } from './format';
 import type { Timeline } from './model';
 import { nodeState } from './model';
-import { arrowMarker, num, pathData, s, uid } from '../svg';
+import { arrowMarker, num, pathData, s, uid } from '../common/svg';
 
 /** One box in the view: an engine node, or a folded group (collapsed view). */
 export interface Item {

@@ -5,7 +5,7 @@
  * does not parse gets an inline message and nothing is posted.
  */
 import type { BackpropSuccess, Numeric } from '../../core/backprop/index';
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { inputText, parseInput, shapeBadge, shapeOf, valueText } from './format';
 
 type TextField = HTMLElement & { value: string; invalid?: boolean };

@@ -7,25 +7,25 @@
  * messages: reveal a node's source, recompute at entered values, copy, insert.
  * It computes nothing: every number is the engine's.
  */
-import '../litNonce';
+import '../common/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import '../panel.css';
+import '../common/panel.css';
 import './backprop.css';
 import type { BackpropSuccess } from '../../core/backprop/index';
 import type { BackpropPanelState, BackpropSource, BackpropToExtension, ExtensionToBackprop } from '../../core/protocol';
 import { isBackpropPanelState, isExtensionToBackprop } from '../../core/protocol';
-import { h } from '../dom';
-import { math } from '../math';
+import { h } from '../common/dom';
+import { math } from '../common/math';
 import { backpropApi } from './api';
 import { renderDetail } from './detail';
 import { valueText } from './format';
 import { createGraph, type GraphView } from './graph';
 import { renderInputs } from './inputs';
 import { timeline, type Timeline } from './model';
-import { s as svgEl } from '../svg';
+import { s as svgEl } from '../common/svg';
 
 type GraphMessage = Extract<ExtensionToBackprop, { type: 'backprop' }>;
 

@@ -2,10 +2,10 @@
  * The text the panel shows and the copy/insert buttons produce (pure
  * functions of a result).
  */
-import type { GradientOk, PartialDerivative } from '../core/result';
-import type { Dim, MatEntry, MatOk } from '../core/matcalc/index';
-import { latexSymbol } from '../core/print';
-import { nameLatex, shapeLatex } from '../core/matcalc/print';
+import type { GradientOk, PartialDerivative } from '../../core/result';
+import type { Dim, MatEntry, MatOk } from '../../core/matcalc';
+import { latexSymbol } from '../../core/print';
+import { nameLatex, shapeLatex } from '../../core/matcalc/print';
 import { derivativeLatex } from './math';
 
 /** A Python identifier made from a variable name. */

@@ -9,7 +9,7 @@
  * \htmlClass & co. out.
  */
 import katex from 'katex';
-import { latexSymbol } from '../core/print';
+import { latexSymbol } from '../../core/print';
 import { h } from './dom';
 
 export function renderMath(target: HTMLElement, latex: string, displayMode: boolean): void {

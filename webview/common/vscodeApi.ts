@@ -3,7 +3,7 @@
  * state from the shared protocol (core/protocol.ts). `acquireVsCodeApi` may be
  * called only once per load: every typed view of it below shares one handle.
  */
-import type { PanelState, WebviewToExtension } from '../core/protocol';
+import type { PanelState, WebviewToExtension } from '../../core/protocol';
 
 export interface WebviewApi<Out, State> {
   postMessage(message: Out): void;

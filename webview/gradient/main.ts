@@ -3,19 +3,19 @@
  * the last result in the webview state (so a reloaded or re-shown panel
  * re-renders without asking), and turns button presses into messages.
  */
-import './litNonce';
+import '../common/litNonce';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import './panel.css';
-import type { CopyWhat, ExtensionToWebview, MatcalcResultMessage, PanelState, ResultMessage } from '../core/protocol';
-import { isExtensionToWebview, isPanelState } from '../core/protocol';
-import { h } from './dom';
-import { derivativeText, matEntryText, matWholeText } from './code';
+import '../common/panel.css';
+import type { CopyWhat, ExtensionToWebview, MatcalcResultMessage, PanelState, ResultMessage } from '../../core/protocol';
+import { isExtensionToWebview, isPanelState } from '../../core/protocol';
+import { h } from '../common/dom';
+import { derivativeText, matEntryText, matWholeText } from '../common/code';
 import { renderMatcalc } from './matcalc';
 import { renderEmpty, renderLoading, renderResult, type Actions } from './render';
-import { vscodeApi } from './vscodeApi';
+import { vscodeApi } from '../common/vscodeApi';
 
 const api = vscodeApi();
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { attrs: { id: 'app' } }));

@@ -6,11 +6,11 @@
  * entry shows its LaTeX, shape, NumPy code, numeric check (a failed check is
  * a warning not to trust the result) and a collapsible derivation.
  */
-import type { MatcalcResultMessage, ShapeOrigin } from '../core/protocol';
-import type { MatCheck, MatEntry, MatOk } from '../core/matcalc/index';
-import { nameLatex } from '../core/matcalc/print';
-import { h } from './dom';
-import { math } from './math';
+import type { MatcalcResultMessage, ShapeOrigin } from '../../core/protocol';
+import type { MatCheck, MatEntry, MatOk } from '../../core/matcalc';
+import { nameLatex } from '../../core/matcalc/print';
+import { h } from '../common/dom';
+import { math } from '../common/math';
 import {
   matEntryLabelLatex,
   matEntryLatex,
@@ -24,7 +24,7 @@ import {
   matNumpyName,
   matSpaceLatex,
   matWholeText,
-} from './code';
+} from '../common/code';
 import { adoptHeaderFix, button, canInsert, fillSteps, insertTarget, renderNotes, renderSourceError, wireCollapsible, type Actions } from './render';
 
 /** A matrix-calculus result, or its located error. `isOpen(wrt)`: whether the entry's derivation starts open. */

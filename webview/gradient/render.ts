@@ -2,13 +2,13 @@
  * Builds the panel's DOM for each state: empty, loading, result, error.
  * Everything user-provided goes in as text; math goes through KaTeX.
  */
-import type { CopyWhat, InsertTarget, LoadingMessage, ResultMessage, ResultSource } from '../core/protocol';
-import type { GradientFail, GradientOk, NumericCheck, PartialDerivative } from '../core/result';
-import type { Lang } from '../core/parse/types';
+import type { CopyWhat, InsertTarget, LoadingMessage, ResultMessage, ResultSource } from '../../core/protocol';
+import type { GradientFail, GradientOk, NumericCheck, PartialDerivative } from '../../core/result';
+import type { Lang } from '../../core/parse/types';
 import type { VscodeCollapsible } from '@vscode-elements/elements/dist/vscode-collapsible/vscode-collapsible.js';
-import { h, type Child } from './dom';
-import { math } from './math';
-import { derivativeText, expressionLatex, gradientLatex, numpyAssignment, numpyBlock, partialEquationLatex } from './code';
+import { h, type Child } from '../common/dom';
+import { math } from '../common/math';
+import { derivativeText, expressionLatex, gradientLatex, numpyAssignment, numpyBlock, partialEquationLatex } from '../common/code';
 
 export interface Actions {
   copy(text: string, what: CopyWhat): void;

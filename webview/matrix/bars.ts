@@ -4,7 +4,7 @@
  */
 import type { DecompositionView } from '../../core/protocol';
 import { fmt, niceTicks } from './format';
-import { s } from '../svg';
+import { s } from '../common/svg';
 
 type Bars = NonNullable<DecompositionView['bars']>;
 

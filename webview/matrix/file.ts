@@ -5,7 +5,7 @@
  * selections).
  */
 import type { MatrixPanelData } from '../../core/protocol';
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { fmt, shapeText } from './format';
 
 type FileInfo = NonNullable<MatrixPanelData['file']>;

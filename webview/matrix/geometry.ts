@@ -9,9 +9,9 @@
  * to pixels; every number shown (det, eigenvalues) comes from the host.
  */
 import type { MatrixPanelData } from '../../core/protocol';
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { fmt } from './format';
-import { arrowMarker, pathData, s, uid } from '../svg';
+import { arrowMarker, pathData, s, uid } from '../common/svg';
 
 type Geometry = NonNullable<MatrixPanelData['geometry']>;
 type P2 = [number, number];

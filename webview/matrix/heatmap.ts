@@ -7,7 +7,7 @@
  * table, cells → device pixels.
  */
 import type { HeatmapData } from '../../core/protocol';
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { HALF, pack, palette, type Palette } from './colors';
 import { dims, fmt } from './format';
 

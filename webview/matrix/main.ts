@@ -4,7 +4,7 @@
  * open tab in the webview state (so a reloaded or re-shown panel re-renders
  * without asking), and turns clicks into messages.
  */
-import '../litNonce';
+import '../common/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
@@ -13,11 +13,11 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import '../panel.css';
+import '../common/panel.css';
 import './matrix.css';
 import type { CopyWhat, MatrixPanelState, MatrixToWebview } from '../../core/protocol';
 import { isMatrixPanelState, isMatrixToWebview } from '../../core/protocol';
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { matrixApi } from './api';
 import { renderEmpty, renderLoading, renderMatrix, renderMatrixError, type MatrixActions, type Rendered } from './render';
 

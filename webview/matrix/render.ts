@@ -4,8 +4,8 @@
  * (webview/math.ts: trust false, our own fallback on a parse error).
  */
 import type { CopyWhat, DecompositionView, MatrixPanelData, MatrixToWebview } from '../../core/protocol';
-import { h } from '../dom';
-import { math } from '../math';
+import { h } from '../common/dom';
+import { math } from '../common/math';
 import { renderBars } from './bars';
 import { renderFileInfo, renderSliceControls, sliceText } from './file';
 import { dims, shapeText } from './format';

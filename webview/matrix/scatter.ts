@@ -5,9 +5,9 @@
  * the same scale, so the spread along each component is shown honestly.
  */
 import type { MatrixPanelData } from '../../core/protocol';
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { fmt, niceTicks } from './format';
-import { arrowMarker, num, pathData, s, uid } from '../svg';
+import { arrowMarker, num, pathData, s, uid } from '../common/svg';
 
 type Scatter = NonNullable<MatrixPanelData['scatter']>;
 

@@ -6,7 +6,7 @@
  * settings (zoom, the f″ toggle, the gallery, per-distribution parameters…):
  * isSideState only checks `version` and `tab`, and the host never reads it.
  */
-import { webviewApi, type WebviewApi } from '../vscodeApi';
+import { webviewApi, type WebviewApi } from '../common/vscodeApi';
 import type { DistributionName, GalleryItem, SideState, SideToExtension } from '../../core/protocol';
 
 export interface SideUi {

@@ -5,7 +5,7 @@
  * container, its base layer cached in an offscreen canvas, redrawn on
  * resize, and exported as PNG or SVG from the same scene.
  */
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { fmt, niceTicks } from '../matrix/format';
 import { sidePalette, type SidePalette } from './palette';
 import { drawItems, FONT_FAMILY, prepareCanvas, sceneToPngBase64, sceneToSvg, type Item, type Scene } from './scene';

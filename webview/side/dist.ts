@@ -7,9 +7,9 @@
  * posterior region highlighted.
  */
 import type { BayesData, DistributionData, DistributionName, SideToExtension } from '../../core/protocol';
-import { append, h } from '../dom';
+import { append, h } from '../common/dom';
 import { fmt } from '../matrix/format';
-import { math } from '../math';
+import { math } from '../common/math';
 import { Requests, type SideUi } from './api';
 import { axes, chart, clipPolyline, plotBox, View } from './chart';
 import type { Item } from './scene';

@@ -3,7 +3,7 @@
  * "Reopen" asks the host to show one again.
  */
 import type { HistoryEntry } from '../../core/protocol';
-import { h } from '../dom';
+import { h } from '../common/dom';
 
 const KIND_LABELS: Record<string, string> = {
   gradient: 'Gradient',

@@ -5,7 +5,7 @@
  * hidden or reloaded view re-renders without asking), and turns the user's
  * gestures into messages (core/protocol.ts, "the side view").
  */
-import '../litNonce';
+import '../common/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -14,11 +14,11 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import '../panel.css';
+import '../common/panel.css';
 import './side.css';
 import type { ExtensionToSide, SideTab, SideToExtension } from '../../core/protocol';
 import { isExtensionToSide, isSideState } from '../../core/protocol';
-import { h } from '../dom';
+import { h } from '../common/dom';
 import { sideApi, type SavedState, type SideUi } from './api';
 import { setExportHandler } from './chart';
 import { createDistTab } from './dist';

@@ -7,10 +7,10 @@
  * post `runOptimizers` (debounced); the host runs the optimisers.
  */
 import type { OptimizeData, OptimizerName, OptimizerSettings, SideToExtension, Trajectory } from '../../core/protocol';
-import { append, h } from '../dom';
+import { append, h } from '../common/dom';
 import { fmt } from '../matrix/format';
 import { mix, type RGB } from '../matrix/colors';
-import { math } from '../math';
+import { math } from '../common/math';
 import { Requests } from './api';
 import { axes, chart, clipPolyline, plotBox, View, type Chart } from './chart';
 import type { SidePalette } from './palette';

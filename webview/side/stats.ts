@@ -8,9 +8,9 @@
  * to the histogram's counts).
  */
 import type { DescribeView, StatisticsData, TestView } from '../../core/protocol';
-import { append, h } from '../dom';
+import { append, h } from '../common/dom';
 import { fmt } from '../matrix/format';
-import { math } from '../math';
+import { math } from '../common/math';
 import { axes, chart, clipPolyline, plotBox, View, type Chart } from './chart';
 import type { Item } from './scene';
 
