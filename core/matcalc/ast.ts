@@ -3,16 +3,16 @@
  * or 2, dims symbolic or concrete). Nodes are immutable; `mk` checks shapes
  * and throws ShapeError with both shapes named. Elementwise `add`/`mul`
  * broadcast as NumPy does; `mul` with a negative `pow` factor is division.
+ * An elementwise function is an `fn` node holding its catalogue entry
+ * (core/ops) and scalar parameters; `cmp` is a 0/1 comparison.
  */
+import type { CmpOp, OpEntry } from '../ops';
 import { broadcastAll, matmulShape, sameShape, ShapeError, showShape } from './shapes';
 import type { Dim, Shape } from './shapes';
 
-export type Fn = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'relu' | 'step' | 'softplus' | 'sqrt' | 'abs' | 'sign' | 'sin' | 'cos';
-export const FNS: readonly Fn[] = ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'step', 'softplus', 'sqrt', 'abs', 'sign', 'sin', 'cos'];
-
 export type Kind =
-  | 'var' | 'num' | 'dim' | 'ones' | 'zero' | 'eye'
-  | 'add' | 'mul' | 'pow' | 'matmul' | 'T' | 'fn'
+  | 'var' | 'num' | 'const' | 'dim' | 'ones' | 'zero' | 'eye'
+  | 'add' | 'mul' | 'pow' | 'matmul' | 'T' | 'fn' | 'cmp'
   | 'sum' | 'max' | 'expand' | 'outer'
   | 'trace' | 'det' | 'logdet' | 'inv' | 'norm'
   | 'softmax' | 'logsoftmax' | 'logsumexp' | 'xent' | 'onehot' | 'stack';
@@ -23,9 +23,14 @@ export interface Node {
   readonly shape: Shape;
   /** var / dim name */
   readonly name?: string;
-  /** num value, pow exponent */
+  /** num value, pow exponent, const value */
   readonly value?: number;
-  readonly f?: Fn;
+  /** fn: the catalogue entry applied elementwise to `args` */
+  readonly op?: OpEntry;
+  /** fn: the entry's scalar parameters (all of them, defaults filled in) */
+  readonly params?: readonly number[];
+  /** cmp: the comparison */
+  readonly cmp?: CmpOp;
   /** reduction axis (null: all) */
   readonly axis?: number | null;
   readonly keepdims?: boolean;
@@ -50,7 +55,7 @@ export function resetKeys(): void {
 function id(n: Node): number {
   const c = table.ids.get(n);
   if (c !== undefined) return c;
-  const sig = `${n.k}|${n.onehot ? 'H' : ''}${n.name ?? ''}|${n.value ?? ''}|${n.f ?? ''}|${n.axis ?? ''}|${n.keepdims ? 1 : 0}|${n.index ? 1 : 0}|${n.shape.join(',')}|${n.args.map(id).join(',')}`;
+  const sig = `${n.k}|${n.onehot ? 'H' : ''}${n.name ?? ''}|${n.value ?? ''}|${n.op?.name ?? ''}${n.params ? `(${n.params.join(',')})` : ''}${n.cmp ?? ''}|${n.axis ?? ''}|${n.keepdims ? 1 : 0}|${n.index ? 1 : 0}|${n.shape.join(',')}|${n.args.map(id).join(',')}`;
   let i = table.intern.get(sig);
   if (i === undefined) {
     i = table.intern.size;
@@ -69,7 +74,7 @@ export function key(n: Node): string {
 export function orderKey(n: Node): string {
   const c = table.order.get(n);
   if (c !== undefined) return c;
-  const s = `${n.k}${n.name ?? ''}${n.value ?? ''}${n.f ?? ''}(${n.args.map(orderKey).join(',')})`.slice(0, 80);
+  const s = `${n.k}${n.name ?? ''}${n.value ?? ''}${n.op?.name ?? ''}${n.cmp ?? ''}(${n.args.map(orderKey).join(',')})`.slice(0, 80);
   table.order.set(n, s);
   return s;
 }
@@ -89,6 +94,10 @@ export function variable(name: string, shape: Shape, onehot = false): Node {
 }
 export function num(value: number): Node {
   return node('num', [], [], { value });
+}
+/** A named constant (π), printed by name. */
+export function constant(name: 'pi'): Node {
+  return node('const', [], [], { name, value: Math.PI });
 }
 export function dimNode(d: Dim): Node {
   return typeof d === 'number' ? num(d) : node('dim', [], [], { name: d });
@@ -127,8 +136,13 @@ export const raw = {
   T(a: Node): Node {
     return node('T', [a], [...a.shape].reverse());
   },
-  fn(f: Fn, a: Node): Node {
-    return node('fn', [a], a.shape, { f });
+  /** A catalogue entry applied elementwise (its array arguments broadcast). */
+  fn(op: OpEntry, args: Node[], params: readonly number[] = op.params.map((p) => p.default)): Node {
+    return node('fn', args, broadcastAll(args.map((a) => a.shape), op.name), { op, ...(params.length ? { params } : {}) });
+  },
+  /** 1 where `a op b` holds, else 0. */
+  cmp(op: CmpOp, a: Node, b: Node): Node {
+    return node('cmp', [a, b], broadcastAll([a.shape, b.shape], op), { cmp: op });
   },
   reduce(k: 'sum' | 'max' | 'logsumexp', a: Node, axis: number | null, keepdims: boolean): Node {
     const ax = normAxis(axis, rank(a), k);

@@ -9,10 +9,15 @@
  */
 import { dependsOn, isScalar, num, rank, raw } from './ast';
 import type { Node } from './ast';
+import { opOf } from '../ops';
+import { partials, ruleName } from './builder';
+import { Unsupported } from './errors';
 import { latex, shapeLatex, stepLatex } from './print';
 import { add, div, expand, fn, matmul, mul, neg, ones, outer, pow, sub, sum, T, zero } from './simplify';
 import { sameShape } from './shapes';
 import type { Shape } from './shapes';
+
+const EXP = opOf('exp');
 
 export interface MatStep {
   rule: string;
@@ -22,7 +27,7 @@ export interface MatStep {
   depth: number;
 }
 
-export class Unsupported extends Error {}
+export { Unsupported };
 
 /** G summed over the axes along which an operand of shape `s` was broadcast. */
 export function unbroadcast(g: Node, s: Shape): Node {
@@ -46,29 +51,6 @@ const wrapL = (g: Node): string => (g.k === 'add' || (g.k === 'num' && g.value! 
 const dOf = (n: Node): string => (n.k === 'var' ? `d${latex(n)}` : `d\\left(${stepLatex(n)}\\right)`);
 
 interface Rule { rule: string; formula: string; parts: [Node, Node][] }
-
-function fnDerivative(u: Node): Node {
-  const a = u.args[0]!;
-  switch (u.f) {
-    case 'exp': return u;
-    case 'log': return pow(a, -1);
-    case 'tanh': return sub(num(1), pow(u, 2));
-    case 'sigmoid': return mul([u, sub(num(1), u)]);
-    case 'relu': return fn('step', a);
-    case 'softplus': return fn('sigmoid', a);
-    case 'sqrt': return mul([num(0.5), pow(u, -1)]);
-    case 'abs': return fn('sign', a);
-    case 'sin': return fn('cos', a);
-    case 'cos': return neg(fn('sin', a));
-  }
-  throw new Unsupported(`${u.f} is piecewise constant: its derivative is 0 almost everywhere and undefined at 0; unsupported`);
-}
-
-const FN_FORMULA: Record<string, string> = {
-  exp: "\\exp'(x) = \\exp(x)", log: "\\log'(x) = 1/x", tanh: "\\tanh'(x) = 1 - \\tanh^2(x)", sigmoid: "\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))",
-  relu: "\\operatorname{ReLU}'(x) = \\mathbb{1}[x > 0]", softplus: "\\operatorname{softplus}'(x) = \\sigma(x)", sqrt: "(\\sqrt{x})' = \\frac{1}{2\\sqrt{x}}",
-  abs: "|x|' = \\operatorname{sign}(x)", sin: "\\sin' = \\cos", cos: "\\cos' = -\\sin",
-};
 
 /** One rule: how ⟨G, dU⟩ splits over U's operands. */
 function rule(u: Node, g: Node): Rule {
@@ -98,10 +80,14 @@ function rule(u: Node, g: Node): Rule {
       return { rule: 'product rule (matrix) and cyclic trace', formula: 'd(AB) = dA\\,B + A\\,dB,\\quad \\langle G, dA\\,B\\rangle = \\langle G B^\\top, dA\\rangle,\\ \\langle G, A\\,dB\\rangle = \\langle A^\\top G, dB\\rangle', parts: [[x, ga], [y, gb]] };
     }
     case 'T': return { rule: 'transpose', formula: '\\langle G, dA^\\top\\rangle = \\langle G^\\top, dA\\rangle', parts: [[x, T(g)]] };
-    case 'fn': return { rule: `chain rule (elementwise ${u.f})`, formula: `d f(A) = f'(A) \\odot dA,\\quad ${FN_FORMULA[u.f!] ?? ''}`, parts: [[x, mul([g, fnDerivative(u)])]] };
+    case 'fn': {
+      const ds = partials(u);
+      return { rule: ruleName(u.op!), formula: `d f(A) = f'(A) \\odot dA,\\quad ${u.op!.derivative.formula}`, parts: a.map((t, i) => [t, unbroadcast(mul([g, ds[i]!]), t.shape)]) };
+    }
+    case 'cmp': return { rule: 'comparison (piecewise constant)', formula: 'd\\,\\mathbf{1}_{[a > b]} = 0', parts: [] };
     case 'sum': return { rule: 'sum', formula: 'd\\,\\operatorname{sum}(A) = \\operatorname{sum}(dA) = \\langle \\mathbf{1}, dA\\rangle', parts: [[x, spread(g, x, u.axis, !!u.keepdims)]] };
     case 'logsumexp': {
-      const sm = u.axis === null && rank(x) > 1 ? fn('exp', sub(x, u)) : raw.softmax('softmax', x, u.axis ?? null);
+      const sm = u.axis === null && rank(x) > 1 ? fn(EXP, [sub(x, u)]) : raw.softmax('softmax', x, u.axis ?? null);
       return { rule: 'log-sum-exp', formula: 'd\\,\\operatorname{logsumexp}(a) = \\langle \\operatorname{softmax}(a), da\\rangle', parts: [[x, mul([spread(g, x, u.axis, !!u.keepdims), sm])]] };
     }
     case 'expand': return { rule: 'reshape', formula: 'd(a[:, \\text{None}]) = da[:, \\text{None}]', parts: [[x, sum(g, 1, false)]] };
@@ -171,7 +157,8 @@ export function reverseGradient(f: Node, wrtVar: Node, tick: () => void = () => 
     tick();
     const u = order[i]!;
     const g = add(contrib.get(u) ?? []);
-    if (u.k === 'var') { target.push(g); v = u; continue; }
+    if (u.k === 'var') { target.push(g.k === 'num' && g.value === 0 ? zero(u.shape) : g); v = u; continue; }
+    if ((g.k === 'num' && g.value === 0) || g.k === 'zero') continue; // reached only through a comparison (derivative 0)
     if ((u.k === 'xent' && dep(u.args[1]!)) || u.k === 'onehot') throw new Unsupported('the targets of cross_entropy are data: they cannot depend on the variable');
     const r = rule(u, g);
     const parts = r.parts.filter(([c]) => dep(c));

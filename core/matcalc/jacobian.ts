@@ -8,28 +8,15 @@
  */
 import { dependsOn, eye, isScalar, num, rank, raw, zero } from './ast';
 import type { Node } from './ast';
-import { Unsupported } from './differential';
+import { opOf } from '../ops';
+import { partials, ruleName as fnRule } from './builder';
 import type { MatStep } from './differential';
+import { Unsupported } from './errors';
 import { latex, shapeLatex, stepLatex } from './print';
 import { add, div, expand, fn, matmul, mul, neg, outer, pow, sub, sum, T } from './simplify';
 import { sameShape, showShape } from './shapes';
 
-function fnDerivative(u: Node): Node {
-  const a = u.args[0]!;
-  switch (u.f) {
-    case 'exp': return u;
-    case 'log': return pow(a, -1);
-    case 'tanh': return sub(num(1), pow(u, 2));
-    case 'sigmoid': return mul([u, sub(num(1), u)]);
-    case 'relu': return fn('step', a);
-    case 'softplus': return fn('sigmoid', a);
-    case 'sqrt': return mul([num(0.5), pow(u, -1)]);
-    case 'abs': return fn('sign', a);
-    case 'sin': return fn('cos', a);
-    case 'cos': return neg(fn('sin', a));
-  }
-  throw new Unsupported(`${u.f} is piecewise constant; its derivative is unsupported`);
-}
+const EXP = opOf('exp');
 
 export interface Forward {
   jacobian: Node;
@@ -69,7 +56,13 @@ export function forwardJacobian(f: Node, x: Node, tick: () => void = () => {}): 
       case 'add': ruleName = 'sum rule'; t = add(a.map((_, i) => t0(i))); break;
       case 'mul': ruleName = 'product rule (elementwise)'; t = add(a.map((ai, i) => (dep(ai) ? mul([ex(mul(a.filter((_, j) => j !== i))), t0(i)]) : zero(outShape)))); break;
       case 'pow': ruleName = 'power rule (elementwise)'; t = mul([ex(mul([num(u.value!), pow(a[0]!, u.value! - 1)])), t0(0)]); break;
-      case 'fn': ruleName = `chain rule (elementwise ${u.f})`; t = mul([ex(fnDerivative(u)), t0(0)]); break;
+      case 'fn': {
+        ruleName = fnRule(u.op!);
+        const ds = partials(u);
+        t = add(a.map((ai, i) => (dep(ai) ? mul([ex(ds[i]!), t0(i)]) : zero(outShape))));
+        break;
+      }
+      case 'cmp': ruleName = 'comparison (piecewise constant)'; t = zero(outShape); break;
       case 'matmul': {
         ruleName = 'product rule (matrix)';
         const [p, q] = [a[0]!, a[1]!];
@@ -105,7 +98,7 @@ export function forwardJacobian(f: Node, x: Node, tick: () => void = () => {}): 
       case 'logsumexp': {
         ruleName = 'log-sum-exp';
         const ta = t0(0);
-        const s = u.axis === null && rank(a[0]!) > 1 ? fn('exp', sub(a[0]!, u)) : raw.softmax('softmax', a[0]!, u.axis ?? 0);
+        const s = u.axis === null && rank(a[0]!) > 1 ? fn(EXP, [sub(a[0]!, u)]) : raw.softmax('softmax', a[0]!, u.axis ?? 0);
         t = vec ? matmul(s, ta) : sum(mul([s, ta]), u.axis ?? null, !!u.keepdims);
         break;
       }

@@ -2,6 +2,7 @@
  * Dense float64 evaluation of the IR (NumPy semantics, rank ≤ 2) and central
  * finite differences, for the numeric checks.
  */
+import { NUMBERS } from '../ops';
 import type { Node } from './ast';
 import type { Budget } from '../budget';
 
@@ -57,17 +58,27 @@ function bshape(a: number[], b: number[]): number[] {
 }
 
 function zip(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
-  const shape = bshape(a.shape, b.shape);
+  return zipAll([a, b], (v) => f(v[0]!, v[1]!));
+}
+
+/** Elementwise over any number of broadcast operands. */
+function zipAll(ts: readonly Tensor[], f: (xs: number[]) => number): Tensor {
+  const shape = ts.slice(1).reduce((s, t) => bshape(s, t.shape), ts[0]!.shape);
   const out = tensor(shape);
   const n = shape.length;
-  const sa = strides(a.shape), sb = strides(b.shape);
-  const ea = shape.map((_, i) => { const j = i - (n - a.shape.length); return j < 0 || a.shape[j] === 1 ? 0 : sa[j]!; });
-  const eb = shape.map((_, i) => { const j = i - (n - b.shape.length); return j < 0 || b.shape[j] === 1 ? 0 : sb[j]!; });
+  const steps = ts.map((t) => {
+    const st = strides(t.shape);
+    return shape.map((_, i) => { const j = i - (n - t.shape.length); return j < 0 || t.shape[j] === 1 ? 0 : st[j]!; });
+  });
   const idx = new Array<number>(n).fill(0);
+  const xs = new Array<number>(ts.length).fill(0);
   for (let k = 0; k < out.data.length; k++) {
-    let ia = 0, ib = 0;
-    for (let i = 0; i < n; i++) { ia += idx[i]! * ea[i]!; ib += idx[i]! * eb[i]!; }
-    out.data[k] = f(a.data[ia]!, b.data[ib]!);
+    for (let t = 0; t < ts.length; t++) {
+      let o = 0;
+      for (let i = 0; i < n; i++) o += idx[i]! * steps[t]![i]!;
+      xs[t] = ts[t]!.data[o]!;
+    }
+    out.data[k] = f(xs);
     for (let i = n - 1; i >= 0; i--) { if (++idx[i]! < shape[i]!) break; idx[i] = 0; }
   }
   return out;
@@ -185,12 +196,6 @@ function inv(a: Tensor): Tensor {
   return out;
 }
 
-const FN: Record<string, (x: number) => number> = {
-  exp: Math.exp, log: Math.log, tanh: Math.tanh, sigmoid: (x) => 1 / (1 + Math.exp(-x)), relu: (x) => (x > 0 ? x : 0),
-  step: (x) => (x > 0 ? 1 : 0), softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), sqrt: Math.sqrt, abs: Math.abs,
-  sign: Math.sign, sin: Math.sin, cos: Math.cos,
-};
-
 export function evaluate(root: Node, env: Env, dims: Map<string, number>, budget?: Budget): Tensor {
   const memo = new Map<Node, Tensor>();
   const dim = (d: string | number): number => {
@@ -208,7 +213,7 @@ export function evaluate(root: Node, env: Env, dims: Map<string, number>, budget
     let r: Tensor;
     switch (n.k) {
       case 'var': { const t = env.get(n.name!); if (!t) throw new EvalError(`no value for ${n.name}`); r = t; break; }
-      case 'num': r = tensor([], [n.value!]); break;
+      case 'num': case 'const': r = tensor([], [n.value!]); break;
       case 'dim': r = tensor([], [dim(n.name!)]); break;
       case 'ones': { r = tensor(n.shape.map(dim)); r.data.fill(1); break; }
       case 'zero': r = tensor(n.shape.map(dim)); break;
@@ -218,7 +223,8 @@ export function evaluate(root: Node, env: Env, dims: Map<string, number>, budget
       case 'pow': { const p = n.value!; r = map(x, (v) => (p === 2 ? v * v : p === -1 ? 1 / v : Math.pow(v, p))); break; }
       case 'matmul': r = matmul(x, a[1]!); break;
       case 'T': r = transpose(x); break;
-      case 'fn': r = map(x, FN[n.f!]!); break;
+      case 'fn': { const op = n.op!; const ps = n.params ?? op.params.map((q) => q.default); r = zipAll(a, (xs) => op.forward(xs, ps)); break; }
+      case 'cmp': { const c = n.cmp!; r = zip(x, a[1]!, (p, q) => NUMBERS.cmp(c, p, q)); break; }
       case 'sum': r = reduce(x, n.axis ?? null, !!n.keepdims, (xs) => xs.reduce((s, v) => s + v, 0)); break;
       case 'max': r = reduce(x, n.axis ?? null, !!n.keepdims, (xs) => Math.max(...xs)); break;
       case 'logsumexp': r = reduce(x, n.axis ?? null, !!n.keepdims, lse); break;

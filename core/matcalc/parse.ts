@@ -3,10 +3,17 @@
  * to the shaped IR. Hand-written so every error carries the offset and length
  * of the offending token or call; shape errors are located at the operator.
  * Shape declarations come from the options and from comments in the text
- * (`# X: (n, d), w: (d,)`).
+ * (`# X: (n, d), w: (d,)`). Elementwise functions are read from the
+ * operation catalogue (core/ops: `np.`, `torch.`, `F.`, `scipy.special.`,
+ * bare and method spellings); the array functions (sums, norms, softmax, …)
+ * are this parser's own.
  */
-import { dimNode, eye, num, ones, raw, variable, zero } from './ast';
-import type { Fn, Node } from './ast';
+import { isModuleName, lookup, spelled } from '../ops';
+import type { CmpOp, OpEntry } from '../ops';
+import { constant, dimNode, eye, num, ones, raw, variable, zero } from './ast';
+import type { Node } from './ast';
+import { applyEntry } from './builder';
+import { logOnePlusExp } from './simplify';
 import { parseOneHot, parseShapeSpec, ShapeError, showShape } from './shapes';
 import type { Shape } from './shapes';
 
@@ -94,11 +101,11 @@ export interface ParseOptions {
   maxDepth?: number;
 }
 
-const FN_NAMES: Record<string, Fn> = {
-  'np.exp': 'exp', 'np.log': 'log', 'np.tanh': 'tanh', 'np.sqrt': 'sqrt', 'np.abs': 'abs', 'np.absolute': 'abs', 'np.sin': 'sin',
-  'np.cos': 'cos', 'np.sign': 'sign', sigmoid: 'sigmoid', expit: 'sigmoid', 'scipy.special.expit': 'sigmoid', 'special.expit': 'sigmoid',
-  relu: 'relu', softplus: 'softplus', 'np.heaviside': 'step', exp: 'exp', log: 'log', tanh: 'tanh',
-};
+const CMP_OPS: readonly CmpOp[] = ['<', '<=', '>', '>=', '==', '!='];
+/** `np.pi` and friends. */
+const PI_PATHS = new Set(['np.pi', 'math.pi', 'torch.pi']);
+/** Keyword arguments of a catalogue call that do not change its value. */
+const IGNORED_KEYWORDS = new Set(['inplace']);
 
 class Parser {
   i = 0;
@@ -131,6 +138,7 @@ class Parser {
   }
   node(v: Val, t: Tok): Node {
     if (v.t === 'node') return v.n;
+    if (v.t === 'path' && PI_PATHS.has(normalizePath(v.s))) return constant('pi');
     if (v.t === 'path') this.fail(`'${v.s}' is not a value here`, t);
     if (v.t === 'tuple' || v.t === 'list') this.fail('a tuple or list is not a value here', t);
     return this.fail('not a value here', t);
@@ -162,7 +170,15 @@ class Parser {
   }
 
   expr(): Val {
-    return this.sum();
+    const t0 = this.peek();
+    const left = this.sum();
+    const t = this.peek();
+    const op = t.kind === 'op' ? CMP_OPS.find((o) => o === t.text) : undefined;
+    if (!op) return left;
+    this.next();
+    const r = this.node(this.sum(), this.peek());
+    const l = this.node(left, t0);
+    return { t: 'node', n: this.located(t, () => raw.cmp(op, l, r)) };
   }
 
   sum(): Val {
@@ -240,6 +256,13 @@ class Parser {
           void ct;
           continue;
         }
+        const m = spelled('method', nt.text);
+        if (m && m.arity === 1 && this.isOp(this.peek(), '(')) {
+          this.next();
+          const args = this.args();
+          v = { t: 'node', n: this.catalogueCall(m, `.${nt.text}`, [{ v: { t: 'node', n }, tok: t }, ...args], { offset: nt.offset, length: this.toks[this.i - 1]!.offset + 1 - nt.offset }) };
+          continue;
+        }
         this.fail(`attribute .${nt.text} is unsupported`, nt);
       }
       if (this.isOp(t, '(')) {
@@ -315,7 +338,8 @@ class Parser {
         if (this.onehot.has(t.text) && s.length === 0) this.fail(`${t.text} is declared one-hot but is a scalar`, t);
         return { t: 'node', n: variable(t.text, s, this.onehot.has(t.text)) };
       }
-      if (['np', 'numpy', 'scipy', 'special', 'F', 'torch'].includes(t.text) || isFunctionName(t.text)) return { t: 'path', s: t.text };
+      const after = this.peek();
+      if ((isModuleName(t.text) && this.isOp(after, '.')) || (this.isOp(after, '(') && (SPECIAL_NAMES.has(t.text) || lookup('', t.text)))) return { t: 'path', s: t.text };
       this.undeclared.add(t.text);
       return { t: 'node', n: variable(t.text, []) };
     }
@@ -377,27 +401,15 @@ class Parser {
     };
     const isZeroArg = (i: number): boolean => { const a = pos[i]; return !!a && a.v.t === 'node' && a.v.n.k === 'num' && a.v.n.value === 0; };
     return { t: 'node', n: this.located(span, (): Node => {
-      const fnName = FN_NAMES[path];
-      if (path === 'np.heaviside') {
-        if (!isZeroArg(1)) this.fail('np.heaviside(x, h) is supported only with h = 0', span);
-        return raw.fn('step', arg(0));
-      }
-      if (fnName) {
-        const x = arg(0);
-        if (fnName === 'log' && x.k === 'det') return raw.square('logdet', x.args[0]!);
-        return raw.fn(fnName, x);
-      }
       switch (path) {
-        case 'np.log1p': return raw.fn('log', raw.add([num(1), arg(0)]));
-        case 'np.square': return raw.pow(arg(0), 2);
-        case 'np.maximum':
-          if (isZeroArg(1)) return raw.fn('relu', arg(0));
-          if (isZeroArg(0)) return raw.fn('relu', arg(1));
-          return this.fail('np.maximum is supported only against 0 (ReLU)', span);
+        case 'np.heaviside': {
+          if (!isZeroArg(1)) this.fail('np.heaviside(x, h) is supported only with h = 0', span);
+          return this.catalogueCall(lookup('np', 'heaviside')!, path, pos.slice(0, 1), span);
+        }
         case 'np.logaddexp':
-          if (isZeroArg(0)) return raw.fn('softplus', arg(1));
-          if (isZeroArg(1)) return raw.fn('softplus', arg(0));
-          return this.fail('np.logaddexp is supported only with 0 (softplus)', span);
+          if (isZeroArg(0)) return logOnePlusExp(arg(1));
+          if (isZeroArg(1)) return logOnePlusExp(arg(0));
+          return this.fail('np.logaddexp is supported only with 0 (ln(1 + eˣ))', span);
         case 'np.sum': case 'method.sum': case 'np.max': case 'method.max': case 'np.mean': case 'method.mean': {
           const x = arg(0);
           const axis = this.axisOf(args.slice(1), 0);
@@ -465,8 +477,33 @@ class Parser {
           return raw.stack(rows.map((r) => this.scalarEntry(r, span)), [rows.length]);
         }
       }
+      const dot = path.lastIndexOf('.');
+      const e = dot < 0 ? lookup('', path) : path.startsWith('method.') ? undefined : lookup(path.slice(0, dot), path.slice(dot + 1));
+      if (e) return this.catalogueCall(e, path, args, span);
       return this.fail(`unsupported function ${path.replace(/^method\./, '.')}`, span);
     }) };
+  }
+
+  /** A catalogue entry called with array arguments, then its scalar parameters (positional or by keyword). */
+  catalogueCall(e: OpEntry, path: string, args: Arg[], span: { offset: number; length: number }): Node {
+    const pos = args.filter((a) => !a.name);
+    if (pos.length < e.arity) this.fail(`${path}: missing argument ${pos.length + 1}`, span);
+    if (pos.length > e.arity + e.params.length) this.fail(`${path}: too many arguments`, pos[e.arity + e.params.length]!.tok);
+    const xs = pos.slice(0, e.arity).map((a) => this.node(a.v, a.tok));
+    const constant = (a: Arg): number => {
+      if (a.v.t === 'node' && a.v.n.k === 'num') return a.v.n.value!;
+      return this.fail(`${path}: ${a.name ?? 'a parameter'} must be a number`, a.tok);
+    };
+    const params = e.params.map((q) => q.default);
+    pos.slice(e.arity).forEach((a, i) => (params[i] = constant(a)));
+    for (const a of args) {
+      if (!a.name || IGNORED_KEYWORDS.has(a.name)) continue;
+      const i = e.params.findIndex((q) => q.name === a.name || (q.aliases ?? []).includes(a.name!));
+      if (i < 0) this.fail(`${path}: keyword ${a.name} is unsupported`, a.tok);
+      params[i] = constant(a);
+    }
+    if (e.name === 'log' && xs[0]!.k === 'det') return raw.square('logdet', xs[0]!.args[0]!);
+    return e.expand ? applyEntry(e, xs, params) : raw.fn(e, xs, params);
   }
 
   scalarEntry(v: Val, span: { offset: number; length: number }): Node {
@@ -479,15 +516,12 @@ function neg(n: Node): Node {
   return raw.mul([num(-1), n]);
 }
 
-const FUNCTION_NAMES = new Set(['sigmoid', 'expit', 'relu', 'softplus', 'softmax', 'log_softmax', 'logsumexp', 'cross_entropy', 'exp', 'log', 'tanh']);
-function isFunctionName(s: string): boolean {
-  return FUNCTION_NAMES.has(s);
-}
+/** Bare names of this parser's own array functions. */
+const SPECIAL_NAMES = new Set(['softmax', 'log_softmax', 'logsumexp', 'cross_entropy']);
 
 function normalizePath(p: string): string {
   let s = p.replace(/^numpy\./, 'np.');
-  s = s.replace(/^(scipy\.special|special|F|torch\.nn\.functional)\.(softmax|log_softmax|logsumexp|expit|softplus|relu|sigmoid|cross_entropy)$/, '$2');
-  if (s === 'expit') s = 'sigmoid';
+  s = s.replace(/^(scipy\.special|special|F|torch\.nn\.functional|torch)\.(softmax|log_softmax|logsumexp|cross_entropy)$/, '$2');
   if (s === 'np.linalg.trace') s = 'np.trace';
   return s;
 }

@@ -3,23 +3,19 @@
  * NumPy code names sizes through the variables that carry them (`X.shape[0]`),
  * so it runs for any concrete sizes. Only `np.` functions are used.
  */
+import type { CmpOp } from '../ops';
+import { latexSymbol } from '../ops/latex';
 import type { Node } from './ast';
 import { isScalar, rank, treeSize } from './ast';
 import { T } from './simplify';
 import type { Dim, Shape } from './shapes';
 
-const GREEK: Record<string, string> = {
-  alpha: '\\alpha', beta: '\\beta', gamma: '\\gamma', delta: '\\delta', eps: '\\epsilon', epsilon: '\\epsilon', lam: '\\lambda',
-  lmbda: '\\lambda', lambda_: '\\lambda', mu: '\\mu', sigma: '\\sigma', tau: '\\tau', theta: '\\theta', Sigma: '\\Sigma', eta: '\\eta',
-};
+/** Python spellings of Greek letters that avoid the keyword `lambda` or abbreviate (lam → λ). */
+const PY_GREEK: Record<string, string> = { lam: 'lambda', lmbda: 'lambda', lambda_: 'lambda', eps: 'epsilon' };
 
+/** A variable or size name as LaTeX: the one convention of core/ops/latex.ts (loss → \mathit{loss}, W1 → W_{1}). */
 export function nameLatex(name: string): string {
-  if (GREEK[name]) return GREEK[name]!;
-  const m = /^([A-Za-z]+)_?(\d+)$/.exec(name);
-  if (m) return `${GREEK[m[1]!] ?? m[1]}_{${m[2]}}`;
-  const u = /^([A-Za-z])_([A-Za-z0-9]+)$/.exec(name);
-  if (u) return `${u[1]}_{${u[2]}}`;
-  return name.length > 1 ? `\\mathrm{${name.replace(/_/g, '\\_')}}` : name;
+  return latexSymbol(PY_GREEK[name] ?? name);
 }
 
 function numLatex(v: number): string {
@@ -43,10 +39,40 @@ type P = { s: string; p: number };
 // precedence: 0 sum, 1 product, 2 unary minus, 3 postfix (power, transpose), 4 atom
 const wrap = (x: P, min: number): string => (x.p < min ? `\\left(${x.s}\\right)` : x.s);
 
-const FN_LATEX: Record<string, string> = {
-  exp: '\\exp', log: '\\log', tanh: '\\tanh', sigmoid: '\\sigma', relu: '\\operatorname{ReLU}', softplus: '\\operatorname{softplus}',
-  sin: '\\sin', cos: '\\cos', sign: '\\operatorname{sign}',
-};
+const CMP_LATEX: Record<CmpOp, string> = { '<': '<', '<=': '\\le', '>': '>', '>=': '\\ge', '==': '=', '!=': '\\ne' };
+
+/** A comparison as a relation (`a > b`), for a condition. */
+function relation(n: Node): string {
+  return `${lx(n.args[0]!).s} ${CMP_LATEX[n.cmp!]} ${lx(n.args[1]!).s}`;
+}
+
+/** A parameter as the catalogue's LaTeX and NumPy code take it. */
+const paramText = (v: number): string => String(v);
+
+/** A call's LaTeX from its catalogue entry; one ending in a superscript (e^{x}) is wrapped before another. */
+function fnLatex(n: Node): P {
+  const op = n.op!;
+  const args = n.args.map((t) => (t.k === 'cmp' ? relation(t) : lx(t).s));
+  const s = op.latex(args, (n.params ?? []).map(paramText));
+  return { s, p: endsInSuperscript(s) ? 3 : 4 };
+}
+
+/** Does the LaTeX end in a top-level superscript group (`e^{x}`, `\\left(x\\right)^{2}`)? */
+function endsInSuperscript(s: string): boolean {
+  let depth = 0;
+  let open = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '{') {
+      if (depth === 0 && s[i - 1] === '^') open = i;
+      depth++;
+    } else if (c === '}') {
+      depth--;
+      if (depth === 0 && open >= 0 && i === s.length - 1) return true;
+    } else if (depth === 0) open = -1;
+  }
+  return false;
+}
 
 export function latex(n: Node): string {
   return lx(n).s;
@@ -65,6 +91,7 @@ function lx(n: Node): P {
   const a = n.args;
   switch (n.k) {
     case 'var': return { s: nameLatex(n.name!), p: 4 };
+    case 'const': return { s: `\\${n.name}`, p: 4 };
     case 'num': return n.value! < 0 ? { s: numLatex(n.value!), p: 2 } : { s: numLatex(n.value!), p: Number.isInteger(n.value) ? 4 : 1 };
     case 'dim': return { s: dimLatex(n.name!), p: 4 };
     case 'ones': return { s: `\\mathbf{1}_{${shapeLatex(n.shape)}}`, p: 4 };
@@ -110,13 +137,8 @@ function lx(n: Node): P {
       if (x.k === 'expand') return { s: `${wrap(lx(x.args[0]!), 4)}^\\top`, p: 3 };
       return { s: `${wrap(lx(x), 4)}^\\top`, p: 3 };
     }
-    case 'fn': {
-      const x = lx(a[0]!);
-      if (n.f === 'sqrt') return { s: `\\sqrt{${x.s}}`, p: 4 };
-      if (n.f === 'abs') return { s: `\\left|${x.s}\\right|`, p: 4 };
-      if (n.f === 'step') return { s: `\\mathbb{1}\\left[${x.s} > 0\\right]`, p: 4 };
-      return { s: `${FN_LATEX[n.f!]}\\left(${x.s}\\right)`, p: 4 };
-    }
+    case 'fn': return fnLatex(n);
+    case 'cmp': return { s: `\\mathbf{1}_{[${relation(n)}]}`, p: 4 };
     case 'sum': return { s: `\\operatorname{sum}${axisSub(n)}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
     case 'max': return { s: `\\max${axisSub(n)}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
     case 'logsumexp': return { s: `\\operatorname{logsumexp}${axisSub(n)}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
@@ -124,7 +146,7 @@ function lx(n: Node): P {
     case 'outer': return { s: `${wrap(lx(a[0]!), 3)} ${wrap(lx(a[1]!), 3)}^\\top`, p: 1 };
     case 'trace': return { s: `\\operatorname{tr}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
     case 'det': return { s: `\\det\\left(${lx(a[0]!).s}\\right)`, p: 4 };
-    case 'logdet': return { s: `\\log\\det\\left(${lx(a[0]!).s}\\right)`, p: 4 };
+    case 'logdet': return { s: `\\ln\\det\\left(${lx(a[0]!).s}\\right)`, p: 4 };
     case 'inv': return { s: `${wrap(lx(a[0]!), 4)}^{-1}`, p: 3 };
     case 'norm': return { s: `\\left\\lVert ${lx(a[0]!).s} \\right\\rVert_${rank(a[0]!) === 1 ? '2' : 'F'}`, p: 4 };
     case 'softmax': return { s: `\\operatorname{softmax}${rank(n) > 1 ? axisSub(n) : ''}\\left(${lx(a[0]!).s}\\right)`, p: 4 };
@@ -248,6 +270,27 @@ export function numpy(n: Node, ctx: NumpyContext): string {
   return py(n, ctx).s;
 }
 
+/** A comparison as Python code (`a > b`: comparisons bind loosest, so the operands need no parentheses). */
+function comparison(n: Node, ctx: NumpyContext): string {
+  return `${py(n.args[0]!, ctx).s} ${n.cmp} ${py(n.args[1]!, ctx).s}`;
+}
+
+/** Is the code one call `f(…)` (so it needs no parentheses as an operand)? */
+function singleCall(code: string): boolean {
+  const m = /^[A-Za-z_][\w.]*\(/.exec(code);
+  if (!m) return false;
+  let depth = 0;
+  for (let i = m[0].length - 1; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') {
+      depth--;
+      if (depth === 0) return i === code.length - 1;
+    }
+  }
+  return false;
+}
+
 function axisKw(n: Node): string {
   return `${n.axis === null || n.axis === undefined ? '' : `, axis=${n.axis}`}${n.keepdims ? ', keepdims=True' : ''}`;
 }
@@ -257,6 +300,7 @@ function py(n: Node, ctx: NumpyContext): P {
   const r = (x: Node) => py(x, ctx);
   switch (n.k) {
     case 'var': return { s: n.name!, p: 4 };
+    case 'const': return { s: `np.${n.name}`, p: 4 };
     case 'num': return n.value! < 0 ? { s: numCode(n.value!), p: 2 } : { s: numCode(n.value!), p: 4 };
     case 'dim': return { s: dimCode(n.name!, ctx), p: 4 };
     case 'ones': return { s: `np.ones(${shapeCode(n.shape, ctx)})`, p: 4 };
@@ -291,18 +335,11 @@ function py(n: Node, ctx: NumpyContext): P {
     case 'matmul': return { s: `${pw(r(a[0]!), 1)} @ ${pw(r(a[1]!), 2)}`, p: 1 };
     case 'T': return { s: `${pw(r(a[0]!), 4)}.T`, p: 4 };
     case 'fn': {
-      const x = r(a[0]!).s;
-      switch (n.f) {
-        case 'sigmoid': {
-          const ng = negated(a[0]!);
-          return { s: ng ? `1 / (1 + np.exp(${r(ng).s}))` : `1 / (1 + np.exp(-(${x})))`, p: 1 };
-        }
-        case 'relu': return { s: `np.maximum(${x}, 0)`, p: 4 };
-        case 'step': return { s: `np.heaviside(${x}, 0.0)`, p: 4 };
-        case 'softplus': return { s: `np.logaddexp(0, ${x})`, p: 4 };
-        default: return { s: `np.${n.f}(${x})`, p: 4 };
-      }
+      const op = n.op!;
+      const code = op.numpy(a.map((t) => (t.k === 'cmp' ? comparison(t, ctx) : r(t).s)), (n.params ?? []).map(paramText));
+      return { s: code, p: singleCall(code) ? 4 : 0 };
     }
+    case 'cmp': return { s: `np.where(${comparison(n, ctx)}, 1.0, 0.0)`, p: 4 };
     case 'sum': return { s: `np.sum(${r(a[0]!).s}${axisKw(n)})`, p: 4 };
     case 'max': return { s: `np.max(${r(a[0]!).s}${axisKw(n)})`, p: 4 };
     case 'logsumexp': {

@@ -8,8 +8,10 @@
  *   scalars pulled out of @; eye dropped from @; a vector @ M → Mᵀ v;
  *   transposes pushed towards the leaves: (AB)ᵀ = BᵀAᵀ, (A+B)ᵀ = Aᵀ+Bᵀ, (Aᵀ)ᵀ = A, vᵀ = v.
  */
+import { NUMBERS, opOf } from '../ops';
+import type { CmpOp, OpEntry } from '../ops';
 import { eye, isScalar, key, num, ones, orderKey, rank, raw, treeSize, zero } from './ast';
-import type { Fn, Node } from './ast';
+import type { Node } from './ast';
 import { broadcastAll, sameShape } from './shapes';
 import type { Budget } from '../budget';
 
@@ -225,16 +227,68 @@ export function T(a: Node): Node {
   return raw.T(a);
 }
 
-export function fn(f: Fn, a: Node): Node {
+/**
+ * A catalogue entry applied elementwise: log(exp(u)) → u, log(det X) → log det X, and a call of
+ * constants folded when its value is an integer (exp(0) → 1, log(1) → 0; ln 2 stays).
+ */
+export function fn(op: OpEntry, args: Node[], params?: readonly number[]): Node {
   tick();
-  if (f === 'log' && a.k === 'fn' && a.args[0]!.k !== 'fn' && a.f === 'exp') return a.args[0]!;
-  if (f === 'log' && a.k === 'det') return raw.square('logdet', a.args[0]!);
-  if (a.k === 'num') {
-    const v = a.value!;
-    if (f === 'exp' && v === 0) return num(1);
-    if (f === 'log' && v === 1) return num(0);
+  if (op === WHERE) return where(args[0]!, args[1]!, args[2]!);
+  const a = args[0]!;
+  if (op.name === 'log' && a.k === 'fn' && a.op!.name === 'exp' && a.args[0]!.k !== 'fn') return a.args[0]!;
+  if (op.name === 'log' && a.k === 'det') return raw.square('logdet', a.args[0]!);
+  const ps = params ?? op.params.map((p) => p.default);
+  if (args.every((x) => x.k === 'num')) {
+    const v = op.forward(args.map((x) => x.value!), ps);
+    if (Number.isInteger(v)) return num(v);
   }
-  return raw.fn(f, a);
+  return raw.fn(op, args, ps);
+}
+
+/** 1 where `a op b` holds, else 0 (folded for numbers). */
+export function cmp(op: CmpOp, a: Node, b: Node): Node {
+  tick();
+  if (a.k === 'num' && b.k === 'num') return num(NUMBERS.cmp(op, a.value!, b.value!));
+  return raw.cmp(op, a, b);
+}
+
+const WHERE = opOf('where');
+
+/** The outcomes (<, =, >) of a comparison, as bits. */
+const OUTCOMES: Record<CmpOp, number> = { '<': 1, '==': 2, '>': 4, '<=': 3, '>=': 6, '!=': 5 };
+const FLIP: Record<CmpOp, CmpOp> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
+
+/** A comparison times a number (k·𝟙[…]), split; null otherwise. */
+function scaledCmp(n: Node): [number, Node] | null {
+  if (n.k === 'cmp') return [1, n];
+  if (n.k === 'mul' && n.args.length === 2 && n.args[0]!.k === 'num' && n.args[1]!.k === 'cmp') return [n.args[0]!.value!, n.args[1]!];
+  return null;
+}
+
+/** Do two comparisons of the same operands never hold together? */
+function exclusive(c: Node, d: Node): boolean {
+  const [a, b] = [key(c.args[0]!), key(c.args[1]!)];
+  const [x, y] = [key(d.args[0]!), key(d.args[1]!)];
+  const op = a === x && b === y ? d.cmp! : a === y && b === x ? FLIP[d.cmp!] : null;
+  return op !== null && (OUTCOMES[c.cmp!] & OUTCOMES[op]) === 0;
+}
+
+/**
+ * `c ? a : b` elementwise: a constant condition picks, equal branches merge; with a comparison
+ * (0 or 1, never NaN) and numbers, where(c, k, 0) is k·c and where(c, k, k′·d) is k·c + k′·d when
+ * c and d never hold together (so d max(u, 0)/du reads 𝟙[u > 0] + ½𝟙[u = 0]).
+ */
+export function where(c: Node, a: Node, b: Node): Node {
+  tick();
+  const shape = broadcastAll([c.shape, a.shape, b.shape], 'where');
+  if (c.k === 'num') return fit(Number.isNaN(c.value!) ? num(NaN) : c.value !== 0 ? a : b, shape);
+  if (key(a) === key(b)) return fit(a, shape);
+  if (c.k === 'cmp' && a.k === 'num' && Number.isFinite(a.value!)) {
+    if (isZero(b)) return fit(mul([a, c]), shape);
+    const d = scaledCmp(b);
+    if (d && Number.isFinite(d[0]) && exclusive(c, d[1])) return fit(add([mul([a, c]), b]), shape);
+  }
+  return raw.fn(WHERE, [c, a, b]);
 }
 
 export function sum(a: Node, axis: number | null, keepdims = false): Node {
@@ -283,10 +337,19 @@ function dimOf(d: string | number): Node {
 
 export { eye, ones, zero, num, isOne };
 
+/** The catalogue entries `canon` recognizes written out: ln(1 + eᵘ) and 1/(1 + e⁻ᵘ). */
+const LOG_ONE_PLUS_EXP = opOf('softplus');
+const ONE_OVER_ONE_PLUS_EXP_NEG = opOf('sigmoid');
+
+/** ln(1 + eᵘ) as its catalogue entry (also what `np.logaddexp(0, u)` reads as). */
+export function logOnePlusExp(u: Node): Node {
+  return fn(LOG_ONE_PLUS_EXP, [u]);
+}
+
 /**
  * The input rebuilt with the smart constructors (so results built from its
- * pieces are canonical), with two recognitions: log(1 + exp(u)) → softplus(u)
- * and 1/(1 + exp(−u)) → σ(u).
+ * pieces are canonical), recognizing ln(1 + eᵘ) and 1/(1 + e⁻ᵘ) written out
+ * as their catalogue entries.
  */
 export function canon(root: Node): Node {
   const memo = new Map<Node, Node>();
@@ -301,16 +364,17 @@ export function canon(root: Node): Node {
       case 'mul': r = mul(a); break;
       case 'pow': {
         const e = onePlusExp(a[0]!);
-        r = e && n.value === -1 ? fn('sigmoid', neg(e)) : pow(a[0]!, n.value!);
+        r = e && n.value === -1 ? fn(ONE_OVER_ONE_PLUS_EXP_NEG, [neg(e)]) : pow(a[0]!, n.value!);
         break;
       }
       case 'matmul': r = matmul(a[0]!, a[1]!); break;
       case 'T': r = T(a[0]!); break;
       case 'fn': {
-        const e = n.f === 'log' ? onePlusExp(a[0]!) : null;
-        r = e ? fn('softplus', e) : fn(n.f!, a[0]!);
+        const e = n.op!.name === 'log' ? onePlusExp(a[0]!) : null;
+        r = e ? logOnePlusExp(e) : n.op!.name === 'where' ? where(a[0]!, a[1]!, a[2]!) : fn(n.op!, a, n.params);
         break;
       }
+      case 'cmp': r = cmp(n.cmp!, a[0]!, a[1]!); break;
       case 'sum': r = sum(a[0]!, n.axis ?? null, !!n.keepdims); break;
       case 'outer': r = outer(a[0]!, a[1]!); break;
       case 'expand': r = expand(a[0]!); break;
@@ -327,7 +391,7 @@ function onePlusExp(n: Node): Node | null {
   if (n.k !== 'add' || n.args.length !== 2) return null;
   const [x, y] = n.args as [Node, Node];
   const one = (t: Node) => t.k === 'num' && t.value === 1;
-  const ex = (t: Node) => (t.k === 'fn' && t.f === 'exp' ? t.args[0]! : null);
+  const ex = (t: Node) => (t.k === 'fn' && t.op!.name === 'exp' ? t.args[0]! : null);
   if (one(x) && ex(y)) return ex(y);
   if (one(y) && ex(x)) return ex(x);
   return null;

@@ -165,8 +165,14 @@ describe('input forms', () => {
   });
   test('two-layer MLP: ∇ of the output layer is Hᵀ(P − Y)/n', () => {
     const r = grad('H = np.maximum(X @ W1, 0)\nloss = cross_entropy(H @ W2, Y)', { shapes: 'X:(n,d),W1:(d,h),W2:(h,k),Y:(n,k)' });
-    expect(entry(r, 'W2').latex).toBe('\\frac{1}{n} \\operatorname{ReLU}\\left(X W_{1}\\right)^\\top \\left(\\operatorname{softmax}_{\\text{axis}=1}\\left(\\operatorname{ReLU}\\left(X W_{1}\\right) W_{2}\\right) - Y\\right)');
-    expect(entry(r, 'W1').steps.map((s) => s.rule)).toContain('chain rule (elementwise relu)');
+    // np.maximum(u, 0) is the catalogue's maximum (PyTorch splits the gradient at a tie in half), not ReLU
+    expect(entry(r, 'W2').latex).toBe('\\frac{1}{n} \\max\\left(X W_{1}, 0\\right)^\\top \\left(\\operatorname{softmax}_{\\text{axis}=1}\\left(\\max\\left(X W_{1}, 0\\right) W_{2}\\right) - Y\\right)');
+    expect(entry(r, 'W1').steps.map((s) => s.rule)).toContain('chain rule (elementwise max)');
+    expect(entry(r, 'W1').latex).toContain('\\mathbf{1}_{[X W_{1} > 0]} + \\frac{1}{2} \\mathbf{1}_{[X W_{1} = 0]}');
+    const relu = grad('H = relu(X @ W1)\nloss = cross_entropy(H @ W2, Y)', { shapes: 'X:(n,d),W1:(d,h),W2:(h,k),Y:(n,k)' });
+    expect(entry(relu, 'W2').latex).toBe('\\frac{1}{n} \\operatorname{ReLU}\\left(X W_{1}\\right)^\\top \\left(\\operatorname{softmax}_{\\text{axis}=1}\\left(\\operatorname{ReLU}\\left(X W_{1}\\right) W_{2}\\right) - Y\\right)');
+    expect(entry(relu, 'W1').steps.map((s) => s.rule)).toContain('chain rule (elementwise relu)');
+    expect(entry(relu, 'W1').latex).toContain('\\mathbf{1}_{[X W_{1} > 0]}');
   });
   test('index targets', () => {
     const r = grad('cross_entropy(X @ W, t)', { shapes: 'X:(n,d),W:(d,k),t:(n,)' });

@@ -1,0 +1,2 @@
+/** A construct the engine refuses (said so, never guessed). */
+export class Unsupported extends Error {}
