@@ -1,37 +1,50 @@
 /**
- * Shapes with symbolic dimensions: a dimension is a positive integer or a
- * named size (`n`, `d`). Two dimensions match when they are the same number
- * or the same name; broadcasting follows NumPy (right-aligned, 1 stretches).
- * A named size is never assumed to be 1 or to equal another name.
+ * Shapes with declared dimensions, as matrix calculus, backprop and the
+ * selection code use them: a dimension is a positive integer or a named size
+ * (`n`, `d`). This is a view of the shared shape foundation
+ * (core/shapes/dim.ts: one dimension type, one broadcasting function, one
+ * printer; core/shapes/comments.ts: the shape-comment grammar), restricted to
+ * what a declaration names. Broadcasting is the shared function in its strict
+ * mode: a named size is never assumed to be 1 or to equal another name.
  */
+import { parseShapeDecls } from '../shapes/comments';
+import { type Dim as SharedDim, broadcastDims, formatDim, isInt, printShape, symDim } from '../shapes/dim';
+
 export type Dim = number | string;
 export type Shape = readonly Dim[];
 
 export class ShapeError extends Error {}
 
+/** A declared dimension as the shared dimension type. */
+export function toSharedDim(d: Dim): SharedDim {
+  return typeof d === 'number' ? d : symDim(d);
+}
+
+/** A shared dimension as a declared one: a positive int or a plain name; undefined for anything else. */
+export function fromSharedDim(d: SharedDim): Dim | undefined {
+  if (d === null) return undefined;
+  if (isInt(d)) return d > 0 ? d : undefined;
+  const s = formatDim(d);
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? s : undefined;
+}
+
 export function showShape(s: Shape): string {
-  return s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`;
+  return printShape(s.map(String));
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** NumPy broadcasting of two shapes; throws ShapeError naming both shapes. */
+/** NumPy broadcasting of two shapes (the shared `broadcastDims`, strict); throws ShapeError naming both shapes. */
 export function broadcast(a: Shape, b: Shape, what = 'elementwise operation'): Shape {
-  const n = Math.max(a.length, b.length);
-  const out: Dim[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i];
-    const y = b[b.length - n + i];
-    if (x === undefined) out.push(y!);
-    else if (y === undefined) out.push(x);
-    else if (x === y) out.push(x);
-    else if (x === 1) out.push(y);
-    else if (y === 1) out.push(x);
-    else throw new ShapeError(`shapes ${showShape(a)} and ${showShape(b)} do not broadcast in ${what}: ${x} ≠ ${y}`);
+  const r = broadcastDims(a.map(toSharedDim), b.map(toSharedDim), 'strict');
+  if (r.bad || r.shape === null) {
+    const [x, y] = r.bad ?? [null, null];
+    throw new ShapeError(`shapes ${showShape(a)} and ${showShape(b)} do not broadcast in ${what}: ${formatDim(x)} ≠ ${formatDim(y)}`);
   }
-  return out;
+  // every dimension of the result is one of the operands' own: back to its number or name as written
+  return r.shape.map((d) => (isInt(d) ? d : formatDim(d)));
 }
 
 export function broadcastAll(shapes: readonly Shape[], what?: string): Shape {
@@ -52,28 +65,22 @@ export function matmulShape(a: Shape, b: Shape): Shape {
   return out;
 }
 
-/** Parses `X:(n,d),w:(d,),y:(n,)` and comment text such as `# X: (n, d), w: (d,)`. */
+/**
+ * The declared shapes in `X:(n,d),w:(d,),y:(n,)` or in comment text such as `# X: (n, d), w: (d,)`
+ * (the grammar of core/shapes/comments.ts). A declaration whose dimensions are not all positive ints
+ * or plain names (`(n - 1,)`, `(?, d)`, `(...)`) is left out.
+ */
 export function parseShapeSpec(text: string): Map<string, Shape> {
   const out = new Map<string, Shape>();
-  const re = /([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\(([^()]*)\)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const dims = m[2]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const shape: Dim[] = [];
-    let ok = true;
-    for (const d of dims) {
-      if (/^\d+$/.test(d) && Number(d) > 0) shape.push(Number(d));
-      else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(d)) shape.push(d);
-      else ok = false;
-    }
-    if (ok) out.set(m[1]!, shape);
+  for (const d of parseShapeDecls(text)) {
+    if (d.shape === null) continue;
+    const shape = d.shape.map(fromSharedDim);
+    if (shape.every((x) => x !== undefined)) out.set(d.name, shape as Dim[]);
   }
   return out;
 }
 
 /** Names declared one-hot (`Y:(n,k) onehot`, also in comments): data whose rows (last axis) sum to 1. */
 export function parseOneHot(text: string): Set<string> {
-  const out = new Set<string>();
-  const re = /([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\([^()]*\)\s*(?:one-?hot)\b/gi;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.add(m[1]!);
-  return out;
+  return new Set(parseShapeDecls(text).filter((d) => d.onehot).map((d) => d.name));
 }
