@@ -18,7 +18,6 @@ import { Budget } from './budget';
 import {
   type Expr,
   type FnName,
-  HALF,
   NEG_ONE,
   ONE,
   PI,
@@ -27,12 +26,15 @@ import {
   call,
   children,
   cmp,
+  equals,
+  isFnName,
   isOne,
   isZero,
   numFromText,
   rat,
 } from './expr';
 import { isNumber, toFloat } from './num';
+import { type Builder, OPS, op, opOf } from './ops';
 import { latexSymbol, toLatex, toText } from './print';
 import { makeAdd, makeMul, simplify } from './simplify';
 
@@ -108,153 +110,54 @@ function addL(...ts: Expr[]): Expr {
 const negL = (x: Expr): Expr => (isNumber(x) ? makeMul([NEG_ONE, x]) : mulL(NEG_ONE, x));
 const powL = (b: Expr, e: Expr): Expr => (isOne(e) && e.kind === 'num' ? b : isZero(e) ? ONE : { kind: 'pow', base: b, exp: e });
 const divL = (a: Expr, b: Expr): Expr => mulL(a, powL(b, NEG_ONE));
-const sqrtL = (x: Expr): Expr => powL(x, HALF);
 const sqr = (x: Expr): Expr => powL(x, TWO);
 
 // ---------------------------------------------------------------------------
-// The table of one-argument functions: f ↦ f′(u), the rule's name, and the
-// formula as LaTeX (shown in chain-rule steps).
+// Each function's own derivative comes from the operation catalogue
+// (core/ops/): its formula is written once over a Builder, built here with the
+// light constructors. A tie (`where(a == b, …)`) holds only on a set of measure
+// zero, where the function has a kink that is reported with PyTorch's value, so
+// the formula keeps the value almost everywhere.
 
-interface UnaryRule {
-  rule: string;
-  /** f′(u). */
-  d: (u: Expr) => Expr;
-  /** LaTeX of d/du f(u) = f′(u), with u as the argument. */
-  formula: string;
-  /** A kink at u = 0 (and what is used there). */
-  kink?: string;
+const LIGHT: Builder<Expr> = {
+  num: (p, q = 1) => (Number.isInteger(p) && Number.isInteger(q) ? rat(p, q) : numFromText(String(p / q))),
+  pi: () => PI,
+  add: (...t) => addL(...t),
+  sub: (a, b) => addL(a, negL(b)),
+  mul: (...f) => mulL(...f),
+  div: (a, b) => divL(a, b),
+  neg: (a) => negL(a),
+  pow: (a, b) => powL(a, b),
+  call: (name, ...args) => {
+    const e = op(name);
+    return e?.expand && args.length === e.arity ? e.expand(LIGHT, args) : call(name, ...args);
+  },
+  cmp: (o, a, b) => cmp(o, a, b),
+  where: (c, a, b) => (c.kind === 'cmp' && c.op === '==' ? b : equals(a, b) ? a : call('where', c, a, b)),
+};
+
+/** The partial derivatives of a call with respect to its array arguments, from the catalogue. */
+export function partials(fn: FnName, args: readonly Expr[]): Expr[] {
+  const entry = opOf(fn);
+  return entry.derivative.d(LIGHT, args.slice(0, entry.arity), args.slice(entry.arity));
 }
 
-const GELU_C = numFromText('0.044715');
-const SQRT_2_OVER_PI = sqrtL(divL(TWO, PI));
+/** One-argument functions: f ↦ f′(u), the rule's name and formula, from the catalogue. */
+export const RULES: Readonly<Record<string, { rule: string; formula: string; d: (u: Expr) => Expr }>> = Object.fromEntries(
+  OPS.filter((e) => e.arity === 1 && !e.expand && isFnName(e.name)).map((e) => [
+    e.name,
+    { rule: e.derivative.rule, formula: e.derivative.formula, d: (u: Expr) => partials(e.name, [u, ...e.params.map((p) => numFromText(String(p.default)))])[0]! },
+  ]),
+);
 
-const sig = (u: Expr) => call('sigmoid', u);
-const oneMinus = (x: Expr) => addL(ONE, negL(x));
+/** Functions whose derivative selects among their arguments' derivatives (written once below). */
+const SELECTORS = new Set(['max', 'min', 'where', 'clip']);
 
-export const RULES: Partial<Record<FnName, UnaryRule>> = {
-  exp: { rule: 'exponential rule', d: (u) => call('exp', u), formula: '\\frac{d}{du} e^{u} = e^{u}' },
-  log: { rule: 'logarithm rule', d: (u) => divL(ONE, u), formula: '\\frac{d}{du} \\ln u = \\frac{1}{u}' },
-  log2: {
-    rule: 'logarithm rule',
-    d: (u) => divL(ONE, mulL(u, call('log', TWO))),
-    formula: '\\frac{d}{du} \\log_2 u = \\frac{1}{u \\ln 2}',
-  },
-  log10: {
-    rule: 'logarithm rule',
-    d: (u) => divL(ONE, mulL(u, call('log', rat(10)))),
-    formula: '\\frac{d}{du} \\log_{10} u = \\frac{1}{u \\ln 10}',
-  },
-  log1p: { rule: 'logarithm rule', d: (u) => divL(ONE, addL(ONE, u)), formula: '\\frac{d}{du} \\ln(1 + u) = \\frac{1}{1 + u}' },
-  expm1: { rule: 'exponential rule', d: (u) => call('exp', u), formula: '\\frac{d}{du} (e^{u} - 1) = e^{u}' },
-  sin: { rule: 'trigonometric rule', d: (u) => call('cos', u), formula: '\\frac{d}{du} \\sin u = \\cos u' },
-  cos: { rule: 'trigonometric rule', d: (u) => negL(call('sin', u)), formula: '\\frac{d}{du} \\cos u = -\\sin u' },
-  tan: { rule: 'trigonometric rule', d: (u) => sqr(call('sec', u)), formula: '\\frac{d}{du} \\tan u = \\sec^2 u' },
-  sec: {
-    rule: 'trigonometric rule',
-    d: (u) => mulL(call('sec', u), call('tan', u)),
-    formula: '\\frac{d}{du} \\sec u = \\sec u \\tan u',
-  },
-  csc: {
-    rule: 'trigonometric rule',
-    d: (u) => negL(mulL(call('csc', u), call('cot', u))),
-    formula: '\\frac{d}{du} \\csc u = -\\csc u \\cot u',
-  },
-  cot: { rule: 'trigonometric rule', d: (u) => negL(sqr(call('csc', u))), formula: '\\frac{d}{du} \\cot u = -\\csc^2 u' },
-  asin: {
-    rule: 'inverse trigonometric rule',
-    d: (u) => divL(ONE, sqrtL(oneMinus(sqr(u)))),
-    formula: '\\frac{d}{du} \\arcsin u = \\frac{1}{\\sqrt{1 - u^2}}',
-  },
-  acos: {
-    rule: 'inverse trigonometric rule',
-    d: (u) => negL(divL(ONE, sqrtL(oneMinus(sqr(u))))),
-    formula: '\\frac{d}{du} \\arccos u = -\\frac{1}{\\sqrt{1 - u^2}}',
-  },
-  atan: {
-    rule: 'inverse trigonometric rule',
-    d: (u) => divL(ONE, addL(ONE, sqr(u))),
-    formula: '\\frac{d}{du} \\arctan u = \\frac{1}{1 + u^2}',
-  },
-  sinh: { rule: 'hyperbolic rule', d: (u) => call('cosh', u), formula: '\\frac{d}{du} \\sinh u = \\cosh u' },
-  cosh: { rule: 'hyperbolic rule', d: (u) => call('sinh', u), formula: '\\frac{d}{du} \\cosh u = \\sinh u' },
-  tanh: {
-    rule: 'hyperbolic rule',
-    d: (u) => oneMinus(sqr(call('tanh', u))),
-    formula: '\\frac{d}{du} \\tanh u = 1 - \\tanh^2 u',
-  },
-  asinh: {
-    rule: 'inverse hyperbolic rule',
-    d: (u) => divL(ONE, sqrtL(addL(sqr(u), ONE))),
-    formula: '\\frac{d}{du} \\operatorname{arsinh} u = \\frac{1}{\\sqrt{u^2 + 1}}',
-  },
-  acosh: {
-    rule: 'inverse hyperbolic rule',
-    d: (u) => divL(ONE, sqrtL(addL(sqr(u), NEG_ONE))),
-    formula: '\\frac{d}{du} \\operatorname{arcosh} u = \\frac{1}{\\sqrt{u^2 - 1}}',
-  },
-  atanh: {
-    rule: 'inverse hyperbolic rule',
-    d: (u) => divL(ONE, oneMinus(sqr(u))),
-    formula: '\\frac{d}{du} \\operatorname{artanh} u = \\frac{1}{1 - u^2}',
-  },
-  erf: {
-    rule: 'error function rule',
-    d: (u) => mulL(divL(TWO, sqrtL(PI)), call('exp', negL(sqr(u)))),
-    formula: '\\frac{d}{du} \\operatorname{erf} u = \\frac{2}{\\sqrt{\\pi}} e^{-u^2}',
-  },
-  sigmoid: {
-    rule: 'sigmoid rule',
-    d: (u) => mulL(sig(u), oneMinus(sig(u))),
-    formula: '\\frac{d}{du} \\sigma(u) = \\sigma(u)\\left(1 - \\sigma(u)\\right)',
-  },
-  softplus: {
-    rule: 'softplus rule',
-    d: (u) => sig(u),
-    formula: '\\frac{d}{du} \\operatorname{softplus}(u) = \\frac{d}{du} \\ln(1 + e^{u}) = \\sigma(u)',
-  },
-  silu: {
-    rule: 'SiLU rule',
-    d: (u) => mulL(sig(u), addL(ONE, mulL(u, oneMinus(sig(u))))),
-    formula: '\\frac{d}{du}\\, u\\,\\sigma(u) = \\sigma(u)\\left(1 + u\\left(1 - \\sigma(u)\\right)\\right)',
-  },
-  gelu: {
-    rule: 'GELU rule',
-    d: (u) => {
-      const k = mulL(SQRT_2_OVER_PI, addL(u, mulL(GELU_C, powL(u, rat(3)))));
-      const t = call('tanh', k);
-      return addL(
-        mulL(HALF, addL(ONE, t)),
-        mulL(HALF, u, oneMinus(sqr(t)), SQRT_2_OVER_PI, addL(ONE, mulL(numFromText('0.134145'), sqr(u)))),
-      );
-    },
-    formula:
-      '\\frac{d}{du} \\tfrac{u}{2}\\left(1 + \\tanh k\\right) = \\tfrac{1}{2}\\left(1 + \\tanh k\\right) + \\tfrac{u}{2}\\left(1 - \\tanh^2 k\\right)\\sqrt{\\tfrac{2}{\\pi}}\\left(1 + 0.134145\\,u^2\\right),\\; k = \\sqrt{\\tfrac{2}{\\pi}}\\left(u + 0.044715\\,u^3\\right)',
-  },
-  relu: {
-    rule: 'ReLU rule',
-    d: (u) => call('heaviside', u),
-    formula: '\\frac{d}{du} \\operatorname{ReLU}(u) = \\mathbf{1}_{[u > 0]}',
-    kink: 'ReLU is not differentiable where its argument is 0; the derivative used there is 0, as in PyTorch.',
-  },
-  abs: {
-    rule: 'absolute value rule',
-    d: (u) => call('sign', u),
-    formula: '\\frac{d}{du} \\left|u\\right| = \\operatorname{sgn}(u)',
-    kink: '|u| is not differentiable where u = 0; the subgradient 0 = sgn(0) is used there, as in PyTorch.',
-  },
-  sign: {
-    rule: 'sign rule',
-    d: () => ZERO,
-    formula: '\\frac{d}{du} \\operatorname{sgn}(u) = 0 \\quad (u \\ne 0)',
-    kink: 'sgn(u) jumps where u = 0 and has no derivative there.',
-  },
-  heaviside: {
-    rule: 'step rule',
-    d: () => ZERO,
-    formula: '\\frac{d}{du} \\mathbf{1}_{[u > 0]} = 0 \\quad (u \\ne 0)',
-    kink: 'The step function jumps where its argument is 0 and has no derivative there.',
-  },
-};
+/** A catalogue kink note as a sentence for the panel. */
+function kinkNote(note: string): string {
+  const s = note.charAt(0).toUpperCase() + note.slice(1);
+  return /[.!]$/.test(s) ? s : `${s}.`;
+}
 
 /** Every comparison inside a condition. */
 function comparisons(c: Expr): Extract<Expr, { kind: 'cmp' }>[] {
@@ -422,25 +325,23 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
 
   const callRule = (e: Extract<Expr, { kind: 'call' }>, depth: number): Expr => {
     const { fn, args } = e;
-    const u = args[0]!;
-    const rule = RULES[fn];
-    if (rule) {
-      if (rule.kink) addKink(u, rule.kink);
-      if (u.kind === 'sym') return apply(e, depth, rule.rule, [], () => rule.d(u));
-      return apply(e, depth, 'chain rule', [u], ([d]) => mulL(rule.d(u), d!), `${rule.rule}: ${rule.formula}`);
+    if (!SELECTORS.has(fn)) {
+      const entry = opOf(fn);
+      const arrays = args.slice(0, entry.arity);
+      for (const p of args.slice(entry.arity)) {
+        if (dependsOn(p)) throw new Error(`${entry.title}: differentiating through its parameter is not supported`);
+      }
+      const zeroAt = arrays.length === 1 ? arrays[0]! : makeAdd([arrays[0]!, makeMul([NEG_ONE, arrays[1]!])]);
+      for (const k of entry.kinks) addKink(k.at === 0 ? zeroAt : makeAdd([zeroAt, rat(-k.at)]), kinkNote(k.note));
+      const { rule, formula } = entry.derivative;
+      const dep = arrays.map((a) => dependsOn(a));
+      const ds = partials(fn, args);
+      if (arrays.length === 1 && arrays[0]!.kind === 'sym') return apply(e, depth, rule, [], () => ds[0]!);
+      const kids = arrays.filter((_, i) => dep[i]);
+      const parts = ds.filter((_, i) => dep[i]);
+      return apply(e, depth, 'chain rule', kids, (dk) => addL(...parts.map((p, i) => mulL(p, dk[i]!))), `${rule}: ${formula}`);
     }
     switch (fn) {
-      case 'atan2': {
-        const [y, xx] = args as [Expr, Expr];
-        return apply(
-          e,
-          depth,
-          'atan2 rule',
-          [y, xx],
-          ([dy, dx]) => divL(addL(mulL(xx, dy!), negL(mulL(y, dx!))), addL(sqr(xx), sqr(y))),
-          '\\frac{d}{dt} \\operatorname{atan2}(y, x) = \\frac{x y\' - y x\'}{x^2 + y^2}',
-        );
-      }
       case 'max':
       case 'min': {
         const [a, b] = args as [Expr, Expr];
@@ -477,13 +378,6 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
         addKink(makeAdd([lo, makeMul([NEG_ONE, hi])]), 'clip switches to its upper bound where lo = hi.');
         return apply(e, depth, 'piecewise rule (clip)', [v, lo, hi], ([dv, dlo, dhi]) =>
           call('where', cmp('<', call('max', v, lo), hi), call('where', cmp('>', v, lo), dv!, dlo!), dhi!),
-        );
-      }
-      case 'leaky_relu': {
-        const [v, a] = args as [Expr, Expr];
-        addKink(v, 'Leaky ReLU is not differentiable where its argument is 0; the slope used there is the negative slope, as in PyTorch.');
-        return apply(e, depth, 'leaky ReLU rule', [v, a], ([dv, da]) =>
-          call('where', cmp('>', v, ZERO), dv!, addL(mulL(a, dv!), mulL(v, da!))),
         );
       }
       default:

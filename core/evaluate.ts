@@ -4,91 +4,27 @@
  * NumPy: log of a negative number is NaN, 1/0 is ±Infinity.
  */
 import { type Expr, type FnName } from './expr';
+import { op } from './ops';
 
 export type Env = Readonly<Record<string, number>>;
 export type Compiled = (env: Env) => number;
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const NO_PARAMS: readonly number[] = [];
 
-/** erf with max error ~1.2e-7 is not enough for a derivative check, so use a series / continued fraction. */
-export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const ax = Math.abs(x);
-  if (ax < 2.5) {
-    // Maclaurin series: erf x = 2/√π Σ (−1)ⁿ x^{2n+1} / (n! (2n+1)); converges fast for |x| < 2.5.
-    let sum = ax;
-    let term = ax;
-    const x2 = ax * ax;
-    for (let n = 1; n < 200; n++) {
-      term *= -x2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    const v = (2 / Math.sqrt(Math.PI)) * sum;
-    return x < 0 ? -v : v;
-  }
-  if (ax > 6) return x < 0 ? -1 : 1;
-  // erfc via Lentz's continued fraction for larger |x|.
-  let f = ax;
-  let c = ax;
-  let d = 0;
-  for (let n = 1; n < 300; n++) {
-    const an = n / 2;
-    d = ax + an * d;
-    d = d === 0 ? 1e-300 : 1 / d;
-    c = ax + an / c;
-    if (c === 0) c = 1e-300;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  const erfc = Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
-  const v = 1 - erfc;
-  return x < 0 ? -v : v;
+/**
+ * The value of a one-argument catalogue function without parameters, as a
+ * plain function (the catalogue's `forward`: stable, PyTorch's semantics);
+ * shared with core/explore/fast.ts. Undefined for other functions.
+ */
+export function unaryValue(fn: FnName): ((x: number) => number) | undefined {
+  const entry = op(fn);
+  if (!entry || entry.arity !== 1 || entry.params.length) return undefined;
+  const arg = [NaN];
+  return (x) => {
+    arg[0] = x;
+    return entry.forward(arg, NO_PARAMS);
+  };
 }
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
-
-function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
-
-/** The numeric value of each one-argument function (NumPy's semantics: log(-1) is NaN); shared with core/explore/fast.ts. */
-export const FN1: Partial<Record<FnName, (x: number) => number>> = {
-  exp: Math.exp,
-  log: Math.log,
-  log2: Math.log2,
-  log10: Math.log10,
-  log1p: Math.log1p,
-  expm1: Math.expm1,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  sec: (x) => 1 / Math.cos(x),
-  csc: (x) => 1 / Math.sin(x),
-  cot: (x) => 1 / Math.tan(x),
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  asinh: Math.asinh,
-  acosh: Math.acosh,
-  atanh: Math.atanh,
-  erf,
-  abs: Math.abs,
-  sign: (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : x < 0 ? -1 : 0),
-  heaviside: (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : 0),
-  sigmoid,
-  relu: (x) => (Number.isNaN(x) ? NaN : x > 0 ? x : 0),
-  softplus,
-  gelu: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
-  silu: (x) => x * sigmoid(x),
-};
 
 /** x^y with real semantics: negative bases with odd-denominator rational exponents stay real (∛−8 = −2). */
 function realPow(x: number, y: number, q: number | undefined): number {
@@ -165,50 +101,19 @@ export function compile(e: Expr): Compiled {
     }
     case 'call': {
       const args = e.args.map(compile);
-      const f1 = FN1[e.fn];
+      const f1 = unaryValue(e.fn);
       if (f1) {
         const a = args[0]!;
         return (env) => f1(a(env));
       }
-      const [a, b, c] = args as [Compiled, Compiled, Compiled];
-      switch (e.fn) {
-        case 'atan2':
-          return (env) => Math.atan2(a(env), b(env));
-        case 'max':
-          return (env) => {
-            const u = a(env);
-            const v = b(env);
-            return Number.isNaN(u) || Number.isNaN(v) ? NaN : Math.max(u, v);
-          };
-        case 'min':
-          return (env) => {
-            const u = a(env);
-            const v = b(env);
-            return Number.isNaN(u) || Number.isNaN(v) ? NaN : Math.min(u, v);
-          };
-        case 'where':
-          // Like np.where, both branches are evaluated; only the chosen one matters.
-          return (env) => {
-            const cond = a(env);
-            const u = b(env);
-            const v = c(env);
-            return Number.isNaN(cond) ? NaN : cond !== 0 ? u : v;
-          };
-        case 'clip':
-          return (env) => {
-            const x = a(env);
-            const lo = b(env);
-            const hi = c(env);
-            return Math.min(Math.max(x, lo), hi);
-          };
-        case 'leaky_relu':
-          return (env) => {
-            const x = a(env);
-            return x > 0 ? x : b(env) * x;
-          };
-        default:
-          throw new Error(`cannot evaluate ${e.fn}`);
-      }
+      const entry = op(e.fn);
+      if (!entry) throw new Error(`cannot evaluate ${e.fn}`);
+      // Every argument is evaluated (as np.where evaluates both branches); the catalogue picks.
+      const n = entry.arity;
+      return (env) => {
+        const vals = args.map((f) => f(env));
+        return entry.forward(vals.slice(0, n), vals.slice(n));
+      };
     }
   }
 }

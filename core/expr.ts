@@ -11,54 +11,26 @@
  * back to IEEE floats (`float`) otherwise, so `1/2`, `0.01` and `3` stay exact
  * and print as a textbook would.
  */
+import { type Builder, type CmpOp as OpsCmpOp, OPS, op } from './ops';
 
-/** Every function the engine knows. Parsers map their spellings onto these. */
-export const FUNCTIONS = {
-  exp: 1,
-  log: 1, // natural logarithm
-  log2: 1,
-  log10: 1,
-  log1p: 1,
-  expm1: 1,
-  sin: 1,
-  cos: 1,
-  tan: 1,
-  sec: 1,
-  csc: 1,
-  cot: 1,
-  asin: 1,
-  acos: 1,
-  atan: 1,
-  atan2: 2, // atan2(y, x)
-  sinh: 1,
-  cosh: 1,
-  tanh: 1,
-  asinh: 1,
-  acosh: 1,
-  atanh: 1,
-  erf: 1,
-  abs: 1,
-  sign: 1,
-  heaviside: 1, // H(x) = 1 for x > 0, 0 for x < 0 (undefined at 0: a kink)
-  sigmoid: 1,
-  relu: 1,
-  leaky_relu: 2, // leaky_relu(x, slope)
-  softplus: 1,
-  gelu: 1, // tanh approximation: x/2 (1 + tanh(√(2/π)(x + 0.044715 x³)))
-  silu: 1, // x σ(x), a.k.a. swish
-  max: 2,
-  min: 2,
-  where: 3, // where(cond, a, b)
-  clip: 3, // clip(x, lo, hi)
-} as const satisfies Record<string, number>;
+/**
+ * Every function the engine knows, from the operation catalogue (core/ops/):
+ * name → number of arguments (the array arguments, then the scalar parameters,
+ * such as leaky ReLU's slope). Entries the catalogue builds as powers
+ * (`expand`: x², x⁻¹, x^{1/2}, 2^x) are never call nodes.
+ */
+export const FUNCTIONS: Readonly<Record<string, number>> = Object.fromEntries(
+  OPS.filter((e) => !e.expand).map((e) => [e.name, e.arity + e.params.length]),
+);
 
-export type FnName = keyof typeof FUNCTIONS;
+/** A function name of the catalogue (checked by `call`). */
+export type FnName = string;
 
 export function isFnName(name: string): name is FnName {
   return Object.prototype.hasOwnProperty.call(FUNCTIONS, name);
 }
 
-export type CmpOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+export type CmpOp = OpsCmpOp;
 
 export type Expr =
   /** Exact rational p/q with q ≥ 1 and gcd(p, q) = 1. */
@@ -170,8 +142,18 @@ export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
 export const div = (a: Expr, b: Expr): Expr => mul(a, pow(b, NEG_ONE));
 export const sqrt = (x: Expr): Expr => pow(x, HALF);
 
+/**
+ * A call of a catalogue function. Entries the catalogue builds as powers
+ * (`expand`) come back as powers; missing scalar parameters take their defaults.
+ */
 export function call(fn: FnName, ...args: Expr[]): Expr {
-  const arity = FUNCTIONS[fn];
+  const entry = op(fn);
+  if (!entry) throw new ExprError(`unknown function "${fn}"`);
+  if (entry.expand && args.length === entry.arity) return entry.expand(RAW, args);
+  const arity = FUNCTIONS[fn]!;
+  if (args.length < arity && args.length >= entry.arity) {
+    args = [...args, ...entry.params.slice(args.length - entry.arity).map((p) => numFromText(String(p.default)))];
+  }
   if (args.length !== arity) {
     throw new ExprError(`${fn} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`);
   }
@@ -181,6 +163,21 @@ export function call(fn: FnName, ...args: Expr[]): Expr {
 export function cmp(op: CmpOp, left: Expr, right: Expr): Expr {
   return { kind: 'cmp', op, left, right };
 }
+
+/** The catalogue's formulas built as plain (unsimplified) trees. */
+export const RAW: Builder<Expr> = {
+  num: (p, q = 1) => (Number.isInteger(p) && Number.isInteger(q) ? rat(p, q) : float(p / q)),
+  pi: () => PI,
+  add: (...t) => add(...t),
+  sub: (a, b) => sub(a, b),
+  mul: (...f) => mul(...f),
+  div: (a, b) => div(a, b),
+  neg: (a) => neg(a),
+  pow: (a, b) => pow(a, b),
+  call: (name, ...a) => call(name, ...a),
+  cmp: (o, a, b) => cmp(o, a, b),
+  where: (c, a, b) => call('where', c, a, b),
+};
 
 /** The direct children of a node, in order. */
 export function children(e: Expr): readonly Expr[] {

@@ -9,6 +9,7 @@
 import { latexSymbol } from './ops/latex';
 export { latexSymbol };
 import { type Expr, type FnName, isOne, rat } from './expr';
+import { type OpEntry, op, opOf } from './ops';
 import { type NumExpr, isNumber, toFloat } from './num';
 
 // ---------------------------------------------------------------------------
@@ -134,18 +135,18 @@ export function isCond(e: Expr): boolean {
 // ---------------------------------------------------------------------------
 // LaTeX
 
-const LATEX_FN: Partial<Record<FnName, string>> = {
-  sin: '\\sin', cos: '\\cos', tan: '\\tan', sec: '\\sec', csc: '\\csc', cot: '\\cot',
-  asin: '\\arcsin', acos: '\\arccos', atan: '\\arctan',
-  sinh: '\\sinh', cosh: '\\cosh', tanh: '\\tanh',
-  asinh: '\\operatorname{arsinh}', acosh: '\\operatorname{arcosh}', atanh: '\\operatorname{artanh}',
-  log: '\\ln', log2: '\\log_{2}', log10: '\\log_{10}', erf: '\\operatorname{erf}', sign: '\\operatorname{sgn}',
-  sigmoid: '\\sigma', relu: '\\operatorname{ReLU}', softplus: '\\operatorname{softplus}', gelu: '\\operatorname{GELU}',
-  silu: '\\operatorname{SiLU}', atan2: '\\operatorname{atan2}', clip: '\\operatorname{clip}', max: '\\max', min: '\\min',
-};
+/** Does the entry print as its name applied to parenthesised arguments (the catalogue's default LaTeX)? */
+function namedLatex(e: OpEntry): boolean {
+  const probe = Array.from({ length: e.arity }, (_, i) => `\u0000${i}`);
+  const params = e.params.map((p) => String(p.default));
+  return e.latex(probe, params) === `${e.latexName}\\left(${probe.join(', ')}\\right)`;
+}
 
-/** Functions whose power prints as \sin^{2}(x). */
-const POWER_PREFIX = new Set<FnName>(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'sinh', 'cosh', 'tanh', 'sigmoid', 'log']);
+/** Functions whose power prints as \sin^{2}(x): named one-argument functions with a one-command name. */
+function powerPrefix(fn: FnName): string | undefined {
+  const e = op(fn);
+  return e && e.arity === 1 && !e.params.length && namedLatex(e) && /^\\[a-zA-Z]+$/.test(e.latexName) ? e.latexName : undefined;
+}
 
 export interface LatexOptions {
   /** Raw LaTeX for given symbol names (used for unevaluated derivatives in steps). */
@@ -218,15 +219,16 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
         if (exp.kind === 'num' && exp.p === 1 && exp.q === 2) return `\\sqrt{${p(base)}}`;
         if (exp.kind === 'num' && exp.p === 1 && exp.q > 2 && exp.q < 10) return `\\sqrt[${exp.q}]{${p(base)}}`;
         const ex = p(exp);
-        if (base.kind === 'call' && POWER_PREFIX.has(base.fn) && isNumber(exp) && toFloat(exp) > 0) {
-          return `${LATEX_FN[base.fn]}^{${ex}}${paren(p(base.args[0]!))}`;
+        const prefix = base.kind === 'call' ? powerPrefix(base.fn) : undefined;
+        if (base.kind === 'call' && prefix && isNumber(exp) && toFloat(exp) > 0) {
+          return `${prefix}^{${ex}}${paren(p(base.args[0]!))}`;
         }
+        const pb = p(base);
+        const bracketed = base.kind === 'call' && (pb.startsWith('\\left|') || (opOf(base.fn).arity > 1 && namedLatex(opOf(base.fn))));
         const b =
-          base.kind === 'sym' || base.kind === 'const' || (base.kind === 'num' && base.q === 1 && base.p >= 0)
-            ? p(base)
-            : base.kind === 'call' && (base.fn === 'abs' || base.fn === 'max' || base.fn === 'min')
-              ? p(base)
-              : paren(p(base));
+          base.kind === 'sym' || base.kind === 'const' || (base.kind === 'num' && base.q === 1 && base.p >= 0) || bracketed
+            ? pb
+            : paren(pb);
         return `${b}^{${ex}}`;
       }
       case 'call':
@@ -244,30 +246,19 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
   };
 
   const printCall = (fn: FnName, args: readonly Expr[]): string => {
+    const entry = opOf(fn);
     const a = args.map(p);
-    switch (fn) {
-      case 'exp': {
-        const arg = args[0]!;
-        return arg.kind === 'add' || /\\frac|\\begin/.test(a[0]!) || a[0]!.length > 40 ? `\\exp${paren(a[0]!)}` : `e^{${a[0]}}`;
-      }
-      case 'abs':
-        return `\\left|${a[0]}\\right|`;
-      case 'log1p':
-        return `\\ln${paren(`1 + ${a[0]}`)}`;
-      case 'expm1':
-        return `\\left(e^{${a[0]}} - 1\\right)`;
-      case 'heaviside':
-        return `\\mathbf{1}_{[${a[0]} > 0]}`;
-      case 'leaky_relu':
-        return `\\operatorname{LeakyReLU}_{${a[1]}}${paren(a[0]!)}`;
-      case 'where': {
-        const c = args[0]!;
-        const cond = isCond(c) ? condition(c) : `${p(c)} \\ne 0`;
-        return `\\begin{cases} ${a[1]} & \\text{if } ${cond} \\\\ ${a[2]} & \\text{otherwise} \\end{cases}`;
-      }
-      default:
-        return `${LATEX_FN[fn] ?? `\\operatorname{${fn}}`}${paren(a.join(', '))}`;
+    if (entry.name === 'where') {
+      const c = args[0]!;
+      const cond = isCond(c) ? condition(c) : `${p(c)} \\ne 0`;
+      return `\\begin{cases} ${a[1]} & \\text{if } ${cond} \\\\ ${a[2]} & \\text{otherwise} \\end{cases}`;
     }
+    const arrays = a.slice(0, entry.arity);
+    if (namedLatex(entry) && !entry.params.length) return `${entry.latexName}${paren(arrays.join(', '))}`;
+    // The catalogue's LaTeX, with a short argument in plain parentheses (see `paren`).
+    const out = entry.latex(arrays, a.slice(entry.arity));
+    const tail = `\\left(${arrays.join(', ')}\\right)`;
+    return out.endsWith(tail) ? out.slice(0, -tail.length) + paren(arrays.join(', ')) : out;
   };
 
   return p(e);
@@ -278,6 +269,8 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
 
 interface CodeStyle {
   pow: string;
+  /** A real odd root base^{p/q} (q odd), when `**` would not be real for a negative base. */
+  oddRoot?: (base: string, p: number, q: number) => string;
   fn: (fn: FnName, args: string[], raw: readonly Expr[]) => string;
   pi: string;
   e: string;
@@ -323,6 +316,7 @@ function codePrinter(style: CodeStyle) {
         if (isNumber(exp) && toFloat(exp) < 0) return p({ kind: 'mul', factors: [e] });
         if (exp.kind === 'num' && exp.p === 1 && exp.q === 2 && style.pow === '**') return `np.sqrt(${p(base)})`;
         if (exp.kind === 'num' && exp.p === 1 && exp.q === 2) return `sqrt(${p(base)})`;
+        if (style.oddRoot && exp.kind === 'num' && exp.q % 2 === 1 && exp.q > 1) return style.oddRoot(p(base), exp.p, exp.q);
         const b = precOf(base) >= PREC.atom && !(isNumber(base) && toFloat(base) < 0) ? p(base) : paren(p(base));
         const x = precOf(exp) >= PREC.atom && !(isNumber(exp) && (toFloat(exp) < 0 || exp.kind === 'num' && exp.q !== 1)) ? p(exp) : paren(p(exp));
         return `${b}${style.pow}${x}`;
@@ -340,52 +334,33 @@ function codePrinter(style: CodeStyle) {
   return p;
 }
 
-const NP_FN: Partial<Record<FnName, string>> = {
-  exp: 'np.exp', log: 'np.log', log2: 'np.log2', log10: 'np.log10', log1p: 'np.log1p', expm1: 'np.expm1',
-  sin: 'np.sin', cos: 'np.cos', tan: 'np.tan', asin: 'np.arcsin', acos: 'np.arccos', atan: 'np.arctan',
-  atan2: 'np.arctan2', sinh: 'np.sinh', cosh: 'np.cosh', tanh: 'np.tanh', asinh: 'np.arcsinh', acosh: 'np.arccosh',
-  atanh: 'np.arctanh', abs: 'np.abs', sign: 'np.sign', max: 'np.maximum', min: 'np.minimum', where: 'np.where',
-  clip: 'np.clip',
-};
+/** Is `s` one call `f(…)` whose parentheses close at the end (so it is an atom)? */
+function isCallForm(s: string): boolean {
+  const m = /^[\w.]+\(/.exec(s);
+  if (!m || !s.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = m[0].length - 1; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return i === s.length - 1;
+  }
+  return false;
+}
 
 const numpyPrinter = codePrinter({
   pow: '**',
   pi: 'np.pi',
   e: 'np.e',
   float: (v) => (Number.isNaN(v) ? 'np.nan' : !Number.isFinite(v) ? (v > 0 ? 'np.inf' : '-np.inf') : formatFloat(v)),
-  fn: (fn, a, raw) => {
-    const direct = NP_FN[fn];
-    if (direct) return `${direct}(${a.join(', ')})`;
-    // Parenthesize an argument only when it is not already atomic.
-    const g = (i: number) => (precOf(raw[i]!) >= PREC.atom && !(isNumber(raw[i]!) && toFloat(raw[i] as NumExpr) < 0) ? a[i]! : `(${a[i]})`);
-    const u = a[0]!;
-    switch (fn) {
-      case 'sec':
-        return `(1/np.cos(${u}))`;
-      case 'csc':
-        return `(1/np.sin(${u}))`;
-      case 'cot':
-        return `(1/np.tan(${u}))`;
-      case 'heaviside':
-        return `np.heaviside(${u}, 0.0)`;
-      case 'sigmoid':
-        return `(1/(1 + np.exp(-${g(0)})))`;
-      case 'relu':
-        return `np.maximum(${u}, 0)`;
-      case 'leaky_relu':
-        return `np.where(${u} > 0, ${u}, ${g(1)}*${g(0)})`;
-      case 'softplus':
-        return `np.logaddexp(0, ${u})`;
-      case 'silu':
-        return `(${g(0)}/(1 + np.exp(-${g(0)})))`;
-      case 'gelu':
-        return `(0.5*${g(0)}*(1 + np.tanh(np.sqrt(2/np.pi)*(${u} + 0.044715*${g(0)}**3))))`;
-      case 'erf':
-        // NumPy has no erf; SciPy's is the standard vectorized one.
-        return `scipy.special.erf(${u})`;
-      default:
-        return `${fn}(${a.join(', ')})`;
-    }
+  // The catalogue's NumPy code (the same value on the whole domain), bracketed unless it is one call.
+  fn: (fn, a) => {
+    const entry = opOf(fn);
+    const code = entry.numpy(a.slice(0, entry.arity), a.slice(entry.arity));
+    return isCallForm(code) ? code : `(${code})`;
+  },
+  // x**(p/q) with q odd is real for a negative x, but NumPy gives NaN: use the real odd root.
+  oddRoot: (base, p, q) => {
+    const root = q === 3 ? `np.cbrt(${base})` : `(np.sign(${base})*np.abs(${base})**(1/${q}))`;
+    return p === 1 ? root : `${root}**${p < 0 ? `(${p})` : p}`;
   },
 });
 
@@ -394,18 +369,17 @@ export function toNumpy(e: Expr): string {
   return numpyPrinter(e);
 }
 
-const TEXT_FN: Partial<Record<FnName, string>> = { log: 'ln', asin: 'arcsin', acos: 'arccos', atan: 'arctan' };
-
 const textPrinter = codePrinter({
   pow: '^',
   pi: 'π',
   e: 'e',
   float: (v) => String(v),
   fn: (fn, a) => {
-    if (fn === 'exp') return `exp(${a[0]})`;
-    if (fn === 'abs') return `|${a[0]}|`;
-    if (fn === 'heaviside') return `[${a[0]} > 0]`;
-    return `${TEXT_FN[fn] ?? fn}(${a.join(', ')})`;
+    const entry = opOf(fn);
+    // |x| and [x > 0] read better than abs(x) and heaviside(x); otherwise the first plain-math spelling.
+    if (entry.latex(['x'], []) === '\\left|x\\right|') return `|${a[0]}|`;
+    if (entry.latex(['x'], []) === '\\mathbf{1}_{[x > 0]}') return `[${a[0]} > 0]`;
+    return `${entry.spell.plain?.[0] ?? fn}(${a.join(', ')})`;
   },
 });
 

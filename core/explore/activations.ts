@@ -31,7 +31,8 @@ export const ACTIVATIONS: readonly Activation[] = [
   {
     key: 'gelu',
     name: 'GELU',
-    code: 'F.gelu(x)',
+    // Written out, so the gallery shows the formula (F.gelu(x) is the same function, kept as one call).
+    code: '0.5*x*(1 + torch.erf(x/math.sqrt(2)))',
     note: "The exact GELU, x Φ(x) = (x/2)(1 + erf(x/√2)) (PyTorch's default). The tanh approximation, F.gelu(x, approximate='tanh') = (x/2)(1 + tanh(√(2/π)(x + 0.044715x³))), differs from it by less than 5e-4.",
   },
   { key: 'softplus', name: 'Softplus', code: 'F.softplus(x)', note: 'ln(1 + eˣ), a smooth ReLU; its derivative is the sigmoid.' },

@@ -14,14 +14,11 @@
  * engine's (NumPy's real semantics: log(−1) is NaN, 1/0 is ±∞).
  */
 import type { Expr } from '../expr';
-import { type Compiled, FN1, compile } from '../evaluate';
+import { type Compiled, compile, unaryValue } from '../evaluate';
 
 /** f(a, b): the variables bound by position (b is ignored for functions of one variable). */
 export type Fn2 = (a: number, b: number) => number;
 export type Fn1 = (x: number) => number;
-
-/** The same numeric functions as the general evaluator. */
-const UNARY = FN1;
 
 /**
  * Compile `e` as a function of `vars` (one or two names, by position). Other
@@ -144,7 +141,7 @@ export function compileFast(e: Expr, vars: readonly string[]): Fn2 {
         return (a, b) => Math.pow(base(a, b), g(a, b));
       }
       case 'call': {
-        const f1 = UNARY[x.fn];
+        const f1 = unaryValue(x.fn);
         if (f1) {
           const u = go(x.args[0]!);
           return (a, b) => f1(u(a, b));

@@ -1,10 +1,14 @@
 /**
- * Function tables: how each language's spellings (`np.exp`, `F.leaky_relu`,
- * `Math.hypot`, `ln`, …) map onto the canonical expression tree, and the
- * argument binding (positional, keyword, defaults, arity errors) they share.
+ * How each language's spellings (`np.exp`, `F.leaky_relu`, `Math.hypot`, `ln`,
+ * …) map onto the canonical expression tree, and the argument binding
+ * (positional, keyword, defaults, arity errors) they share. The spellings
+ * themselves come from the operation catalogue (core/ops/: `lookup`,
+ * `spelled`); only calls that are not plain catalogue calls (a logarithm with
+ * a base, clamp's optional bounds, hypot, …) have builders here.
  */
-import { add, call, cmp, div, E, HALF, int, mul, NEG_ONE, ONE, pow, rat, sqrt, TWO, ZERO } from '../expr';
-import type { Expr, FnName } from '../expr';
+import { add, call, div, E, HALF, int, mul, NEG_ONE, ONE, pow, rat, sqrt, TWO, ZERO } from '../expr';
+import type { Expr } from '../expr';
+import { type Lib, type OpEntry, MODULE_LIBS, lookup, OPS, spelled } from '../ops';
 import { fail } from './common';
 import type { Span } from './common';
 
@@ -50,7 +54,13 @@ export interface FnDef {
   build(b: Bound): Expr;
 }
 
-export type FnTable = ReadonlyMap<string, FnDef>;
+/** A language's functions: by bare name, and by module prefix and name (`np`, `exp`). */
+export interface FnTable {
+  get(name: string): FnDef | undefined;
+  has(name: string): boolean;
+  /** The function `module.name` (module as written: `np`, `torch.nn.functional`). */
+  resolve(module: string, name: string): FnDef | undefined;
+}
 
 // ---------------------------------------------------------------------------
 // Binding
@@ -156,7 +166,6 @@ const req = (name: string, ...aliases: string[]): Param => ({ name, aliases });
 function def(params: readonly Param[], build: (b: Bound) => Expr): FnDef {
   return { params, build };
 }
-const unary = (fn: FnName): FnDef => def([X], (b) => call(fn, b.expr(0)));
 const unaryWith = (f: (x: Expr) => Expr): FnDef => def([X], (b) => f(b.expr(0)));
 const binary = (f: (a: Expr, b: Expr) => Expr, params: readonly Param[] = [X, OTHER]): FnDef =>
   def(params, (b) => f(b.expr(0), b.expr(1)));
@@ -178,7 +187,63 @@ function nested(fn: 'max' | 'min', min: number, bareOnly = false): FnDef {
 const isLiteral = (e: Expr, v: number): boolean =>
   (e.kind === 'num' && e.p === v && e.q === 1) || (e.kind === 'float' && e.value === v);
 
-/** The exact GELU, x/2·(1 + erf(x/√2)), from canonical nodes. */
+/**
+ * A catalogue entry as a call: its array arguments, then its scalar parameters
+ * (optional, by keyword or position; missing ones take the catalogue's default),
+ * and PyTorch's `inplace` flag for `torch.nn.functional` spellings.
+ */
+function entryDef(e: OpEntry, plain = false): FnDef {
+  const taken = new Set(e.params.flatMap((p) => [p.name, ...(p.aliases ?? [])]));
+  const first: Param = { name: X.name, aliases: X.aliases!.filter((a) => !taken.has(a)) };
+  const arrays: Param[] = e.arity === 1 ? [first] : [first, OTHER, req('third')].slice(0, e.arity);
+  const params: Param[] = e.params.map((p) => opt(p.name, ...(p.aliases ?? [])));
+  const extra = !plain && e.spell.F ? [opt('inplace')] : [];
+  return def([...arrays, ...params, ...extra], (b) => {
+    const args = arrays.map((_, i) => b.expr(i));
+    const ps = e.params.map((_, i) => b.opt(e.arity + i));
+    const given = ps.findIndex((p) => p === undefined);
+    return call(e.name, ...args, ...(given < 0 ? (ps as Expr[]) : (ps.slice(0, given) as Expr[])));
+  });
+}
+
+const DEFS = new Map<OpEntry, FnDef>(OPS.map((e) => [e, entryDef(e)]));
+const PLAIN_DEFS = new Map<OpEntry, FnDef>(OPS.map((e) => [e, entryDef(e, true)]));
+
+/** A language: its own builders first, then the catalogue's spellings in `libs` (bare names), or by module. */
+function language(special: Readonly<Record<string, Special>>, libs: readonly Lib[] | 'any', plain = false): FnTable {
+  const defs = plain ? PLAIN_DEFS : DEFS;
+  const own = (name: string): Special | undefined => (Object.prototype.hasOwnProperty.call(special, name) ? special[name] : undefined);
+  const bare = (name: string): OpEntry | undefined => {
+    if (libs === 'any') return lookup('', name);
+    for (const l of libs) {
+      const e = spelled(l, name);
+      if (e) return e;
+    }
+    return undefined;
+  };
+  const get = (name: string): FnDef | undefined => {
+    const s = own(name);
+    if (s) return s;
+    const e = bare(name);
+    return e ? defs.get(e) : undefined;
+  };
+  return {
+    get,
+    has: (name) => get(name) !== undefined,
+    resolve(module, name) {
+      const s = own(name);
+      if (s && !s.bareOnly && (!s.modules || s.modules.some((l) => MODULE_LIBS[module]?.includes(l)))) return s;
+      const e = lookup(module, name);
+      return e ? defs.get(e) : undefined;
+    },
+  };
+}
+
+/** A builder that exists only in some libraries (`np.hypot`, not `F.hypot`). */
+type Special = FnDef & { modules?: readonly Lib[] };
+const only = (libs: readonly Lib[], d: FnDef): Special => ({ ...d, modules: libs });
+
+/** The exact GELU, x/2·(1 + erf(x/√2)), written out from canonical nodes. */
 export function exactGelu(x: Expr): Expr {
   return mul(HALF, x, add(ONE, call('erf', div(x, sqrt(TWO)))));
 }
@@ -199,176 +264,99 @@ function clampDef(lo: Param, hi: Param): FnDef {
   });
 }
 
+/** GELU: exact by default (PyTorch), the tanh approximation with approximate='tanh' (and by default in jax.nn). */
 function geluDef(): FnDef {
   return def([X, opt('approximate')], (b) => {
     const x = b.expr(0);
     const a = b.args[1];
-    // jax.nn.gelu approximates by default (approximate=True); PyTorch is exact by default.
-    let tanh = b.module.startsWith('jax');
+    let approx = b.module.startsWith('jax');
     if (a) {
       if (a.value.kind === 'str') {
-        if (a.value.value === 'tanh') tanh = true;
-        else if (a.value.value === 'none') tanh = false;
+        if (a.value.value === 'tanh') approx = true;
+        else if (a.value.value === 'none') approx = false;
         else b.fail(`approximate must be 'none' or 'tanh', not '${a.value.value}'`, 1);
       } else if (a.value.kind === 'expr' && (isLiteral(a.value.expr, 1) || isLiteral(a.value.expr, 0))) {
-        tanh = isLiteral(a.value.expr, 1);
+        approx = isLiteral(a.value.expr, 1);
       } else b.fail("approximate must be 'none' or 'tanh'", 1);
     }
-    return tanh ? call('gelu', x) : exactGelu(x);
+    return call(approx ? 'gelu_tanh' : 'gelu', x);
   });
 }
 
-function softplusDef(): FnDef {
+/** softplus with PyTorch's beta: softplus(βx)/β. */
+function softplusDef(name: string): FnDef {
   return def([X, opt('beta'), opt('threshold')], (b) => {
     const x = b.expr(0);
     const beta = b.opt(1);
-    if (!beta || isLiteral(beta, 1)) return call('softplus', x);
-    return div(call('softplus', mul(beta, x)), beta);
+    if (!beta || isLiteral(beta, 1)) return call(name, x);
+    return div(call(name, mul(beta, x)), beta);
   });
 }
 
-function logDef(): FnDef {
-  // math.log(x, base) takes an optional base.
+/** math.log(x, base) takes an optional base. */
+function logDef(name: string): FnDef {
   return def([X, opt('base')], (b) => {
     const x = b.expr(0);
     const base = b.opt(1);
-    return base ? div(call('log', x), call('log', base)) : call('log', x);
+    return base ? div(call(name, x), call(name, base)) : call(name, x);
   });
 }
 
-function table(entries: Record<string, FnDef>, aliases: Record<string, string> = {}): Map<string, FnDef> {
-  const m = new Map<string, FnDef>(Object.entries(entries));
-  for (const [alias, target] of Object.entries(aliases)) m.set(alias, entries[target]!);
-  return m;
-}
+const byName = (name: string, plain = true): FnDef => (plain ? PLAIN_DEFS : DEFS).get(lookup('', name)!)!;
 
 // ---------------------------------------------------------------------------
 // Python: NumPy, PyTorch (torch, torch.nn.functional), math, scipy.special, JAX
 
-export const PYTHON_FUNCTIONS: FnTable = table(
-  {
-    exp: unary('exp'),
-    log: logDef(),
-    log2: unary('log2'),
-    log10: unary('log10'),
-    log1p: unary('log1p'),
-    expm1: unary('expm1'),
-    exp2: unaryWith((x) => pow(TWO, x)),
-    sqrt: unaryWith(sqrt),
-    rsqrt: unaryWith((x) => pow(x, rat(-1, 2))),
-    cbrt: unaryWith((x) => pow(x, rat(1, 3))),
-    square: unaryWith((x) => pow(x, TWO)),
-    reciprocal: unaryWith((x) => pow(x, NEG_ONE)),
-    power: binary(pow, [req('input', 'x1', 'base', 'x', 'a'), req('exponent', 'x2', 'exp', 'b')]),
-    abs: unary('abs'),
-    sign: unary('sign'),
-    heaviside: def([req('input', 'x1', 'x'), opt('values', 'x2', 'h0')], (b) => call('heaviside', b.expr(0))),
-    sin: unary('sin'),
-    cos: unary('cos'),
-    tan: unary('tan'),
-    arcsin: unary('asin'),
-    arccos: unary('acos'),
-    arctan: unary('atan'),
-    arctan2: binary((y, x) => call('atan2', y, x), [req('input', 'x1', 'y'), req('other', 'x2', 'x')]),
-    sinh: unary('sinh'),
-    cosh: unary('cosh'),
-    tanh: unary('tanh'),
-    arcsinh: unary('asinh'),
-    arccosh: unary('acosh'),
-    arctanh: unary('atanh'),
-    erf: unary('erf'),
-    maximum: binary((a, b) => call('max', a, b)),
-    minimum: binary((a, b) => call('min', a, b)),
-    max: nested('max', 2, true),
-    min: nested('min', 2, true),
-    where: def([req('condition', 'cond'), req('input', 'x'), req('other', 'y')], (b) =>
-      call('where', b.expr(0), b.expr(1), b.expr(2)),
-    ),
-    clip: clampDef(opt('min', 'a_min'), opt('max', 'a_max')),
-    clamp_min: binary((x, lo) => call('max', x, lo), [X, req('min')]),
-    clamp_max: binary((x, hi) => call('min', x, hi), [X, req('max')]),
-    sigmoid: unary('sigmoid'),
-    relu: def([X, opt('inplace')], (b) => call('relu', b.expr(0))),
-    relu6: def([X, opt('inplace')], (b) => call('clip', b.expr(0), ZERO, int(6))),
-    leaky_relu: def([X, opt('negative_slope', 'alpha'), opt('inplace')], (b) =>
-      call('leaky_relu', b.expr(0), b.opt(1) ?? rat(1, 100)),
-    ),
-    softplus: softplusDef(),
-    gelu: geluDef(),
-    silu: def([X, opt('inplace')], (b) => call('silu', b.expr(0))),
-    elu: def([X, opt('alpha'), opt('inplace')], (b) => {
-      const x = b.expr(0);
-      const alpha = b.opt(1);
-      const em1 = add(call('exp', x), NEG_ONE);
-      return call('where', cmp('>', x, ZERO), x, alpha ? mul(alpha, em1) : em1);
-    }),
-    hardtanh: def([X, opt('min_val'), opt('max_val'), opt('inplace')], (b) =>
-      call('clip', b.expr(0), b.opt(1) ?? NEG_ONE, b.opt(2) ?? ONE),
-    ),
-    softsign: unaryWith((x) => div(x, add(ONE, call('abs', x)))),
-    logsigmoid: unaryWith((x) => call('log', call('sigmoid', x))),
-    mish: def([X, opt('inplace')], (b) => {
-      const x = b.expr(0);
-      return mul(x, call('tanh', call('softplus', x)));
-    }),
-    logaddexp: binary(logaddexp),
-    hypot: binary(hypot),
-    float: { ...unaryWith((x) => x), bareOnly: true },
-  },
-  {
-    pow: 'power',
-    float_power: 'power',
-    absolute: 'abs',
-    fabs: 'abs',
-    sgn: 'sign',
-    asin: 'arcsin',
-    acos: 'arccos',
-    atan: 'arctan',
-    atan2: 'arctan2',
-    asinh: 'arcsinh',
-    acosh: 'arccosh',
-    atanh: 'arctanh',
-    fmax: 'maximum',
-    fmin: 'minimum',
-    clamp: 'clip',
-    expit: 'sigmoid',
-    swish: 'silu',
-    log_sigmoid: 'logsigmoid',
-  },
-);
+const SOFTPLUS = lookup('F', 'softplus')!.name;
+const LOG = lookup('np', 'log')!.name;
+const power = binary(pow, [req('input', 'x1', 'base', 'x', 'a'), req('exponent', 'x2', 'exp', 'b')]);
+const clip = clampDef(opt('min', 'a_min'), opt('max', 'a_max'));
+
+const PYTHON_SPECIAL: Readonly<Record<string, Special>> = {
+  log: logDef(LOG),
+  softplus: softplusDef(SOFTPLUS),
+  gelu: geluDef(),
+  rsqrt: unaryWith((x) => pow(x, rat(-1, 2))),
+  power,
+  pow: power,
+  float_power: power,
+  heaviside: def([req('input', 'x1', 'x'), opt('values', 'x2', 'h0')], (b) => call('heaviside', b.expr(0))),
+  max: nested('max', 2, true),
+  min: nested('min', 2, true),
+  where: def([req('condition', 'cond'), req('input', 'x'), req('other', 'y')], (b) =>
+    call('where', b.expr(0), b.expr(1), b.expr(2)),
+  ),
+  clip,
+  clamp: clip,
+  clamp_min: binary((x, lo) => call('max', x, lo), [X, req('min')]),
+  clamp_max: binary((x, hi) => call('min', x, hi), [X, req('max')]),
+  relu6: only(['F'], def([X, opt('inplace')], (b) => call('clip', b.expr(0), ZERO, int(6)))),
+  hardtanh: only(['F'], def([X, opt('min_val'), opt('max_val'), opt('inplace')], (b) =>
+    call('clip', b.expr(0), b.opt(1) ?? NEG_ONE, b.opt(2) ?? ONE),
+  )),
+  logaddexp: only(['numpy', 'torch'], binary(logaddexp)),
+  hypot: only(['numpy', 'torch', 'math'], binary(hypot)),
+  /** jax.nn.swish */
+  swish: only(['F'], byName('silu', false)),
+  float: { ...unaryWith((x) => x), bareOnly: true },
+};
+
+export const PYTHON_FUNCTIONS: FnTable = language(PYTHON_SPECIAL, 'any');
 
 /** Tensor methods that leave the value unchanged (`x.float()`, `x.item()`). */
 const IDENTITY = unaryWith((x) => x);
-export const PYTHON_METHODS: FnTable = new Map<string, FnDef>([
-  ...[...PYTHON_FUNCTIONS].filter(([, d]) => !d.bareOnly),
-  ['item', IDENTITY],
-  ['float', IDENTITY],
-  ['double', IDENTITY],
-  ['clone', IDENTITY],
-  ['contiguous', IDENTITY],
-]);
+const METHOD_SPECIAL: Readonly<Record<string, Special>> = {
+  ...Object.fromEntries(Object.entries(PYTHON_SPECIAL).filter(([, d]) => !d.bareOnly)),
+  item: IDENTITY,
+  float: IDENTITY,
+  double: IDENTITY,
+  clone: IDENTITY,
+  contiguous: IDENTITY,
+};
+export const PYTHON_METHODS: FnTable = language(METHOD_SPECIAL, 'any');
 
-/** Python module prefixes under which the functions above are found. */
-export const PYTHON_MODULES: readonly string[] = [
-  'np',
-  'numpy',
-  'math',
-  'cmath',
-  'torch',
-  'torch.special',
-  'torch.nn.functional',
-  'nn.functional',
-  'F',
-  'scipy.special',
-  'special',
-  'jnp',
-  'jax.numpy',
-  'jax.nn',
-  'jax.scipy.special',
-  'tf',
-  'tf.math',
-  'tf.nn',
-];
+/** Python module prefixes (from the catalogue's module list). */
+export const PYTHON_MODULES: readonly string[] = Object.keys(MODULE_LIBS).filter((m) => !MODULE_LIBS[m]!.includes('js'));
 
 export const PYTHON_CONSTANTS: Readonly<Record<string, Expr>> = {
   pi: { kind: 'const', name: 'pi' },
@@ -379,131 +367,54 @@ export const PYTHON_CONSTANTS: Readonly<Record<string, Expr>> = {
 // ---------------------------------------------------------------------------
 // JavaScript: Math.*
 
-export const JS_FUNCTIONS: FnTable = table({
-  exp: unary('exp'),
-  log: unary('log'),
-  log1p: unary('log1p'),
-  expm1: unary('expm1'),
-  log2: unary('log2'),
-  log10: unary('log10'),
-  sqrt: unaryWith(sqrt),
-  cbrt: unaryWith((x) => pow(x, rat(1, 3))),
-  pow: binary(pow),
-  abs: unary('abs'),
-  sign: unary('sign'),
-  max: nested('max', 1),
-  min: nested('min', 1),
-  sin: unary('sin'),
-  cos: unary('cos'),
-  tan: unary('tan'),
-  asin: unary('asin'),
-  acos: unary('acos'),
-  atan: unary('atan'),
-  atan2: binary((y, x) => call('atan2', y, x)),
-  sinh: unary('sinh'),
-  cosh: unary('cosh'),
-  tanh: unary('tanh'),
-  asinh: unary('asinh'),
-  acosh: unary('acosh'),
-  atanh: unary('atanh'),
-  hypot: {
-    params: [],
-    variadic: 1,
-    build: (b) =>
-      b.args.length === 1
-        ? call('abs', b.expr(0))
-        : sqrt(add(...b.args.map((_, i) => pow(b.expr(i), TWO)))),
+export const JS_FUNCTIONS: FnTable = language(
+  {
+    pow: binary(pow),
+    max: nested('max', 1),
+    min: nested('min', 1),
+    hypot: {
+      params: [],
+      variadic: 1,
+      build: (b) =>
+        b.args.length === 1 ? call('abs', b.expr(0)) : sqrt(add(...b.args.map((_, i) => pow(b.expr(i), TWO)))),
+    },
   },
-});
+  ['js'],
+);
 
 export const JS_CONSTANTS: Readonly<Record<string, Expr>> = {
   PI: { kind: 'const', name: 'pi' },
   E,
   SQRT2: sqrt(TWO),
   SQRT1_2: sqrt(HALF),
-  LN2: call('log', TWO),
-  LN10: call('log', int(10)),
-  LOG2E: pow(call('log', TWO), NEG_ONE),
-  LOG10E: pow(call('log', int(10)), NEG_ONE),
+  LN2: call(LOG, TWO),
+  LN10: call(LOG, int(10)),
+  LOG2E: pow(call(LOG, TWO), NEG_ONE),
+  LOG10E: pow(call(LOG, int(10)), NEG_ONE),
 };
 
 // ---------------------------------------------------------------------------
 // Plain math (also used for LaTeX \operatorname{…} names and function commands)
 
-const m1 = (fn: FnName): FnDef => def([req('x')], (b) => call(fn, b.expr(0)));
-export const MATH_FUNCTIONS: FnTable = table(
+export const MATH_FUNCTIONS: FnTable = language(
   {
-    exp: m1('exp'),
-    ln: m1('log'),
-    log2: m1('log2'),
-    log10: m1('log10'),
-    log1p: m1('log1p'),
-    expm1: m1('expm1'),
-    sqrt: def([req('x')], (b) => sqrt(b.expr(0))),
-    cbrt: def([req('x')], (b) => pow(b.expr(0), rat(1, 3))),
-    abs: m1('abs'),
-    sign: m1('sign'),
-    sin: m1('sin'),
-    cos: m1('cos'),
-    tan: m1('tan'),
-    sec: m1('sec'),
-    csc: m1('csc'),
-    cot: m1('cot'),
-    asin: m1('asin'),
-    acos: m1('acos'),
-    atan: m1('atan'),
-    atan2: def([req('y'), req('x')], (b) => call('atan2', b.expr(0), b.expr(1))),
-    sinh: m1('sinh'),
-    cosh: m1('cosh'),
-    tanh: m1('tanh'),
-    asinh: m1('asinh'),
-    acosh: m1('acosh'),
-    atanh: m1('atanh'),
-    erf: m1('erf'),
-    sigmoid: m1('sigmoid'),
-    relu: m1('relu'),
-    leaky_relu: def([req('x'), req('a')], (b) => call('leaky_relu', b.expr(0), b.expr(1))),
-    softplus: m1('softplus'),
-    gelu: m1('gelu'),
-    silu: m1('silu'),
-    heaviside: m1('heaviside'),
     max: nested('max', 2),
     min: nested('min', 2),
     clip: def([req('x'), req('lo'), req('hi')], (b) => call('clip', b.expr(0), b.expr(1), b.expr(2))),
+    atan2: def([req('y'), req('x')], (b) => call('atan2', b.expr(0), b.expr(1))),
+    log_2: byName('log2'),
+    log_10: byName('log10'),
   },
-  {
-    log: 'ln',
-    log_2: 'log2',
-    log_10: 'log10',
-    sgn: 'sign',
-    arcsin: 'asin',
-    arccos: 'acos',
-    arctan: 'atan',
-    arctan2: 'atan2',
-    arsinh: 'asinh',
-    arcsinh: 'asinh',
-    arcosh: 'acosh',
-    arccosh: 'acosh',
-    artanh: 'atanh',
-    arctanh: 'atanh',
-    swish: 'silu',
-    expit: 'sigmoid',
-    lrelu: 'leaky_relu',
-    leakyrelu: 'leaky_relu',
-    'σ': 'sigmoid',
-    sigma: 'sigmoid',
-  },
+  ['plain', 'math', 'js'],
+  true,
 );
 
-/** `sin^{-1}` and friends. */
-export const INVERSE: Readonly<Record<string, FnName>> = {
-  sin: 'asin',
-  cos: 'acos',
-  tan: 'atan',
-  sinh: 'asinh',
-  cosh: 'acosh',
-  tanh: 'atanh',
-};
+/** `sin^{-1}` and friends: f ↦ the catalogue's inverse, spelled arcf or af. */
+export const INVERSE: Readonly<Record<string, string>> = Object.fromEntries(
+  OPS.flatMap((e) => (e.spell.plain ?? []).map((s) => [s, spelled('plain', `a${s}`)?.name] as const)).filter(
+    (p): p is readonly [string, string] => p[1] !== undefined,
+  ),
+);
 
 /** Does the definition take exactly one argument (so `sin x` without parentheses makes sense)? */
 export function isUnaryDef(d: FnDef): boolean {

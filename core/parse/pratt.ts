@@ -22,6 +22,7 @@ import { applyFunction, INVERSE, isUnaryDef } from './functions';
 import type { Arg, ArgValue, FnDef, FnTable } from './functions';
 import { tokenize } from './lexer';
 import { isCond } from '../print';
+import { isModuleName } from '../ops';
 import type { LexConfig, Token } from './lexer';
 
 export const BP = { TERNARY: 1, COND: 2, CMP: 3, ADD: 5, MUL: 7, UNARY: 9, POW: 11 } as const;
@@ -73,6 +74,9 @@ export interface Dialect {
 }
 
 export { isCond as isCondition } from '../print';
+
+/** Module names that are never variables, beyond the catalogue's (`plt.plot`, `nn.Linear`). */
+const NOT_VARIABLES = new Set(['plt', 'nn', 'jax', 'scipy', 'pd']);
 
 const has = <T>(o: Readonly<Record<string, T>>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -514,8 +518,7 @@ export class ExprParser {
         .slice(0, k)
         .map((p) => p.text)
         .join('.');
-      const cand = k > 0 && k === path.length - 1 ? d.functions.get(path[k]!.text) : undefined;
-      if (cand && !cand.bareOnly) def = cand;
+      if (k > 0 && k === path.length - 1) def = d.functions.resolve(module, path[k]!.text);
     } else if (path.length === 1) {
       def = d.functions.get(path[0]!.text);
     } else if (d.methods) {
@@ -530,7 +533,12 @@ export class ExprParser {
   private valuePath(path: readonly Token[]): Expr {
     const d = this.d;
     const first = path[0]!;
-    if (path.length === 1) return variable(first.text, first);
+    if (path.length === 1) {
+      if (isModuleName(first.text) || this.moduleRoots.has(first.text) || NOT_VARIABLES.has(first.text)) {
+        fail(`"${first.text}" is a module, not a variable`, first.offset, first.length);
+      }
+      return variable(first.text, first);
+    }
     const end = path[path.length - 1]!;
     const whole: Span = { offset: first.offset, length: end.offset + end.length - first.offset };
     const text = path.map((p) => p.text).join('.');
@@ -539,7 +547,7 @@ export class ExprParser {
       if (k === path.length - 1) {
         const member = end.text;
         if (has(d.memberConstants, member)) return d.memberConstants[member]!;
-        if (d.functions.has(member)) fail(`"${text}" is a function: call it with arguments`, whole.offset, whole.length);
+        if (d.functions.resolve(path.slice(0, k).map((p) => p.text).join('.'), member)) fail(`"${text}" is a function: call it with arguments`, whole.offset, whole.length);
       }
       fail(`unknown name "${text}"`, whole.offset, whole.length);
     }

@@ -73,7 +73,7 @@ describe('math: functions', () => {
     ['log10(x) + log_10(x)', '(+ (log10 x) (log10 x))'],
     ['exp(x)', '(exp x)'],
     ['sqrt(x)', '(^ x 1/2)'],
-    ['cbrt(x)', '(^ x 1/3)'],
+    ['cbrt(x)', '(cbrt x)'],
     ['abs(x)', '(abs x)'],
     ['sin(x) + cos(x) + tan(x)', '(+ (sin x) (cos x) (tan x))'],
     ['sec(x) + csc(x) + cot(x)', '(+ (sec x) (csc x) (cot x))'],
