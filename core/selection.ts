@@ -21,8 +21,8 @@ import { pythonCommentStart as commentStart } from './parse/common';
 import type { Lang } from './parse/types';
 import type { GradientResult } from './result';
 import type { ShapeOrigin } from './protocol';
-import { matrixGradient, matrixHessian, matrixJacobian, shapesFromAnalysis } from './matcalc/index';
-import type { MatOk, MatOptions, MatResult, Shape } from './matcalc/index';
+import { hessianPerVector, matrixGradient, matrixJacobian, shapesFromAnalysis } from './matcalc/index';
+import type { MatResult, Shape } from './matcalc/index';
 import { parseOneHot, parseShapeSpec, showShape } from './matcalc/shapes';
 import type { ShapeAnalysis } from './shapes/types';
 
@@ -118,44 +118,6 @@ const ARRAY_OPS = /@|\.T\b|\.transpose\b|\bnp\.(?:sum|mean|linalg|trace|dot|matm
 export function isMatrixSelection(text: string, shapes: ReadonlyMap<string, Shape>): boolean {
   for (const s of shapes.values()) if (s.length > 0) return true;
   return ARRAY_OPS.test(text.split(/\r\n|\r|\n/).map((l) => (commentStart(l) < 0 ? l : l.slice(0, commentStart(l)))).join('\n'));
-}
-
-/**
- * The Hessian of a scalar expression with respect to each of its vector
- * variables, the others held constant (H_x of xᵀAx is A + Aᵀ), or with respect
- * to all of its scalar variables when it has no vector or matrix one (Rosenbrock).
- */
-function hessianPerVector(text: string, opts: MatOptions): MatResult {
-  const all = matrixHessian(text, opts);
-  if (all.ok || all.error.kind !== 'unsupported') return all;
-  const probe = matrixGradient(text, opts);
-  if (!probe.ok) return all;
-  const vectors = probe.variables.filter((v) => v.role === 'variable' && v.shape.length === 1).map((v) => v.name);
-  if (vectors.length === 0) {
-    if (/pass wrt/.test(all.error.message)) all.error.message = 'a Hessian is taken with respect to a vector variable or to scalar ones; with respect to a matrix it is a 4-D tensor (unsupported)';
-    return all;
-  }
-  const held = probe.variables.filter((v) => v.role === 'variable' && !vectors.includes(v.name)).map((v) => v.name);
-  let merged: MatOk | undefined;
-  for (const x of vectors) {
-    const r = matrixHessian(text, { ...opts, wrt: [x] });
-    if (!r.ok) return r;
-    if (!merged) merged = { ...r, gradient: [...r.gradient], notes: [...r.notes] };
-    else {
-      merged.gradient.push(...r.gradient);
-      for (const n of r.notes) if (!merged.notes.includes(n)) merged.notes.push(n);
-      merged.elapsedMs += r.elapsedMs;
-    }
-  }
-  const others = [...held, ...vectors].filter((v, i, a) => a.length > 1 && a.indexOf(v) === i);
-  if (merged && others.length) {
-    merged.notes.unshift(
-      vectors.length === 1
-        ? `The Hessian with respect to ${vectors[0]}; ${held.join(', ')} ${held.length === 1 ? 'is' : 'are'} held constant.`
-        : `One Hessian per vector variable (${vectors.join(', ')}), the other variables held constant; mixed second derivatives are not shown.`,
-    );
-  }
-  return merged ?? all;
 }
 
 const HINT = 'Declare the shapes in a comment on the lines above, such as # X: (n, d), w: (d,).';

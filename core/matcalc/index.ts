@@ -380,6 +380,44 @@ export function matrixHessian(text: string, opts: MatOptions = {}): MatResult {
   });
 }
 
+/**
+ * The Hessian of a scalar expression with respect to each of its vector
+ * variables, the others held constant (H_x of xᵀAx is A + Aᵀ), or with respect
+ * to all of its scalar variables when it has no vector or matrix one (Rosenbrock).
+ */
+export function hessianPerVector(text: string, opts: MatOptions): MatResult {
+  const all = matrixHessian(text, opts);
+  if (all.ok || all.error.kind !== 'unsupported') return all;
+  const probe = matrixGradient(text, opts);
+  if (!probe.ok) return all;
+  const vectors = probe.variables.filter((v) => v.role === 'variable' && v.shape.length === 1).map((v) => v.name);
+  if (vectors.length === 0) {
+    if (/pass wrt/.test(all.error.message)) all.error.message = 'a Hessian is taken with respect to a vector variable or to scalar ones; with respect to a matrix it is a 4-D tensor (unsupported)';
+    return all;
+  }
+  const held = probe.variables.filter((v) => v.role === 'variable' && !vectors.includes(v.name)).map((v) => v.name);
+  let merged: MatOk | undefined;
+  for (const x of vectors) {
+    const r = matrixHessian(text, { ...opts, wrt: [x] });
+    if (!r.ok) return r;
+    if (!merged) merged = { ...r, gradient: [...r.gradient], notes: [...r.notes] };
+    else {
+      merged.gradient.push(...r.gradient);
+      for (const n of r.notes) if (!merged.notes.includes(n)) merged.notes.push(n);
+      merged.elapsedMs += r.elapsedMs;
+    }
+  }
+  const others = [...held, ...vectors].filter((v, i, a) => a.length > 1 && a.indexOf(v) === i);
+  if (merged && others.length) {
+    merged.notes.unshift(
+      vectors.length === 1
+        ? `The Hessian with respect to ${vectors[0]}; ${held.join(', ')} ${held.length === 1 ? 'is' : 'are'} held constant.`
+        : `One Hessian per vector variable (${vectors.join(', ')}), the other variables held constant; mixed second derivatives are not shown.`,
+    );
+  }
+  return merged ?? all;
+}
+
 /** FD Jacobian of the stacked scalar gradient with respect to the scalar variables. */
 function stackedFd(gradVec: Node, ws: Node[], env: Env, dims: Map<string, number>, p: Prepared): Tensor {
   const k = ws.length;

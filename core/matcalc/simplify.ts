@@ -8,7 +8,7 @@
  *   scalars pulled out of @; eye dropped from @; a vector @ M → Mᵀ v;
  *   transposes pushed towards the leaves: (AB)ᵀ = BᵀAᵀ, (A+B)ᵀ = Aᵀ+Bᵀ, (Aᵀ)ᵀ = A, vᵀ = v.
  */
-import { NUMBERS, opOf } from '../ops';
+import { NUMBERS, OPS, opOf } from '../ops';
 import type { CmpOp, OpEntry } from '../ops';
 import { eye, isScalar, key, num, ones, orderKey, rank, raw, treeSize, zero } from './ast';
 import type { Node } from './ast';
@@ -253,6 +253,8 @@ export function cmp(op: CmpOp, a: Node, b: Node): Node {
 }
 
 const WHERE = opOf('where');
+const LOG = opOf('log');
+const EXP = opOf('exp');
 
 /** The outcomes (<, =, >) of a comparison, as bits. */
 const OUTCOMES: Record<CmpOp, number> = { '<': 1, '==': 2, '>': 4, '<=': 3, '>=': 6, '!=': 5 };
@@ -337,13 +339,16 @@ function dimOf(d: string | number): Node {
 
 export { eye, ones, zero, num, isOne };
 
-/** The catalogue entries `canon` recognizes written out: ln(1 + eᵘ) and 1/(1 + e⁻ᵘ). */
-const LOG_ONE_PLUS_EXP = opOf('softplus');
-const ONE_OVER_ONE_PLUS_EXP_NEG = opOf('sigmoid');
+/** The catalogue entry whose NumPy code is `code` for the argument `u` (the forms `canon` recognizes written out). */
+function spelledInNumpy(code: string): OpEntry | undefined {
+  return OPS.find((e) => e.arity === 1 && e.params.length === 0 && e.numpy(['u'], []) === code);
+}
+const LOG_ONE_PLUS_EXP = spelledInNumpy('np.logaddexp(0, u)');
+const ONE_OVER_ONE_PLUS_EXP_NEG = spelledInNumpy('1/(1 + np.exp(-u))');
 
 /** ln(1 + eᵘ) as its catalogue entry (also what `np.logaddexp(0, u)` reads as). */
 export function logOnePlusExp(u: Node): Node {
-  return fn(LOG_ONE_PLUS_EXP, [u]);
+  return LOG_ONE_PLUS_EXP ? fn(LOG_ONE_PLUS_EXP, [u]) : fn(LOG, [add([num(1), fn(EXP, [u])])]);
 }
 
 /**
@@ -364,7 +369,7 @@ export function canon(root: Node): Node {
       case 'mul': r = mul(a); break;
       case 'pow': {
         const e = onePlusExp(a[0]!);
-        r = e && n.value === -1 ? fn(ONE_OVER_ONE_PLUS_EXP_NEG, [neg(e)]) : pow(a[0]!, n.value!);
+        r = e && n.value === -1 && ONE_OVER_ONE_PLUS_EXP_NEG ? fn(ONE_OVER_ONE_PLUS_EXP_NEG, [neg(e)]) : pow(a[0]!, n.value!);
         break;
       }
       case 'matmul': r = matmul(a[0]!, a[1]!); break;
