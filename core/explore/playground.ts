@@ -30,8 +30,8 @@ export const LOGISTIC_DATA: readonly (readonly [number, number, 1 | -1])[] = [
 function logisticText(): string {
   const terms = LOGISTIC_DATA.map(([a, b, y]) => {
     const z = `${a} w1 ${b < 0 ? '-' : '+'} ${Math.abs(b)} w2`;
-    // log(1 + exp(−y z)) = softplus(−y z)
-    return y > 0 ? `softplus(-(${z}))` : `softplus(${z})`;
+    // written out as the note reads it; the engine recognizes the stable form (core/recognize.ts)
+    return y > 0 ? `log(1 + exp(-(${z})))` : `log(1 + exp(${z}))`;
   });
   return `(${terms.join(' + ')}) / ${LOGISTIC_DATA.length}`;
 }
