@@ -2,7 +2,8 @@
  * The side view's Statistics and Distributions tabs as protocol messages, from core/stats (which
  * computes everything; this only chooses what to show and formats it). Pure, never throws.
  */
-import type { BayesData, DescribeView, DistributionData, DistributionName, SelectionRef, StatisticsData, TestView } from './protocol';
+import type { SelectionRef } from './position';
+import type { BayesData, DescribeView, DistributionData, DistributionName, StatisticsData, TestView } from './stats/view';
 import { analyzeData, bayes, distribution, DISTRIBUTIONS, plotPoints, type Descriptive, type Formula, type Outcome } from './stats/index';
 
 type Result<T> = { ok: true; data: T } | { ok: false; message: string };

@@ -9,7 +9,7 @@
  * LaTeX blocks and bar charts, the geometry of 2×2/3×3 maps and a PCA scatter for data matrices.
  * Never throws.
  */
-import type { DecompositionView, HeatmapData, MatrixPanelData, MatrixSource } from '../protocol';
+import type { DecompositionView, HeatmapData, MatrixPanelData, MatrixSource } from './view';
 import { analyzeMatrix, type MatrixAnalysisOk, type MatrixError } from './index';
 import { isNpy, isZip, type NdArray, parseNpy, parseNpz } from './npy';
 import { parseMatrixText } from './parse';
