@@ -94,7 +94,7 @@ function read(text: string, lang: Lang): ReadingResult {
             0,
           );
         }
-        const names = [...new Set(stripped.map((s) => `${s.module}${s.name}`))];
+        const names = [...new Set(stripped.map((s) => `${s.module}${s.name}${s.module === '.' ? '()' : ''}`))];
         notes.push(`${names.join(' and ')} of a number is that number: the names are read as numbers, as Compute Gradient reads them when no shapes are declared.`);
       }
       const reading: Reading = { ok: true, expr: parsed.value.expr, variables, notes };
@@ -248,7 +248,7 @@ function stripReduction(text: string, err: { message: string; offset: number; le
     const extra = [...positional.slice(wantPositional), ...reducing][0]!;
     return {
       fail: notNumbers(
-        `${label} with ${extra.startsWith('axis') || /^-?\d+$/.test(extra) ? `an axis (${extra})` : `the argument ${extra}`} reduces along one axis of an array: its value is an array, not a number, so it is not plotted.`,
+        `${label} with ${/^(?:axis|dim)\b/.test(extra) || /^-?\d+$/.test(extra) ? `an axis (${extra})` : `the argument ${extra}`} reduces along one axis of an array: its value is an array, not a number, so it is not plotted.`,
         err.offset,
         close - err.offset,
       ),

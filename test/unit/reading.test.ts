@@ -77,6 +77,8 @@ describe('what is not an expression of numbers, and why', () => {
   it('a reduction along an axis is an array', () => {
     expect(reason('np.mean(x, axis=0)').message).toMatch(/np\.mean with an axis \(axis=0\).*array, not a number/);
     expect(reason('x.sum(0)').message).toMatch(/\.sum\(\) with an axis \(0\)/);
+    expect(reason('torch.sum(x, dim=1)').message).toMatch(/torch\.sum with an axis \(dim=1\)/);
+    expect(reason('torch.sigmoid(z).mean(dim=0)').message).toMatch(/\.mean\(\) with an axis \(dim=0\)/);
   });
   it('a reduction over a name declared as an array in a comment is a function of an array', () => {
     const e = reason('# x: (n,)\nnp.sum(x**2)');
