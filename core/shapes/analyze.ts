@@ -168,6 +168,9 @@ const MODULE_ALIASES: Record<string, string> = {
   'torch.linalg': 'torch.linalg',
   'torch.autograd': 'torch.autograd',
   'nn.functional': 'F',
+  'torch.special': 'torch.special',
+  scipy: 'scipy',
+  'scipy.special': 'scipy.special',
   math: 'math',
 };
 const MODULES = new Set(Object.values(MODULE_ALIASES));
@@ -1292,13 +1295,25 @@ export class Analyzer {
     return undefined;
   }
 
+  /** A name bound nowhere (data from outside the file) declared by a comment on its line or the line above. */
+  private declaredFree(n: SyntaxNode): Value | undefined {
+    const name = this.text(n);
+    const line = this.lineOf(n.from);
+    for (const l of [line, line - 1]) {
+      const c = this.comments.get(l)?.find((x) => x.name === name);
+      if (c) return tensor(this.curLib, c.shape);
+    }
+    return undefined;
+  }
+
   /** `z = X @ w  # shape: (n,)`: the comment on an assignment's last line, when it binds the one name `t`. */
   private assignedShapeComment(t: SyntaxNode, stmt: SyntaxNode): Comment | undefined {
-    if (stmt.name !== 'AssignStatement' || t.parent !== stmt) return undefined;
+    if (stmt.name !== 'AssignStatement') return undefined;
     let ops = 0;
     for (let c = stmt.firstChild; c; c = c.nextSibling) if (c.name === 'AssignOp') ops++;
+    // (Lezer hands out fresh node objects: compare positions, not identity.)
     const first = stmt.firstChild;
-    if (ops !== 1 || first !== t || first.nextSibling?.name !== 'AssignOp') return undefined;
+    if (ops !== 1 || !first || first.from !== t.from || first.to !== t.to || first.nextSibling?.name !== 'AssignOp') return undefined;
     return this.comments.get(this.lineOf(stmt.to))?.find((x) => x.name === ASSIGNED_SHAPE);
   }
 
@@ -1357,7 +1372,7 @@ export class Analyzer {
           // A function used as a value (a callback, stored, returned) may be called where we don't follow.
           // (Lezer hands out fresh node objects: compare positions, not identity.)
           if (v.k === 'func' && !(n.parent?.name === 'CallExpression' && n.parent.firstChild?.from === n.from)) this.poison(v.def);
-        } else v = BUILTINS.has(this.text(n)) ? { k: 'builtin', path: `py.${this.text(n)}` } : UNKNOWN;
+        } else v = BUILTINS.has(this.text(n)) ? { k: 'builtin', path: `py.${this.text(n)}` } : this.declaredFree(n) ?? UNKNOWN;
       } else v = this.evalInner(n, scope);
       if (steps === null) steps = this.steps.length > stepStart ? this.steps.slice(Math.max(stepStart, this.steps.length - 8)) : EMPTY;
       // a subexpression's origin is its own line (Result.at finds it); names carry their binding's

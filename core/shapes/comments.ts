@@ -18,6 +18,10 @@
  *           | '?' | '_'                    an unknown size
  *           | '...' | '*name'              any number of dimensions: the whole shape is unknown
  *
+ * In the shape analysis a declaration applies to the names bound (or, for data from outside the
+ * file, used) on its own line and on the next line, and to a function's parameters from the line
+ * above the `def` to the body's first line.
+ *
  * A declaration with a dimension that is none of these (`(batch size, 3)`) is
  * dropped; a negative constant is an unknown size. The same text without a `#`
  * (`X:(n,d),w:(d,)`) is read the same way.

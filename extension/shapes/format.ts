@@ -3,13 +3,13 @@
  * `vscode`): the Markdown is built here and handed to an untrusted
  * MarkdownString without HTML, and every piece of user text is escaped.
  */
+import { printShape } from '../../core/shapes/dim';
 import type { PublicDim, PublicShape, ShapeInfo } from '../../core/shapes/types';
 
 /** `(B, 16, 32, 32)`, `(5,)` for one dimension, `()` for a 0-d value, `?` for an unknown dimension. */
 export function formatShape(shape: PublicShape): string {
   if (shape === null) return 'unknown';
-  if (shape.length === 1) return `(${formatDim(shape[0]!)},)`;
-  return `(${shape.map(formatDim).join(', ')})`;
+  return printShape(shape.map(formatDim));
 }
 
 function formatDim(d: PublicDim): string {
