@@ -76,7 +76,7 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
   const gradient: PartialDerivative[] = [];
   const allKinks: KinkInfo[] = [];
   const kinkSeen = new Set<string>();
-  const partials: { wrt: string; d: Expr }[] = [];
+  const partials: { wrt: string; d: Expr; numpy: string }[] = [];
   for (const v of wrt) {
     budget.stage = `differentiation with respect to ${v}`;
     const steps: Step[] = [];
@@ -113,21 +113,23 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
         allKinks.push(k);
       }
     }
+    const numpy = toNumpy(d);
     gradient.push({
       wrt: v,
       latex: finalLatex,
-      numpy: toNumpy(d),
+      numpy,
       text: toText(d),
       steps,
       kinks: result.kinks.map((k) => ({ latex: k.latex, text: k.text })),
       size: size(d),
     });
-    partials.push({ wrt: v, d });
+    partials.push({ wrt: v, d, numpy });
   }
   if (allKinks.length) notes.push(`Not differentiable where ${allKinks.map((k) => k.plain).join(', ')}; see the kinks under each derivative.`);
 
   budget.stage = 'numeric check';
-  const check = numericCheck({ f, variables, partials, kinks: allKinks.map((k) => k.zero), points: options.checkPoints ?? 5, seed: options.seed, budget });
+  const { codeNote, ...check } = numericCheck({ f, variables, partials, kinks: allKinks.map((k) => k.zero), points: options.checkPoints ?? 5, seed: options.seed, budget });
+  if (codeNote) notes.push(codeNote);
   if (check.points === 0 && partials.length && options.checkPoints !== 0) notes.push('The numeric check found no point where the function and its derivatives are all defined.');
   else if (!check.passed && check.maxRelError !== null) notes.push(`The numeric check disagrees (max relative error ${check.maxRelError.toExponential(2)}); please report this expression.`);
 
