@@ -20,8 +20,14 @@
  * - Rules (rules.ts): a table from a function's canonical name (`np.zeros`,
  *   `torch.cat`, `.reshape` for methods, `nn.Conv2d`) to a function of the
  *   argument values that returns the result and records a step with the
- *   numbers filled in. Correctness rule: when unsure, a dim or the whole
- *   shape is unknown; nothing guesses.
+ *   numbers filled in. Elementwise functions and activation layers come from
+ *   the operation catalogue (core/ops: every spelling of every entry whose
+ *   shape class is elementwise). Correctness rule: when unsure, a dim or the
+ *   whole shape is unknown; nothing guesses.
+ * - Shape comments (comments.ts): the one grammar every engine reads,
+ *   `# X: (n, d), w: (d,)` (several names per comment) and a trailing
+ *   `# shape: (n, d)` on an assignment; broadcasting and printing are dim.ts's
+ *   `broadcastDims` and `printShape`, shared with matrix calculus.
  * - Flow (analyze.ts): an abstract interpreter over statements. Scopes are
  *   chained maps; branches and loop bodies run in overlay scopes merged with
  *   `join`; loops iterate to a fixed point (at most 3 silent passes, then the
