@@ -172,7 +172,7 @@ function wrtVars(p: Prepared, opts: MatOptions): Node[] {
 const SIZES = [[5, 4, 3, 2, 6, 7, 8, 9], [3, 4, 5, 6, 2, 7, 8, 9]];
 
 /** Concrete sizes and random arrays for the variables; `mode` picks the domain. */
-export function randomPoint(p: { vars: Node[]; targets: Set<string>; expr: Node }, seed: number, mode: 'normal' | 'positive' | 'spd', sizes: readonly number[] = SIZES[0]!): { env: Env; dims: Map<string, number> } {
+export function randomPoint(p: { vars: Node[]; targets: Set<string>; expr: Node }, seed: number, mode: 'normal' | 'positive' | 'unit' | 'spd', sizes: readonly number[] = SIZES[0]!): { env: Env; dims: Map<string, number> } {
   const dims = new Map<string, number>();
   let k = 0;
   for (const v of p.vars) for (const d of v.shape) if (typeof d === 'string' && !dims.has(d)) dims.set(d, sizes[k++ % sizes.length]!);
@@ -208,6 +208,7 @@ export function randomPoint(p: { vars: Node[]; targets: Set<string>; expr: Node 
         t.data[i * n + j] = s + 0.1 * r.normal();
       }
     } else if (mode === 'normal') for (let i = 0; i < t.data.length; i++) t.data[i] = r.normal();
+    else if (mode === 'unit') for (let i = 0; i < t.data.length; i++) t.data[i] = 1.8 * r.uniform() - 0.9; // inside (−1, 1), for arcsin and artanh
     else for (let i = 0; i < t.data.length; i++) t.data[i] = 0.5 + r.uniform();
     env.set(v.name!, t);
   }
@@ -219,10 +220,10 @@ const finite = (t: Tensor): boolean => t.data.every((x) => Number.isFinite(x));
 /** Points (up to `count`) where f and every given derivative are finite. */
 function points(p: Prepared, derived: Node[], seed: number, count: number, sizes: readonly number[]): { env: Env; dims: Map<string, number> }[] {
   const out: { env: Env; dims: Map<string, number> }[] = [];
-  for (const mode of ['normal', 'positive', 'spd'] as const) {
+  for (const mode of ['normal', 'positive', 'unit', 'spd'] as const) {
     for (let s = 0; s < 4 && out.length < count; s++) {
       p.budget.tick();
-      const pt = randomPoint(p, seed + 7919 * s + (mode === 'normal' ? 0 : mode === 'positive' ? 1 : 2) * 104729, mode, sizes);
+      const pt = randomPoint(p, seed + 7919 * s + (mode === 'normal' ? 0 : mode === 'positive' ? 1 : mode === 'spd' ? 2 : 3) * 104729, mode, sizes);
       try {
         if (!finite(evaluate(p.expr, pt.env, pt.dims, p.budget))) continue;
         if (!derived.every((d) => finite(evaluate(d, pt.env, pt.dims, p.budget)))) continue;

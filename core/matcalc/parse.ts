@@ -8,7 +8,7 @@
  * bare and method spellings); the array functions (sums, norms, softmax, …)
  * are this parser's own.
  */
-import { isModuleName, lookup, spelled } from '../ops';
+import { isModuleName, lookup, opOf, spelled } from '../ops';
 import type { CmpOp, OpEntry } from '../ops';
 import { constant, dimNode, eye, num, ones, raw, variable, zero } from './ast';
 import type { Node } from './ast';
@@ -485,23 +485,39 @@ class Parser {
   }
 
   /** A catalogue entry called with array arguments, then its scalar parameters (positional or by keyword). */
-  catalogueCall(e: OpEntry, path: string, args: Arg[], span: { offset: number; length: number }): Node {
+  catalogueCall(entry: OpEntry, path: string, args: Arg[], span: { offset: number; length: number }): Node {
+    let e = entry;
+    const named = args.filter((a) => a.name && !IGNORED_KEYWORDS.has(a.name));
+    // a string keyword that selects another entry (F.gelu(x, approximate='tanh'))
+    for (const [k, choices] of Object.entries(e.selects ?? {})) {
+      const a = named.find((x) => x.name === k);
+      if (!a) continue;
+      const target = a.v.t === 'str' && Object.prototype.hasOwnProperty.call(choices, a.v.s) ? choices[a.v.s] : undefined;
+      if (target === undefined) this.fail(`${path}: ${k} must be ${Object.keys(choices).map((c) => `'${c}'`).join(' or ')}`, a.tok);
+      named.splice(named.indexOf(a), 1);
+      e = opOf(target);
+    }
+    const specs = [...e.params, ...(e.fixed ?? [])];
     const pos = args.filter((a) => !a.name);
     if (pos.length < e.arity) this.fail(`${path}: missing argument ${pos.length + 1}`, span);
-    if (pos.length > e.arity + e.params.length) this.fail(`${path}: too many arguments`, pos[e.arity + e.params.length]!.tok);
+    if (pos.length > e.arity + specs.length) this.fail(`${path}: too many arguments`, pos[e.arity + specs.length]!.tok);
     const xs = pos.slice(0, e.arity).map((a) => this.node(a.v, a.tok));
     const constant = (a: Arg): number => {
       if (a.v.t === 'node' && a.v.n.k === 'num') return a.v.n.value!;
       return this.fail(`${path}: ${a.name ?? 'a parameter'} must be a number`, a.tok);
     };
-    const params = e.params.map((q) => q.default);
-    pos.slice(e.arity).forEach((a, i) => (params[i] = constant(a)));
-    for (const a of args) {
-      if (!a.name || IGNORED_KEYWORDS.has(a.name)) continue;
-      const i = e.params.findIndex((q) => q.name === a.name || (q.aliases ?? []).includes(a.name!));
+    const values = specs.map((q) => q.default);
+    pos.slice(e.arity).forEach((a, i) => (values[i] = constant(a)));
+    for (const a of named) {
+      const i = specs.findIndex((q) => q.name === a.name || (q.aliases ?? []).includes(a.name!));
       if (i < 0) this.fail(`${path}: keyword ${a.name} is unsupported`, a.tok);
-      params[i] = constant(a);
+      values[i] = constant(a);
     }
+    // keywords accepted only at their defaults (F.softplus's beta and threshold)
+    specs.forEach((q, i) => {
+      if (i >= e.params.length && values[i] !== q.default) this.fail(`${path}: ${q.name} other than ${q.default} is unsupported`, span);
+    });
+    const params = values.slice(0, e.params.length);
     if (e.name === 'log' && xs[0]!.k === 'det') return raw.square('logdet', xs[0]!.args[0]!);
     return e.expand ? applyEntry(e, xs, params) : raw.fn(e, xs, params);
   }

@@ -249,6 +249,7 @@ export function fn(op: OpEntry, args: Node[], params?: readonly number[]): Node 
 export function cmp(op: CmpOp, a: Node, b: Node): Node {
   tick();
   if (a.k === 'num' && b.k === 'num') return num(NUMBERS.cmp(op, a.value!, b.value!));
+  if (a.k === 'num') return raw.cmp(FLIP[op], b, a); // the number on the right: x > 0, not 0 < x
   return raw.cmp(op, a, b);
 }
 
