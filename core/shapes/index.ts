@@ -80,7 +80,7 @@ function lineStartsOf(text: string): number[] {
 }
 
 /** A comment that may hold shape declarations (comments.ts has the grammar). */
-const COMMENT_RE = /#[^\n]*:[^\n]*\)/g;
+const COMMENT_RE = /#[^\n]*/g;
 
 export class ShapeDocument {
   private text = '';
@@ -127,6 +127,7 @@ export class ShapeDocument {
     const comments = new Map<number, Comment[]>();
     COMMENT_RE.lastIndex = 0;
     for (let m = COMMENT_RE.exec(text); m; m = COMMENT_RE.exec(text)) {
+      if (!m[0].includes(':') || !m[0].includes(')')) continue;
       const decls = parseShapeDecls(m[0]);
       if (decls.length === 0) continue;
       const line = an0.lineOf(m.index);
