@@ -208,7 +208,7 @@ export function randomPoint(p: { vars: Node[]; targets: Set<string>; expr: Node 
         t.data[i * n + j] = s + 0.1 * r.normal();
       }
     } else if (mode === 'normal') for (let i = 0; i < t.data.length; i++) t.data[i] = r.normal();
-    else if (mode === 'unit') for (let i = 0; i < t.data.length; i++) t.data[i] = 1.8 * r.uniform() - 0.9; // inside (−1, 1), for arcsin and artanh
+    else if (mode === 'unit') for (let i = 0; i < t.data.length; i++) t.data[i] = 1.8 * r.uniform() - 0.9; // inside (−1, 1), for entries defined only there
     else for (let i = 0; i < t.data.length; i++) t.data[i] = 0.5 + r.uniform();
     env.set(v.name!, t);
   }

@@ -488,7 +488,7 @@ class Parser {
   catalogueCall(entry: OpEntry, path: string, args: Arg[], span: { offset: number; length: number }): Node {
     let e = entry;
     const named = args.filter((a) => a.name && !IGNORED_KEYWORDS.has(a.name));
-    // a string keyword that selects another entry (F.gelu(x, approximate='tanh'))
+    // a string keyword that selects another entry (the catalogue's `selects`)
     for (const [k, choices] of Object.entries(e.selects ?? {})) {
       const a = named.find((x) => x.name === k);
       if (!a) continue;
@@ -513,7 +513,7 @@ class Parser {
       if (i < 0) this.fail(`${path}: keyword ${a.name} is unsupported`, a.tok);
       values[i] = constant(a);
     }
-    // keywords accepted only at their defaults (F.softplus's beta and threshold)
+    // keywords accepted only at their defaults (the catalogue's `fixed`)
     specs.forEach((q, i) => {
       if (i >= e.params.length && values[i] !== q.default) this.fail(`${path}: ${q.name} other than ${q.default} is unsupported`, span);
     });

@@ -121,3 +121,35 @@ describe('kinks: np.maximum is not relu', () => {
     expect(r.gradient[0]!.latex).toBe('\\mathbf{1} \\oslash \\left(1 + \\left|x\\right|\\right)^{\\circ 2}');
   });
 });
+
+describe('spellings from the catalogue', () => {
+  it('module, bare, SciPy and method spellings reach the same entry', () => {
+    const groups: [string, string[]][] = [
+      ['sigmoid', ['sigmoid(X)', 'expit(X)', 'scipy.special.expit(X)', 'special.expit(X)', 'torch.sigmoid(X)', 'F.sigmoid(X)', 'X.sigmoid()']],
+      ['erf', ['torch.special.erf(X)', 'scipy.special.erf(X)', 'torch.erf(X)']],
+      ['tanh', ['np.tanh(X)', 'torch.tanh(X)', 'jnp.tanh(X)', 'F.tanh(X)', 'X.tanh()', 'numpy.tanh(X)']],
+      ['gelu', ['F.gelu(X)', 'torch.nn.functional.gelu(X)', "F.gelu(X, approximate='none')"]],
+      ['exp', ['np.exp(X)', 'X.exp()', 'torch.exp(X)']],
+    ];
+    for (const [name, spellings] of groups) {
+      const latex = new Set<string>();
+      for (const s of spellings) {
+        const r = ok(matrixGradient(`np.sum(${s} * A)`, { shapes: 'X:(m,n),A:(m,n)', wrt: ['X'] }), s);
+        expect(r.gradient[0]!.check.passed, s).toBe(true);
+        expect(r.gradient[0]!.steps.map((st) => st.rule), s).toContain(`chain rule (elementwise ${name})`);
+        latex.add(r.gradient[0]!.latex);
+      }
+      expect(latex.size, name).toBe(1);
+    }
+  });
+  it('unknown keywords and non-default fixed keywords are refused, not ignored', () => {
+    const r = matrixGradient("np.sum(F.gelu(x, approximate='fast'))", { shapes: 'x:(n,)' });
+    expect(r.ok).toBe(false);
+    const r2 = matrixGradient('np.sum(F.elu(x, beta=2))', { shapes: 'x:(n,)' });
+    expect(!r2.ok && r2.error.message).toBe('F.elu: keyword beta is unsupported');
+  });
+  it('names follow the one LaTeX convention; the natural log is \\ln', () => {
+    const r = ok(matrixGradient('np.sum(np.log(loss) * w)', { shapes: 'loss:(n,),w:(n,)', wrt: ['w'] }), 'log');
+    expect(r.gradient[0]!.latex).toBe('\\ln\\left(\\mathit{loss}\\right)');
+  });
+});
