@@ -54,6 +54,7 @@ interface Spec {
   fixed?: OpEntry['fixed'];
   linearAbove?: number;
   selects?: OpEntry['selects'];
+  nonnegative?: boolean;
 }
 
 function entry(s: Spec): OpEntry {
@@ -75,6 +76,7 @@ function entry(s: Spec): OpEntry {
     ...(s.fixed ? { fixed: s.fixed } : {}),
     ...(s.linearAbove !== undefined ? { linearAbove: s.linearAbove } : {}),
     ...(s.selects ? { selects: s.selects } : {}),
+    ...(s.nonnegative ? { nonnegative: true } : {}),
   };
 }
 
@@ -100,6 +102,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   // Exponentials and logarithms
   unary({
     name: 'exp',
+    nonnegative: true,
     title: 'exponential',
     spell: everywhere('exp'),
     latexName: '\\exp',
@@ -225,6 +228,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   }),
   unary({
     name: 'abs',
+    nonnegative: true,
     title: 'absolute value',
     spell: {
       numpy: ['abs', 'absolute', 'fabs'],
@@ -255,6 +259,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   }),
   unary({
     name: 'heaviside',
+    nonnegative: true,
     title: 'step',
     spell: { numpy: ['heaviside'], torch: ['heaviside'], plain: ['heaviside', 'step'] },
     latexName: '\\mathbf{1}',
@@ -385,6 +390,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   }),
   unary({
     name: 'cosh',
+    nonnegative: true,
     spell: everywhere('cosh'),
     latexName: '\\cosh',
     numpy: np1('np.cosh'),
@@ -468,6 +474,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   // Activations
   unary({
     name: 'sigmoid',
+    nonnegative: true,
     spell: {
       torch: ['sigmoid'],
       F: ['sigmoid'],
@@ -497,6 +504,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   }),
   unary({
     name: 'relu',
+    nonnegative: true,
     title: 'ReLU',
     spell: { torch: ['relu'], F: ['relu'], method: ['relu'], plain: ['relu', 'ReLU'] },
     latexName: '\\operatorname{ReLU}',
@@ -614,6 +622,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   }),
   unary({
     name: 'softplus',
+    nonnegative: true,
     spell: { F: ['softplus'], plain: ['softplus'] },
     fixed: [
       { name: 'beta', default: 1 },

@@ -131,6 +131,8 @@ export interface OpEntry {
    * reproduce PyTorch's numbers (the backprop graph) apply it; symbolic derivatives ignore it.
    */
   linearAbove?: number;
+  /** Its values are never negative (so |f(u)| = f(u)): exp, cosh, |x|, σ, ReLU, softplus, the step. */
+  nonnegative?: boolean;
   /** String keyword arguments that select another entry: `{ approximate: { tanh: 'gelu_tanh', none: 'gelu' } }`. */
   selects?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
