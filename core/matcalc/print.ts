@@ -54,7 +54,7 @@ function fnLatex(n: Node): P {
   const op = n.op!;
   const args = n.args.map((t) => (t.k === 'cmp' ? relation(t) : lx(t).s));
   const s = op.latex(args, (n.params ?? []).map(paramText));
-  return { s, p: endsInSuperscript(s) ? 3 : 4 };
+  return { s, p: endsInSuperscript(s) || s.startsWith('\\begin') ? 3 : 4 };
 }
 
 /** Does the LaTeX end in a top-level superscript group (`e^{x}`, `\\left(x\\right)^{2}`)? */

@@ -179,6 +179,11 @@ export function pow(a: Node, p: number): Node {
   if (p === 1) return a;
   if (p === 0) return ones(a.shape);
   if (a.k === 'num') return num(Math.pow(a.value!, p));
+  if (a.k === 'fn' && a.args.every((x) => x.k === 'num')) {
+    // a constant call to a power that is an integer up to rounding: √2² → 2
+    const v = Math.pow(a.op!.forward(a.args.map((x) => x.value!), a.params ?? a.op!.params.map((q) => q.default)), p);
+    if (Number.isFinite(v) && Math.abs(v - Math.round(v)) <= 1e-12 * Math.max(1, Math.abs(v))) return num(Math.round(v));
+  }
   if (a.k === 'ones') return a;
   if (a.k === 'pow' && Number.isInteger(p)) return pow(a.args[0]!, a.value! * p);
   if (a.k === 'mul' && Number.isInteger(p)) return mul(a.args.map((f) => pow(f, p)));
