@@ -7,19 +7,17 @@
  * values.ts and of PyTorch's autograd (test/fixtures/backprop/generate.py runs
  * it and records `codegen_ok`). Input `x`'s gradient is in `d_x`.
  */
-import type { Graph, GraphNode } from './graph';
 import { broadcast } from '../matcalc/shapes';
+import { accumulate, CODE, codeNum, pyFloat } from './builders';
+import type { Code } from './builders';
+import { entryOf } from './graph';
+import type { Graph, GraphNode } from './graph';
 import { broadcastAxes } from './tensor';
 import type { Tensor } from './tensor';
+import { localDerivatives } from './values';
 import type { Evaluated } from './values';
 
-/** A float as Python source (repr-compatible: shortest round-trip digits). */
-export function pyFloat(v: number): string {
-  if (Number.isNaN(v)) return 'np.nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'np.inf' : '-np.inf';
-  const s = String(v);
-  return /[.eE]/.test(s) ? s : `${s}.0`;
-}
+export { pyFloat };
 
 const PY_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield np'.split(' '),
@@ -60,6 +58,12 @@ export function variableNames(g: Graph): string[] {
 function forwardLine(n: GraphNode, v: string[]): string {
   const a = v[n.inputs[0] ?? 0] ?? '';
   const b = v[n.inputs[1] ?? 0] ?? '';
+  const e = entryOf(n);
+  if (e) {
+    // The catalogue's NumPy code (core/ops), with PyTorch's cut-off where the entry has one.
+    const code = e.numpy(n.inputs.map((i) => v[i]!), (n.scalars ?? []).map(pyFloat));
+    return e.linearAbove === undefined ? code : `np.where(${a} > ${e.linearAbove}, ${a}, ${code})`;
+  }
   switch (n.op) {
     case 'add':
       return `${a} + ${b}`;
@@ -73,26 +77,6 @@ function forwardLine(n: GraphNode, v: string[]): string {
       return `${a} ** ${b}`;
     case 'neg':
       return `-${a}`;
-    case 'sigmoid':
-      return `1.0 / (1.0 + np.exp(-${a}))`;
-    case 'relu':
-      return `np.maximum(${a}, 0.0)`;
-    case 'softplus':
-      return `np.where(${a} > 20, ${a}, np.log1p(np.exp(${a})))`;
-    case 'silu':
-      return `${a} / (1.0 + np.exp(-${a}))`;
-    case 'atan':
-      return `np.arctan(${a})`;
-    case 'square':
-      return `${a} * ${a}`;
-    case 'reciprocal':
-      return `1.0 / ${a}`;
-    case 'maximum':
-      return `np.maximum(${a}, ${b})`;
-    case 'minimum':
-      return `np.minimum(${a}, ${b})`;
-    case 'leaky_relu':
-      return `np.where(${a} > 0, ${a}, ${a} * ${b})`;
     case 'input':
     case 'const':
       return a;
@@ -109,6 +93,15 @@ function backwardLine(n: GraphNode, slot: number, v: string[], g: Graph): string
   const dn = `d_${y}`;
   const dx = `d_${v[n.inputs[slot]!]!}`;
   const times = (local: string) => `${dx} += ${dn} * ${local}`;
+  const e = entryOf(n);
+  if (e) {
+    // The catalogue's derivative built as code, the entry of the node's own arguments written as the node.
+    const atom = (s: string): Code => ({ s, prec: 5 });
+    const args = n.inputs.map((i) => atom(v[i]!));
+    let local = localDerivatives(CODE, e, args, (n.scalars ?? []).map(codeNum), atom(y))[slot]!;
+    if (e.linearAbove !== undefined) local = { s: `np.where(${a} > ${e.linearAbove}, ${slot === 0 ? '1.0' : '0.0'}, ${local.s})`, prec: 5 };
+    return accumulate(dx, dn, local);
+  }
   switch (n.op) {
     case 'add':
       return `${dx} += ${dn}`;
@@ -132,51 +125,6 @@ function backwardLine(n: GraphNode, slot: number, v: string[], g: Graph): string
     }
     case 'neg':
       return `${dx} -= ${dn}`;
-    case 'exp':
-      return times(y);
-    case 'log':
-      return `${dx} += ${dn} / ${a}`;
-    case 'log1p':
-      return `${dx} += ${dn} / (1.0 + ${a})`;
-    case 'expm1':
-      return times(`(${y} + 1.0)`);
-    case 'tanh':
-      return times(`(1.0 - ${y} ** 2)`);
-    case 'sigmoid':
-      return times(`(1.0 - ${y}) * ${y}`);
-    case 'relu':
-      return times(`(${a} > 0)`);
-    case 'softplus':
-      return times(`np.where(${a} > 20, 1.0, 1.0 / (1.0 + np.exp(-${a})))`);
-    case 'silu':
-      return times(`(1.0 / (1.0 + np.exp(-${a}))) * (1.0 + ${a} * (1.0 - 1.0 / (1.0 + np.exp(-${a}))))`);
-    case 'sin':
-      return times(`np.cos(${a})`);
-    case 'cos':
-      return `${dx} -= ${dn} * np.sin(${a})`;
-    case 'tan':
-      return times(`(1.0 + ${y} ** 2)`);
-    case 'sinh':
-      return times(`np.cosh(${a})`);
-    case 'cosh':
-      return times(`np.sinh(${a})`);
-    case 'atan':
-      return `${dx} += ${dn} / (1.0 + ${a} * ${a})`;
-    case 'sqrt':
-      return `${dx} += ${dn} / (2.0 * ${y})`;
-    case 'abs':
-      return times(`np.sign(${a})`);
-    case 'square':
-      return times(`2.0 * ${a}`);
-    case 'reciprocal':
-      return `${dx} -= ${dn} * ${y} * ${y}`;
-    case 'maximum':
-    case 'minimum': {
-      const [m, o] = slot === 0 ? [a, b] : [b, a];
-      return times(`np.where(${m} == ${o}, 0.5, ${m} ${n.op === 'maximum' ? '>' : '<'} ${o})`);
-    }
-    case 'leaky_relu':
-      return times(slot === 0 ? `np.where(${a} > 0, 1.0, ${b})` : `np.where(${a} > 0, 0.0, ${a})`);
     case 'input':
     case 'const':
       return '';
@@ -185,12 +133,17 @@ function backwardLine(n: GraphNode, slot: number, v: string[], g: Graph): string
   }
 }
 
+/** `import numpy as np`, and SciPy's special functions when the code calls them. */
+function imports(body: readonly string[]): string[] {
+  return body.some((l) => l.includes('scipy.special.')) ? ['import numpy as np', 'import scipy.special'] : ['import numpy as np'];
+}
+
 /** NumPy code for the forward and backward passes at the evaluated point. */
 export function numpyBackward(g: Graph, ev: Evaluated): string {
   if (ev.shaped) return numpyBackwardShaped(g, ev);
   const v = variableNames(g);
   const out = g.nodes[g.output]!;
-  const lines: string[] = ['import numpy as np', '', '# inputs'];
+  const lines: string[] = ['# inputs'];
   for (const l of ev.leaves) lines.push(`${v[l.id]} = ${pyFloat(l.value as number)}`);
   lines.push('', '# forward pass');
   for (const n of g.nodes) if (n.op !== 'input' && n.op !== 'const') lines.push(`${v[n.id]} = ${forwardLine(n, v)}`);
@@ -199,7 +152,7 @@ export function numpyBackward(g: Graph, ev: Evaluated): string {
   if (!req(out.id)) {
     lines.push(`# ${v[out.id]} depends on no input`);
     for (const l of ev.leaves) lines.push(`d_${v[l.id]} = 0.0`);
-    return lines.join('\n') + '\n';
+    return [...imports(lines), '', ...lines].join('\n') + '\n';
   }
   for (let id = 0; id < g.nodes.length; id++) {
     const n = g.nodes[id]!;
@@ -213,7 +166,7 @@ export function numpyBackward(g: Graph, ev: Evaluated): string {
       if (req(src)) lines.push(backwardLine(n, slot, v, g));
     });
   }
-  return lines.join('\n') + '\n';
+  return [...imports(lines), '', ...lines].join('\n') + '\n';
 }
 
 // ---------------------------------------------------------------------------
@@ -409,7 +362,7 @@ export function numpyBackwardShaped(g: Graph, ev: Evaluated): string {
       });
     }
   }
-  const lines = ['import numpy as np', ''];
+  const lines = [...imports(body), ''];
   const order = ['softmax', 'log_softmax', 'cross_entropy'] as const;
   for (const h of order) if (need.has(h)) lines.push(...HELPERS[h], '');
   if (need.size) lines.push('');

@@ -32,32 +32,21 @@ import { tokenize } from '../parse/lexer';
 import type { Token } from '../parse/lexer';
 import { PYTHON_MODULES } from '../parse/functions';
 import { PYTHON } from '../parse/python';
+import { isModuleName, lookup, op as catalogueOp, opOf, spelled } from '../ops/index';
+import type { OpEntry } from '../ops/index';
 
-export type UnaryOp =
-  | 'neg'
-  | 'exp'
-  | 'log'
-  | 'log1p'
-  | 'expm1'
-  | 'tanh'
-  | 'sigmoid'
-  | 'relu'
-  | 'softplus'
-  | 'silu'
-  | 'sin'
-  | 'cos'
-  | 'tan'
-  | 'sinh'
-  | 'cosh'
-  | 'atan'
-  | 'sqrt'
-  | 'abs'
-  | 'square'
-  | 'reciprocal';
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'leaky_relu';
+/** Arithmetic written with operators (or `np.add`, `.pow(2)`, …): the graph's own operations. */
+export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'neg';
+export type BinaryOp = Exclude<ArithOp, 'neg'>;
 /** Operations that only make sense on arrays (their parameters are in `GraphNode.params`). */
 export type ArrayOp = 'matmul' | 'transpose' | 'sum' | 'mean' | 'softmax' | 'log_softmax' | 'cross_entropy' | 'mse_loss' | 'norm';
-export type Op = 'input' | 'const' | UnaryOp | BinaryOp | ArrayOp;
+/**
+ * A node's operation: a leaf, arithmetic, an array operation, or the name of a catalogue entry
+ * (core/ops: every elementwise function, its spellings, values, derivative, LaTeX and NumPy code).
+ */
+export type Op = 'input' | 'const' | ArithOp | ArrayOp | (string & Record<never, never>);
+
+export const ARITH_OPS: ReadonlySet<string> = new Set<ArithOp>(['add', 'sub', 'mul', 'div', 'pow', 'neg']);
 
 export const ARRAY_OPS: ReadonlySet<string> = new Set<ArrayOp>([
   'matmul', 'transpose', 'sum', 'mean', 'softmax', 'log_softmax', 'cross_entropy', 'mse_loss', 'norm',
@@ -75,10 +64,10 @@ export type LeafInit =
   | { kind: 'array'; shape: number[]; data: number[]; integer: boolean }
   | { kind: 'randn' | 'rand' | 'zeros' | 'ones'; shape: number[] };
 
-export const UNARY_OPS: ReadonlySet<string> = new Set<UnaryOp>([
-  'neg', 'exp', 'log', 'log1p', 'expm1', 'tanh', 'sigmoid', 'relu', 'softplus', 'silu', 'sin', 'cos', 'tan',
-  'sinh', 'cosh', 'atan', 'sqrt', 'abs', 'square', 'reciprocal',
-]);
+/** The catalogue entry a node applies (undefined for leaves, arithmetic and array operations). */
+export function entryOf(n: GraphNode): OpEntry | undefined {
+  return n.op === 'input' || n.op === 'const' || ARITH_OPS.has(n.op) || ARRAY_OPS.has(n.op) ? undefined : catalogueOp(n.op);
+}
 
 export interface GraphNode {
   id: number;
@@ -99,6 +88,8 @@ export interface GraphNode {
   line: number;
   /** Parameters of an array operation (axis, keepdims, reduction). */
   params?: OpParams;
+  /** A catalogue entry's scalar parameters (leaky ReLU's slope), defaults filled in. */
+  scalars?: number[];
   /** An array written in the code or made by a creator; the node is a constant or (when assigned to a name) an input. */
   init?: LeafInit;
 }
@@ -130,39 +121,10 @@ export const DEFAULT_MAX_LENGTH = 1_000_000;
 
 const INDEXING = 'unsupported: indexing and slicing (write the forward pass with whole arrays: @, sum, mean, softmax, …)';
 
-/** Functions by their spelling (after any module prefix) → op. */
-const FUNCTIONS: Readonly<Record<string, UnaryOp | BinaryOp>> = {
-  exp: 'exp',
-  log: 'log',
-  log1p: 'log1p',
-  expm1: 'expm1',
-  tanh: 'tanh',
-  sigmoid: 'sigmoid',
-  expit: 'sigmoid',
-  relu: 'relu',
-  softplus: 'softplus',
-  silu: 'silu',
-  swish: 'silu',
-  sin: 'sin',
-  cos: 'cos',
-  tan: 'tan',
-  sinh: 'sinh',
-  cosh: 'cosh',
-  arctan: 'atan',
-  atan: 'atan',
-  sqrt: 'sqrt',
-  abs: 'abs',
-  absolute: 'abs',
-  fabs: 'abs',
-  square: 'square',
-  reciprocal: 'reciprocal',
+/** Arithmetic by its function spelling (`np.add`, `torch.pow`, `.mul`); every other function is looked up in core/ops. */
+const ARITH_FUNCTIONS: Readonly<Record<string, ArithOp>> = {
   negative: 'neg',
   neg: 'neg',
-  maximum: 'maximum',
-  fmax: 'maximum',
-  minimum: 'minimum',
-  fmin: 'minimum',
-  leaky_relu: 'leaky_relu',
   pow: 'pow',
   power: 'pow',
   float_power: 'pow',
@@ -175,9 +137,6 @@ const FUNCTIONS: Readonly<Record<string, UnaryOp | BinaryOp>> = {
   div: 'div',
   true_divide: 'div',
 };
-
-/** Bare builtins: `max(a, b)`, `min(a, b)`, `abs(x)`, `pow(x, 2)`. */
-const BARE_BINARY: Readonly<Record<string, BinaryOp>> = { max: 'maximum', min: 'minimum', pow: 'pow' };
 
 /** Calls that only wrap a value: `torch.tensor(0.5, requires_grad=True)`, micrograd's `Value(2.0)`, `float(x)`. */
 const WRAPPERS = new Set(['tensor', 'Value', 'float', 'float64', 'float32', 'double', 'array', 'asarray', 'as_tensor']);
@@ -240,6 +199,8 @@ interface CallFrame {
   display: string;
   /** The function's spelling without its module (`sigmoid`), or '' for a plain parenthesis. */
   fn: string;
+  /** The module prefix as written (`np`, `torch.nn.functional`), '' for a bare name or a method. */
+  module: string;
   bare: boolean;
   method: boolean;
   from: number;
@@ -502,14 +463,14 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
     return fail(message, v.from, v.to - v.from);
   };
 
-  const constFold = (op: UnaryOp | BinaryOp | 'matmul', ids: number[]): number | undefined => {
+  const constFold = (op: string, ids: number[]): number | undefined => {
     // Only a negated literal is folded (`-1.2` is the number −1.2); any other arithmetic stays a node.
     const c = ids.length === 1 ? b.nodes[ids[0]!]! : undefined;
     if (op === 'neg' && c && c.op === 'const' && c.inputs.length === 0 && c.init === undefined) return ids[0];
     return undefined;
   };
 
-  const make = (op: UnaryOp | BinaryOp | 'matmul', args: Operand[], from: number, to: number, what: string): Operand => {
+  const make = (op: string, args: Operand[], from: number, to: number, what: string, scalars?: number[]): Operand => {
     const ids = args.map((a) => node(a, what));
     const folded = constFold(op, ids);
     if (folded !== undefined) {
@@ -519,7 +480,7 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
       c.label = b.label(from, to);
       return { kind: 'node', id: folded, from, to };
     }
-    const id = b.add({ op, inputs: ids, from, to });
+    const id = b.add({ op, inputs: ids, from, to, ...(scalars?.length ? { scalars } : {}) });
     return { kind: 'node', id, from, to };
   };
 
@@ -676,40 +637,56 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
       vals.push(arrayCall(frame, arrayOp, positional, keywords, from, to));
       return;
     }
-    let op: UnaryOp | BinaryOp | undefined = frame.bare ? (BARE_BINARY[fn] ?? FUNCTIONS[fn]) : FUNCTIONS[fn];
-    if (fn === 'max' || fn === 'min') {
-      if (!frame.bare) fail(`unsupported: "${frame.display}" (a max/min reduction; np.maximum(x, 0) is the elementwise ReLU)`, frame.tok.offset, to - frame.tok.offset);
-      op = fn === 'max' ? 'maximum' : 'minimum';
+    if ((fn === 'max' || fn === 'min') && !frame.bare) {
+      fail(`unsupported: "${frame.display}" (a max/min reduction; np.maximum(x, 0) is the elementwise ReLU)`, frame.tok.offset, to - frame.tok.offset);
     }
-    if (op === undefined) fail(`unknown function "${frame.display}"`, frame.tok.offset, frame.tok.length);
-    if (op === 'softplus') {
-      checkKeywords(['beta', 'threshold']);
-      const beta = keywords.get('beta') ?? positional[1];
-      const threshold = keywords.get('threshold') ?? positional[2];
-      const is = (v: Operand | undefined, x: number) => v === undefined || (v.kind === 'node' && b.nodes[v.id]!.op === 'const' && b.nodes[v.id]!.literal === x);
-      if (!is(beta, 1) || !is(threshold, 20)) fail('softplus is supported with beta=1, threshold=20 (the defaults)', from, to - from);
-      vals.push(make('softplus', [positional[0]!], from, to, 'softplus'));
+    const arith = ARITH_FUNCTIONS[fn];
+    if (arith) {
+      checkKeywords([]);
+      const n = arith === 'neg' ? 1 : 2;
+      arity(n);
+      vals.push(make(arith, positional.slice(0, n), from, to, `"${frame.display}"`));
       return;
     }
-    if (op === 'leaky_relu') {
-      checkKeywords(['negative_slope', 'alpha']);
-      let slope = keywords.get('negative_slope') ?? keywords.get('alpha') ?? positional[1];
-      if (positional.length < 1 || positional.length > 2) arity(1);
-      if (!slope) {
-        const id = b.add({ op: 'const', inputs: [], literal: 0.01, label: '0.01', from: close.offset, to: close.offset });
-        slope = { kind: 'node', id, from: close.offset, to: close.offset };
+    // Every other function is a catalogue entry (core/ops), found by its module's spellings.
+    let entry = frame.method
+      ? spelled('method', fn)
+      : (lookup(frame.module, fn) ?? (frame.module !== '' && !isModuleName(frame.module) ? lookup('', fn) : undefined));
+    if (entry === undefined) fail(`unknown function "${frame.display}"`, frame.tok.offset, frame.tok.length);
+    // A string keyword that selects another entry (`F.gelu(x, approximate='tanh')`).
+    for (const [key, choices] of Object.entries(entry.selects ?? {})) {
+      const v = keywords.get(key);
+      if (v === undefined) continue;
+      const target = v.kind === 'str' && Object.prototype.hasOwnProperty.call(choices, v.value) ? choices[v.value] : undefined;
+      if (target === undefined) fail(`${key} must be ${Object.keys(choices).map((c) => `'${c}'`).join(' or ')} here`, v.from, v.to - v.from);
+      keywords.delete(key);
+      entry = opOf(target);
+    }
+    const specs = [...entry.params, ...(entry.fixed ?? [])];
+    checkKeywords(specs.flatMap((p) => [p.name, ...(p.aliases ?? [])]));
+    if (entry.arity > 2) fail(`"${frame.display}" takes ${entry.arity} arrays: not supported in a backprop graph`, from, to - from);
+    if (positional.length < entry.arity || positional.length > entry.arity + specs.length) {
+      const n = entry.arity;
+      fail(`"${frame.display}" takes ${n} argument${n === 1 ? '' : 's'} here, got ${positional.length}`, from, to - from);
+    }
+    // Scalar parameters: literal numbers, by keyword or by position after the arrays. Their literal nodes leave the graph.
+    const used: number[] = [];
+    const scalars = specs.map((p, i) => {
+      const v = [p.name, ...(p.aliases ?? [])].map((k) => keywords.get(k)).find((x) => x !== undefined) ?? positional[entry.arity + i];
+      if (v === undefined) return p.default;
+      const c = v.kind === 'node' ? b.nodes[v.id]! : undefined;
+      if (!c || c.op !== 'const' || c.inputs.length || c.init || c.literal === undefined) {
+        return fail(`${p.name} must be a number here`, v.from, v.to - v.from);
       }
-      vals.push(make('leaky_relu', [positional[0]!, slope], from, to, 'leaky_relu'));
-      return;
+      used.push(c.id);
+      return c.literal;
+    });
+    const fixed = entry.fixed ?? [];
+    if (fixed.some((p, i) => scalars[entry.params.length + i] !== p.default)) {
+      fail(`"${frame.display}" is supported with ${fixed.map((p) => `${p.name}=${p.default}`).join(', ')} (the defaults)`, from, to - from);
     }
-    checkKeywords([]);
-    if (UNARY_OPS.has(op)) {
-      arity(1);
-      vals.push(make(op, [positional[0]!], from, to, `"${frame.display}"`));
-    } else {
-      arity(2);
-      vals.push(make(op, [positional[0]!, positional[1]!], from, to, `"${frame.display}"`));
-    }
+    for (const id of used.sort((p, q) => q - p)) if (id === b.nodes.length - 1) b.nodes.pop();
+    vals.push(make(entry.name, positional.slice(0, entry.arity), from, to, `"${frame.display}"`, scalars.slice(0, entry.params.length)));
   };
 
   for (;;) {
@@ -809,7 +786,7 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
         if (parts.length > 1) {
           const module = parts.slice(0, -1).join('.');
           const leaf = parts[parts.length - 1]!;
-          if (!b.env.has(parts[0]!) && (MODULES.has(module) || parts[0] === 'torch' || parts[0] === 'np' || parts[0] === 'numpy')) {
+          if (!b.env.has(parts[0]!) && (MODULES.has(module) || isModuleName(module) || parts[0] === 'torch' || parts[0] === 'np' || parts[0] === 'numpy')) {
             const creator = CREATORS[leaf];
             if (isCall && creator) {
               // `np.random.randn(4, 3)`, `torch.zeros(2)`: a constant array (an input once assigned to a name).
@@ -824,7 +801,7 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
             }
             if (isCall) {
               const tok = { ...last, offset: from, length: to - from };
-              ops.push({ kind: 'call', display, fn: leaf, bare: false, method: false, from, base: vals.length, args: [], tok });
+              ops.push({ kind: 'call', display, fn: leaf, module, bare: false, method: false, from, base: vals.length, args: [], tok });
               pos = end + 2;
               continue;
             }
@@ -840,7 +817,7 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
           // `x.tanh()` on a variable: leave the method to the operator state.
         }
         if (parts.length === 1 && isCall) {
-          ops.push({ kind: 'call', display: t.text, fn: t.text, bare: true, method: false, from, base: vals.length, args: [], tok: t });
+          ops.push({ kind: 'call', display: t.text, fn: t.text, module: '', bare: true, method: false, from, base: vals.length, args: [], tok: t });
           pos += 2;
           continue;
         }
@@ -879,6 +856,7 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
         kind: 'call',
         display: `.${name.text}`,
         fn: name.text,
+        module: '',
         bare: false,
         method: true,
         from: receiver.from,

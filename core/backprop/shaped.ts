@@ -13,15 +13,19 @@
  * Symbolic sizes take the sizes of arrays given for them, else small
  * distinct values (n = 4, d = 3, k = 2, h = 5, then 6, 7, …), named in a note.
  *
- * The elementwise rules are values.ts's `partial` applied entry by entry, so
- * scalars and arrays follow the same PyTorch conventions at kinks. Passes
+ * The elementwise rules are values.ts's `partial` applied entry by entry (the
+ * catalogue's, core/ops), so scalars and arrays follow the same PyTorch
+ * conventions at kinks; their LaTeX is the catalogue's derivative built with
+ * builders.ts's `texBuilder`. Passes
  * are plain loops over node ids; no recursion.
  */
 import { Budget } from '../budget';
 import { fail } from '../parse/common';
 import { broadcast, matmulShape, parseShapeSpec, ShapeError, showShape } from '../matcalc/shapes';
 import type { Dim, Shape } from '../matcalc/shapes';
-import { ARRAY_OPS, UNARY_OPS } from './graph';
+import { texBuilder, wrapTex } from './builders';
+import type { BuiltTex, Tex } from './builders';
+import { ARRAY_OPS, entryOf } from './graph';
 import type { Graph, GraphNode } from './graph';
 import type { Numeric } from './tensor';
 import {
@@ -29,7 +33,7 @@ import {
   unbroadcast, zipWith, forLanes,
 } from './tensor';
 import type { Tensor } from './tensor';
-import { defaultValue, fmt, forward, hash, nameLatex, needsPositive, partial, valueNotes } from './values';
+import { defaultValue, fmt, forward, hash, localDerivatives, nameLatex, needsPositive, partial, valueNotes } from './values';
 import type { EdgeValue, Evaluated, LeafSource } from './values';
 
 /** Most entries one node may hold, and all nodes together. */
@@ -134,7 +138,7 @@ function inferShape(n: GraphNode, ins: number[][]): number[] {
       case 'norm':
         return [];
       default:
-        if (UNARY_OPS.has(n.op)) return [...a];
+        if (n.inputs.length === 1) return [...a];
         return broadcast(a, b, `"${n.label}"`) as number[];
     }
   } catch (e) {
@@ -233,16 +237,8 @@ function resolveLeaves(g: Graph, options: ShapedOptions, notes: string[]): Map<n
 // ---------------------------------------------------------------------------
 // LaTeX
 
-interface Tex {
-  s: string;
-  /** 0 a sum, 1 a product, 2 a negation, 3 a power or postfix, 4 an atom. */
-  prec: number;
-}
-
+/** Array operations written as a named function. */
 const FN_TEX: Readonly<Record<string, string>> = {
-  exp: '\\exp', log: '\\log', log1p: '\\operatorname{log1p}', expm1: '\\operatorname{expm1}', tanh: '\\tanh', sigmoid: '\\sigma',
-  relu: '\\operatorname{ReLU}', softplus: '\\operatorname{softplus}', silu: '\\operatorname{SiLU}', sin: '\\sin', cos: '\\cos', tan: '\\tan',
-  sinh: '\\sinh', cosh: '\\cosh', atan: '\\arctan', maximum: '\\max', minimum: '\\min', leaky_relu: '\\operatorname{LeakyReLU}',
   softmax: '\\operatorname{softmax}', log_softmax: '\\operatorname{log\\,softmax}', cross_entropy: '\\operatorname{CE}', mse_loss: '\\operatorname{MSE}',
 };
 
@@ -291,15 +287,15 @@ function opTex(n: GraphNode, xs: Tex[], shapes: number[][], axes: number[] | nul
       return { s: `\\operatorname{mean}${axesTex(axes)}\\left(${a.s}\\right)`, prec: 4 };
     case 'norm':
       return { s: `\\lVert ${a.s} \\rVert`, prec: 4 };
-    case 'sqrt':
-      return { s: `\\sqrt{${a.s}}`, prec: 4 };
-    case 'abs':
-      return { s: `\\left|${a.s}\\right|`, prec: 4 };
-    case 'square':
-      return { s: `${wrap(a, 4)}^{${arr(0) ? '\\odot ' : ''}2}`, prec: 3 };
-    case 'reciprocal':
-      return { s: `${wrap(a, 4)}^{${arr(0) ? '\\odot ' : ''}-1}`, prec: 3 };
     default: {
+      const e = entryOf(n);
+      if (e) {
+        // A power of an array is written with ⊙ (X^{⊙2}), unless it is a root.
+        const t = e.expand && arr(0) ? e.expand(texBuilder(true), xs) : undefined;
+        if (t && !t.s.includes('/')) return t;
+        const s = e.latex(xs.map((x) => x.s), (n.scalars ?? []).map(fmt));
+        return { s, prec: /^\\left|\\right\)$|^\\sqrt/.test(s) ? 4 : 3 };
+      }
       const f = FN_TEX[n.op] ?? `\\operatorname{${n.op}}`;
       return { s: `${f}\\left(${xs.map((x) => x.s).join(', ')}\\right)`, prec: 4 };
     }
@@ -468,8 +464,8 @@ export function evaluateShaped(g: Graph, options: ShapedOptions = {}): Evaluated
         for (let k = 0; k < acc.data.length; k++) acc.data[k] = acc.data[k]! + prod.data[k]!;
         products[edgeStart[id]! + slot] = prod;
         e.product = toNumeric(prod);
-        if (!shapes[id]!.length && !shapes[src]!.length && (UNARY_OPS.has(n.op) || !ARRAY_OPS.has(n.op))) {
-          e.local = partial(n.op, slot, xs[0]!.data[0]!, xs[1]?.data[0] ?? 0, tensors[id]!.data[0]!);
+        if (!shapes[id]!.length && !shapes[src]!.length && !ARRAY_OPS.has(n.op)) {
+          e.local = partial(n, slot, xs.map((x) => x.data[0]!), tensors[id]!.data[0]!);
         }
       }
       edges[edgeStart[id]! + slot] = e;
@@ -573,8 +569,8 @@ function forwardOp(n: GraphNode, xs: Tensor[], shape: number[], axes: number[] |
       return tensor([], [Math.sqrt(a.data.reduce((p, q) => p + q * q, 0))]);
     default:
       budget.tick();
-      if (UNARY_OPS.has(n.op)) return { shape, data: a.data.map((x) => forward(n.op, x, 0)) };
-      return zipWith(a, b, shape, (x, y) => forward(n.op, x, y));
+      if (xs.length === 1) return { shape, data: a.data.map((x) => forward(n, [x])) };
+      return zipWith(a, b, shape, (x, y) => forward(n, [x, y]));
   }
 }
 
@@ -636,10 +632,10 @@ function vjp(n: GraphNode, slot: number, xs: Tensor[], y: Tensor, g: Tensor, axe
     }
     default: {
       const shape = y.shape;
-      if (UNARY_OPS.has(n.op)) {
-        return { shape, data: a.data.map((v, k) => (g.data[k] === 0 ? 0 : g.data[k]! * partial(n.op, 0, v, 0, y.data[k]!))) };
+      if (xs.length === 1) {
+        return { shape, data: a.data.map((v, k) => (g.data[k] === 0 ? 0 : g.data[k]! * partial(n, 0, [v], y.data[k]!))) };
       }
-      const prod = zipWith(a, b, shape, (p, q, k) => (g.data[k] === 0 ? 0 : g.data[k]! * partial(n.op, slot, p, q, y.data[k]!)));
+      const prod = zipWith(a, b, shape, (p, q, k) => (g.data[k] === 0 ? 0 : g.data[k]! * partial(n, slot, [p, q], y.data[k]!)));
       return unbroadcast(prod, x.shape);
     }
   }
@@ -704,7 +700,7 @@ function vjpPieces(n: GraphNode, slot: number, g: Graph, texs: Tex[], shapes: nu
     case 'norm':
       return [yb, '\\,', f(`\\frac{${A.s}}{${Y.s}}`, sa)];
     default:
-      pieces = elementwisePieces(n, slot, g, { yb, od, os, p2, a4, y4, A, B, sa, sb, sy, f });
+      pieces = elementwisePieces(n, slot, g, { Y, yb, od, os, p2, a4, y4, A, B, sa, sb, sy, f });
   }
   // A broadcast operand: the gradient is summed over the axes it was repeated along.
   const full = n.op === 'mse_loss' ? (broadcast(sa, sb) as number[]) : sy;
@@ -718,6 +714,7 @@ function vjpPieces(n: GraphNode, slot: number, g: Graph, texs: Tex[], shapes: nu
 }
 
 interface Ctx {
+  Y: Tex;
   yb: Piece;
   od: string;
   os: string;
@@ -756,55 +753,19 @@ function elementwisePieces(n: GraphNode, slot: number, g: Graph, c: Ctx): Piece[
     }
     case 'neg':
       return ['-', yb];
-    case 'exp':
-      return [yb, od, f(y4)];
-    case 'log':
-      return [yb, os, f(a4)];
-    case 'log1p':
-      return [yb, os, f(`(1 + ${A.s})`)];
-    case 'expm1':
-      return [yb, od, f(`(${y4} + 1)`)];
-    case 'tanh':
-      return [yb, od, f(`(1 - ${y4}${p2})`)];
-    case 'sigmoid':
-      return [yb, od, f(`${y4}${od}(1 - ${y4})`)];
-    case 'relu':
-      return [yb, od, f(`\\mathbf{1}[${A.s} > 0]`)];
-    case 'softplus':
-      return [yb, od, f(`\\sigma(${A.s})`)];
-    case 'silu':
-      return [yb, od, f(`\\sigma(${A.s})${od}(1 + ${a4}${od}(1 - \\sigma(${A.s})))`)];
-    case 'sin':
-      return [yb, od, f(`\\cos(${A.s})`)];
-    case 'cos':
-      return ['-', yb, od, f(`\\sin(${A.s})`)];
-    case 'tan':
-      return [yb, od, f(`(1 + ${y4}${p2})`)];
-    case 'sinh':
-      return [yb, od, f(`\\cosh(${A.s})`)];
-    case 'cosh':
-      return [yb, od, f(`\\sinh(${A.s})`)];
-    case 'atan':
-      return [yb, os, f(`(1 + ${a4}${p2})`)];
-    case 'sqrt':
-      return [yb, os, f(`(2${y4})`)];
-    case 'abs':
-      return [yb, od, f(`\\operatorname{sign}(${A.s})`)];
-    case 'square':
-      return [yb, od, f(`2${a4}`)];
-    case 'reciprocal':
-      return ['-', yb, od, f(`${y4}${p2}`)];
-    case 'maximum':
-    case 'minimum': {
-      const [m, o] = slot === 0 ? [A.s, B.s] : [B.s, A.s];
-      return [yb, od, f(`\\mathbf{1}[${m} ${n.op === 'maximum' ? '>' : '<'} ${o}]`)];
+    default: {
+      const e = entryOf(n);
+      if (!e) return [yb];
+      // The catalogue's derivative, with the entry of the node's own arguments written as the node.
+      const tb = texBuilder(c.sy.length > 0);
+      const args: BuiltTex[] = [A, B].slice(0, n.inputs.length);
+      const local = localDerivatives<BuiltTex>(tb, e, args, (n.scalars ?? []).map((v) => tb.num(v)), c.Y)[slot]!;
+      if (local.v === 1) return [yb];
+      const sign = local.negOf ? ['-'] : [];
+      const d = local.negOf ?? local;
+      if (d.den) return [...sign, yb, os, f(wrapTex(d.den, 3))];
+      return [...sign, yb, od, f(wrapTex(d, 1))];
     }
-    case 'leaky_relu':
-      return slot === 0
-        ? [yb, od, f(`(\\mathbf{1}[${A.s} > 0] + ${B.s}\\,\\mathbf{1}[${A.s} \\le 0])`)]
-        : [yb, od, f(`${a4}${od}\\mathbf{1}[${A.s} \\le 0]`)];
-    default:
-      return [yb];
   }
 }
 

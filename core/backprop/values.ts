@@ -7,11 +7,13 @@
  * forward in increasing id, backward in decreasing id, accumulating each
  * edge's product into its input's gradient (fan-out adds up). No recursion.
  *
- * The numeric rules follow PyTorch's autograd in float64 (derivatives.yaml):
- * sigmoid′ = y(1 − y) and tanh′ = 1 − y² from the output y, ReLU′(0) = 0,
- * |x|′(0) = 0, max/min split the gradient in half at a tie, softplus has
- * PyTorch's threshold 20 (x > 20 → x), and `x**n` with a constant n does not
- * differentiate the exponent.
+ * Elementwise functions are catalogue entries (core/ops): their values are the
+ * entry's `forward`, their local derivatives `gradient` (PyTorch's float64
+ * conventions at kinks, and an entry's `linearAbove` cut-off), their LaTeX the
+ * entry's derivative formula built over the scalar engine's expressions, with
+ * the function of the node's own argument written as the node (PyTorch's
+ * y(1 − y), 1 − y²). Arithmetic is the graph's own: `x**n` with a constant n
+ * does not differentiate the exponent.
  *
  * Values of the inputs, in order of precedence: `at` (the user's point), a
  * literal assignment in the selection (`x = 0.5`), else a default: a seeded
@@ -20,10 +22,14 @@
  * or the base of a fractional power.
  */
 import { Budget } from '../budget';
-import { RULES } from '../diff';
-import { HALF, NEG_ONE, PI, E, TWO, add, call, float, int, mul, neg, numFromText, pow, rat, sym } from '../expr';
-import type { Expr, FnName } from '../expr';
+import { NEG_ONE, PI, E, add, call, cmp, float, int, mul, neg, numFromText, pow, rat, sym } from '../expr';
+import type { Expr } from '../expr';
+import { forward as catalogueForward, gradient, opOf } from '../ops/index';
+import type { Builder, OpEntry } from '../ops/index';
 import { latexSymbol, toLatex } from '../print';
+import { atomicLatex } from './builders';
+import { fmt, fmtFactor } from './format';
+import { entryOf } from './graph';
 import type { Graph, GraphNode, Op } from './graph';
 import type { Numeric } from './tensor';
 import type { Tensor } from './tensor';
@@ -81,11 +87,15 @@ export interface ShapedInfo {
 // ---------------------------------------------------------------------------
 // Numbers
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-/** The forward value of one operation. */
-export function forward(op: Op, a: number, b: number): number {
-  switch (op) {
+/** The value of node `n` from its arguments' values. */
+export function forward(n: GraphNode, args: readonly number[]): number {
+  const e = entryOf(n);
+  if (e) {
+    const x = args[0]!;
+    return e.linearAbove !== undefined && x > e.linearAbove ? x : catalogueForward(e, args, n.scalars ?? []);
+  }
+  const [a, b] = args as [number, number];
+  switch (n.op) {
     case 'input':
     case 'const':
       return a;
@@ -101,61 +111,20 @@ export function forward(op: Op, a: number, b: number): number {
       return Math.pow(a, b);
     case 'neg':
       return -a;
-    case 'exp':
-      return Math.exp(a);
-    case 'log':
-      return Math.log(a);
-    case 'log1p':
-      return Math.log1p(a);
-    case 'expm1':
-      return Math.expm1(a);
-    case 'tanh':
-      return Math.tanh(a);
-    case 'sigmoid':
-      return sigmoid(a);
-    case 'relu':
-      return a > 0 ? a : Number.isNaN(a) ? a : 0;
-    case 'softplus':
-      return a > 20 ? a : Math.log1p(Math.exp(a));
-    case 'silu':
-      return a / (1 + Math.exp(-a));
-    case 'sin':
-      return Math.sin(a);
-    case 'cos':
-      return Math.cos(a);
-    case 'tan':
-      return Math.tan(a);
-    case 'sinh':
-      return Math.sinh(a);
-    case 'cosh':
-      return Math.cosh(a);
-    case 'atan':
-      return Math.atan(a);
-    case 'sqrt':
-      return Math.sqrt(a);
-    case 'abs':
-      return Math.abs(a);
-    case 'square':
-      return a * a;
-    case 'reciprocal':
-      return 1 / a;
-    case 'maximum':
-      return Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b);
-    case 'minimum':
-      return Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b);
-    case 'leaky_relu':
-      return a > 0 ? a : a * b;
     default:
       return NaN; // array operations are evaluated by shaped.ts
   }
 }
 
-/** ∂op/∂(input `slot`) at inputs a, b with output y (PyTorch's formulas). */
-export function partial(op: Op, slot: number, a: number, b: number, y: number): number {
-  switch (op) {
-    case 'input':
-    case 'const':
-      return 0;
+/** ∂n/∂(argument `slot`) at the arguments' values, with output y (PyTorch's formulas and kink values). */
+export function partial(n: GraphNode, slot: number, args: readonly number[], y: number): number {
+  const e = entryOf(n);
+  if (e) {
+    if (e.linearAbove !== undefined && args[0]! > e.linearAbove) return slot === 0 ? 1 : 0;
+    return gradient(e, args, n.scalars ?? [])[slot]!;
+  }
+  const [a, b] = args as [number, number];
+  switch (n.op) {
     case 'add':
       return 1;
     case 'sub':
@@ -169,62 +138,21 @@ export function partial(op: Op, slot: number, a: number, b: number, y: number): 
       return a === 0 && b >= 0 ? 0 : y * Math.log(a);
     case 'neg':
       return -1;
-    case 'exp':
-      return y;
-    case 'log':
-      return 1 / a;
-    case 'log1p':
-      return 1 / (1 + a);
-    case 'expm1':
-      return y + 1;
-    case 'tanh':
-      return 1 - y * y;
-    case 'sigmoid':
-      return (1 - y) * y;
-    case 'relu':
-      return a > 0 ? 1 : 0;
-    case 'softplus': {
-      if (a > 20) return 1;
-      const z = Math.exp(a);
-      return z / (z + 1);
-    }
-    case 'silu': {
-      const s = sigmoid(a);
-      return s * (1 + a * (1 - s));
-    }
-    case 'sin':
-      return Math.cos(a);
-    case 'cos':
-      return -Math.sin(a);
-    case 'tan':
-      return 1 + y * y;
-    case 'sinh':
-      return Math.cosh(a);
-    case 'cosh':
-      return Math.sinh(a);
-    case 'atan':
-      return 1 / (1 + a * a);
-    case 'sqrt':
-      return 1 / (2 * y);
-    case 'abs':
-      return a > 0 ? 1 : a < 0 ? -1 : 0;
-    case 'square':
-      return 2 * a;
-    case 'reciprocal':
-      return -y * y;
-    case 'maximum':
-    case 'minimum': {
-      const mine = slot === 0 ? a : b;
-      const other = slot === 0 ? b : a;
-      if (mine === other) return 0.5;
-      return (op === 'maximum' ? mine > other : mine < other) ? 1 : 0;
-    }
-    case 'leaky_relu':
-      if (slot === 0) return a > 0 ? 1 : b;
-      return a > 0 ? 0 : a;
     default:
-      return NaN; // array operations are differentiated by shaped.ts
+      return NaN; // leaves; array operations are differentiated by shaped.ts
   }
+}
+
+/**
+ * A catalogue entry's local derivatives built with `b`, where the entry applied to the node's own
+ * arguments is the node itself (`y`): tanh′ = 1 − y², σ′ = y(1 − y), as PyTorch computes them.
+ */
+export function localDerivatives<T>(b: Builder<T>, e: OpEntry, args: readonly T[], params: readonly T[], y: T): T[] {
+  const self: Builder<T> = {
+    ...b,
+    call: (name, ...xs) => (name === e.name && xs.length === args.length && xs.every((x, i) => x === args[i]) ? y : b.call(name, ...xs)),
+  };
+  return e.derivative.d(self, args, params);
 }
 
 // ---------------------------------------------------------------------------
@@ -260,7 +188,8 @@ export function needsPositive(g: Graph): Set<number> {
   const out = new Set<number>();
   for (const n of g.nodes) {
     const [a, b] = n.inputs;
-    if (n.op === 'log' || n.op === 'sqrt' || n.op === 'reciprocal') out.add(a!);
+    const e = entryOf(n);
+    if (e && e.domain !== 'real') out.add(a!);
     if (n.op === 'div') out.add(b!);
     if (n.op === 'pow') {
       const e = g.nodes[b!]!;
@@ -273,27 +202,6 @@ export function needsPositive(g: Graph): Set<number> {
 // ---------------------------------------------------------------------------
 // LaTeX
 
-/** A number for display: six significant digits, scientific as a × 10^{b}. */
-export function fmt(v: number): string {
-  if (Number.isNaN(v)) return '\\mathrm{NaN}';
-  if (!Number.isFinite(v)) return v > 0 ? '\\infty' : '-\\infty';
-  if (v === 0) return '0';
-  const s = String(Number(v.toPrecision(6)));
-  const m = /^(-?[\d.]+)e([+-]\d+)$/.exec(s);
-  return m ? `${m[1]} \\times 10^{${Number(m[2])}}` : s;
-}
-
-/** A number inside a product: negative numbers in parentheses. */
-export function fmtFactor(v: number): string {
-  const s = fmt(v);
-  return s.startsWith('-') || s.includes('\\times') ? `(${s})` : s;
-}
-
-const FN_OF: Partial<Record<Op, FnName>> = {
-  exp: 'exp', log: 'log', log1p: 'log1p', expm1: 'expm1', tanh: 'tanh', sigmoid: 'sigmoid', relu: 'relu',
-  softplus: 'softplus', silu: 'silu', sin: 'sin', cos: 'cos', tan: 'tan', sinh: 'sinh', cosh: 'cosh', atan: 'atan', abs: 'abs',
-};
-
 function numberExpr(v: number | undefined, label: string): Expr {
   if (v === undefined) return float(NaN);
   if (v === Math.PI) return PI;
@@ -303,10 +211,61 @@ function numberExpr(v: number | undefined, label: string): Expr {
   return v < 0 ? neg(e) : e;
 }
 
+/** LaTeX shown as one symbol of an expression (a catalogue call); `atomic` when safe as a power's base. */
+function rawExpr(tex: string): Expr {
+  const key = `r${rawMap.size}`;
+  rawMap.set(key, tex);
+  return sym(key);
+}
+
+/** The rows of case splits built by EXPR.where, by their placeholder. */
+const caseRows = new Map<string, string[]>();
+
+/** A power's base: LaTeX that is not one atom (`e^{x}`) in parentheses. */
+function powBase(a: Expr): Expr {
+  const r = a.kind === 'sym' ? rawMap.get(a.name) : undefined;
+  return r !== undefined && a.kind === 'sym' && a.name.startsWith('r') && !atomicLatex(r) ? rawExpr(`\\left(${r}\\right)`) : a;
+}
+
+/** The scalar engine's expressions as a catalogue Builder; a catalogue call is shown with its entry's LaTeX. */
+const EXPR: Builder<Expr> = {
+  num: (p, q = 1) => (Number.isInteger(p) && Number.isInteger(q) ? rat(p, q) : float(p / q)),
+  pi: () => PI,
+  add: (...t) => add(...t),
+  sub: (a, b) => add(a, neg(b)),
+  mul: (...f) => mul(...f.filter((x) => !(x.kind === 'num' && x.p === 1 && x.q === 1))),
+  div: (a, b) => (a.kind === 'num' && a.p === 1 && a.q === 1 ? pow(powBase(b), NEG_ONE) : mul(a, pow(powBase(b), NEG_ONE))),
+  neg: (a) => neg(a),
+  pow: (a, b) => pow(powBase(a), b),
+  call: (name, ...args) => {
+    const e = opOf(name);
+    return e.expand ? e.expand(EXPR, args) : rawExpr(e.latex(args.map(toLatexSafe), []));
+  },
+  cmp: (op, a, b) => cmp(op, a, b),
+  where: (c, a, b) => {
+    const one = (x: Expr) => x.kind === 'num' && x.p === 1 && x.q === 1;
+    const zero = (x: Expr) => x.kind === 'num' && x.p === 0;
+    if (one(a) && zero(b)) return rawExpr(`\\mathbf{1}_{[${toLatexSafe(c)}]}`);
+    // Nested conditions become the rows of one case split.
+    const rows = [`${toLatexSafe(a)} & \\text{if } ${toLatexSafe(c)}`, ...(b.kind === 'sym' && caseRows.get(b.name)) || [`${toLatexSafe(b)} & \\text{otherwise}`]];
+    const r = rawExpr(`\\begin{cases} ${rows.join(' \\\\ ')} \\end{cases}`);
+    if (r.kind === 'sym') caseRows.set(r.name, rows);
+    return r;
+  },
+};
+
+/** A catalogue node's parameters as expressions. */
+const scalarExprs = (n: GraphNode): Expr[] => (n.scalars ?? []).map((v) => numberExpr(v, String(v)));
+
 /** The operation applied to display expressions. */
-function opExpr(op: Op, xs: Expr[]): Expr {
+function opExpr(n: GraphNode, xs: Expr[]): Expr {
   const [a, b] = xs as [Expr, Expr];
-  switch (op) {
+  const e = entryOf(n);
+  if (e) {
+    if (e.expand) return e.expand(EXPR, xs);
+    return rawExpr(e.latex(xs.map(toLatexSafe), (n.scalars ?? []).map(fmt)));
+  }
+  switch (n.op) {
     case 'add':
       return add(a, b);
     case 'sub':
@@ -319,27 +278,17 @@ function opExpr(op: Op, xs: Expr[]): Expr {
       return pow(a, b);
     case 'neg':
       return neg(a);
-    case 'sqrt':
-      return pow(a, HALF);
-    case 'square':
-      return pow(a, TWO);
-    case 'reciprocal':
-      return pow(a, NEG_ONE);
-    case 'maximum':
-      return call('max', a, b);
-    case 'minimum':
-      return call('min', a, b);
-    case 'leaky_relu':
-      return call('leaky_relu', a, b);
     default:
-      return call(FN_OF[op]!, a);
+      return rawExpr(`\\operatorname{${n.op}}`);
   }
 }
 
 /** ∂op/∂(slot) as an expression of the display expressions, or raw LaTeX where the engine has no node for it. */
-function localExpr(op: Op, slot: number, xs: Expr[], y: Expr): Expr | string {
+function localExpr(n: GraphNode, slot: number, xs: Expr[], y: Expr): Expr | string {
+  const e = entryOf(n);
+  if (e) return localDerivatives(EXPR, e, xs, scalarExprs(n), y)[slot]!;
   const [a, b] = xs as [Expr, Expr];
-  switch (op) {
+  switch (n.op) {
     case 'add':
       return int(1);
     case 'sub':
@@ -362,32 +311,8 @@ function localExpr(op: Op, slot: number, xs: Expr[], y: Expr): Expr | string {
       return mul(b, pow(a, add(b, NEG_ONE)));
     case 'neg':
       return int(-1);
-    case 'sqrt':
-      return mul(HALF, pow(a, rat(-1, 2)));
-    case 'square':
-      return mul(TWO, a);
-    case 'reciprocal':
-      return neg(pow(a, int(-2)));
-    case 'maximum':
-    case 'minimum': {
-      const [m, o] = slot === 0 ? [a, b] : [b, a];
-      const rel = op === 'maximum' ? '>' : '<';
-      return `\\mathbf{1}_{[${toLatexSafe(m)} ${rel} ${toLatexSafe(o)}]} \\;(\\tfrac{1}{2} \\text{ at a tie})`;
-    }
-    case 'leaky_relu':
-      return slot === 0
-        ? `\\begin{cases} 1 & ${toLatexSafe(a)} > 0 \\\\ ${toLatexSafe(b)} & ${toLatexSafe(a)} \\le 0 \\end{cases}`
-        : `\\begin{cases} 0 & ${toLatexSafe(a)} > 0 \\\\ ${toLatexSafe(a)} & ${toLatexSafe(a)} \\le 0 \\end{cases}`;
-    case 'tanh':
-      return add(int(1), neg(pow(y, TWO)));
-    case 'sigmoid':
-      return mul(y, add(int(1), neg(y)));
-    case 'exp':
-      return y;
-    default: {
-      const rule = RULES[FN_OF[op]!];
-      return rule ? rule.d(a) : '?';
-    }
+    default:
+      return '?';
   }
 }
 
@@ -502,9 +427,7 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
       values[n.id] = n.literal ?? NaN;
       continue;
     }
-    const a = values[n.inputs[0]!]!;
-    const b = n.inputs.length > 1 ? values[n.inputs[1]!]! : 0;
-    values[n.id] = forward(n.op, a, b);
+    values[n.id] = forward(n, n.inputs.map((i) => values[i]!));
     requires[n.id] = n.inputs.some((i) => requires[i]);
   }
   for (const name of Object.keys(at)) {
@@ -528,12 +451,11 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
     budget.tick();
     const n = g.nodes[id]!;
     const up = grads[id] ?? null;
-    const a = values[n.inputs[0] ?? 0] ?? 0;
-    const b = n.inputs.length > 1 ? values[n.inputs[1]!]! : 0;
+    const args = n.inputs.map((i) => values[i]!);
     n.inputs.forEach((src, slot) => {
       const e: EdgeValue = { from: src, to: id, slot, local: null, localLatex: null, upstream: up, product: null, chain: null };
       if (requires[src] && up !== null) {
-        e.local = partial(n.op, slot, a, b, values[id]!);
+        e.local = partial(n, slot, args, values[id]!);
         // 0 · anything is 0 (PyTorch does not propagate an unused branch's NaN/∞ local either way).
         e.product = up === 0 ? 0 : up * e.local;
         grads[src] = (grads[src] ?? 0) + e.product;
@@ -551,6 +473,7 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
     budget.stage = 'writing the local derivatives';
     const nameOf = nameLatex(g);
     rawMap = new Map();
+    caseRows.clear();
     const exprs: Expr[] = new Array<Expr>(N);
     const out = g.nodes[g.output]!;
     for (const n of g.nodes) {
@@ -562,7 +485,7 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
         rawMap.set(placeholder, nameOf(n));
         exprs[n.id] = sym(placeholder);
       } else {
-        const e = opExpr(n.op, n.inputs.map((i) => exprs[i]!));
+        const e = opExpr(n, n.inputs.map((i) => exprs[i]!));
         if (exprSize(e) > INLINE_LIMIT) {
           rawMap.set(placeholder, `v_{${n.id}}`);
           exprs[n.id] = sym(placeholder);
@@ -580,7 +503,7 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
       n.inputs.forEach((src, slot) => {
         const e = edges[edgeStart[n.id]! + slot]!;
         if (!requires[src]) return;
-        const d = localExpr(n.op, slot, xs, exprs[n.id]!);
+        const d = localExpr(n, slot, xs, exprs[n.id]!);
         let s: string;
         if (typeof d === 'string') s = d;
         else s = toLatexSafe(d);
@@ -599,8 +522,10 @@ export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluate
       local[n.id] = parts.join(',\\quad ');
     }
     rawMap = new Map();
+    caseRows.clear();
   }
   return { values, grads, edges, tex, local, leaves, notes };
 }
 
 export type { Op };
+export { fmt, fmtFactor };

@@ -70,7 +70,7 @@ describe('graph structure', () => {
   it('spellings: np., torch., F., math., methods, micrograd Value, torch.tensor(requires_grad=True)', () => {
     const r = ok('a = Value(2.0)\nw = torch.tensor(-1.5, requires_grad=True, dtype=torch.float64)\nloss = F.relu(a*w).exp() + math.log(a) + np.maximum(a, w)');
     expect(r.leaves.map((l) => [l.name, l.value, l.source])).toEqual([['a', 2, 'code'], ['w', -1.5, 'code']]);
-    expect(r.nodes.map((n) => n.op)).toEqual(['input', 'input', 'mul', 'relu', 'exp', 'log', 'add', 'maximum', 'add']);
+    expect(r.nodes.map((n) => n.op)).toEqual(['input', 'input', 'mul', 'relu', 'exp', 'log', 'add', 'max', 'add']);
   });
 
   it('a name called loss is the output even when it is not the last line', () => {
