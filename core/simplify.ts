@@ -36,6 +36,7 @@ import {
   numValue,
   rat,
 } from './expr';
+import { op } from './ops';
 import { type NumExpr, addNum, compareNum, isInteger, isNumber, mulNum, powNum, toFloat } from './num';
 
 // ---------------------------------------------------------------------------
@@ -291,10 +292,8 @@ export function makeAdd(input: readonly Expr[]): Expr {
   return { kind: 'add', terms: sortTerms(terms) };
 }
 
-const QUOTIENTS: readonly [FnName, FnName, FnName][] = [
-  ['sin', 'cos', 'tan'],
-  ['sinh', 'cosh', 'tanh'],
-];
+/** sin/cos = tan, for the circular and the hyperbolic functions. */
+const QUOTIENTS: readonly [FnName, FnName, FnName][] = ['', 'h'].map((h) => [`sin${h}`, `cos${h}`, `tan${h}`]);
 
 /** Canonical product of already-canonical factors. */
 export function makeMul(input: readonly Expr[]): Expr {
@@ -519,24 +518,21 @@ export function makePow(base: Expr, exp: Expr): Expr {
   return { kind: 'pow', base, exp };
 }
 
-const ZERO_AT_ZERO: ReadonlySet<FnName> = new Set([
-  'sin',
-  'tan',
-  'asin',
-  'atan',
-  'sinh',
-  'tanh',
-  'asinh',
-  'atanh',
-  'erf',
-  'abs',
-  'sign',
-  'relu',
-  'log1p',
-  'expm1',
-  'gelu',
-  'silu',
-]);
+/**
+ * An exact value the float value `v` stands for: a rational with a small
+ * denominator, or such a multiple of π (σ(0) = 1/2, arccos 0 = π/2).
+ */
+function exactValue(v: number): Expr | undefined {
+  if (!Number.isFinite(v)) return undefined;
+  for (const q of [1, 2, 3, 4, 6]) {
+    if (Number.isInteger(v * q)) return rat(v * q, q);
+    const w = (v / Math.PI) * q;
+    if (Math.abs(w - Math.round(w)) < 1e-15 * Math.max(1, Math.abs(w)) && Math.round(w) !== 0) {
+      return makeMul([rat(Math.round(w), q), { kind: 'const', name: 'pi' }]);
+    }
+  }
+  return undefined;
+}
 
 function numberValue(e: Expr): number | undefined {
   return isNumber(e) ? toFloat(e) : undefined;
@@ -545,15 +541,24 @@ function numberValue(e: Expr): number | undefined {
 /** Canonical function application of already-canonical arguments. */
 export function makeCall(fn: FnName, args: readonly Expr[]): Expr {
   const a = args[0]!;
-  if (args.length === 1 && isZero(a) && a.kind === 'num') {
-    if (ZERO_AT_ZERO.has(fn)) return ZERO;
-    if (fn === 'exp' || fn === 'cos' || fn === 'cosh' || fn === 'sec') return ONE;
-    if (fn === 'sigmoid') return rat(1, 2);
-    if (fn === 'acos') return makeMul([rat(1, 2), { kind: 'const', name: 'pi' }]);
-  }
-  if (args.length === 1 && isOne(a) && a.kind === 'num') {
-    if (fn === 'log' || fn === 'log2' || fn === 'log10' || fn === 'acosh') return ZERO;
-    if (fn === 'abs' || fn === 'sign' || fn === 'relu' || fn === 'heaviside') return ONE;
+  const entry = op(fn);
+  // Exact values from the catalogue's value: at 0 and 1 (sin 0 = 0, σ(0) = 1/2, ln 1 = 0, arccos 0 = π/2), and
+  // piecewise functions of any exact number (ReLU(−3) = 0, |−2| = 2).
+  if (entry && args.every((x) => x.kind === 'num')) {
+    const vals = args.map((x) => toFloat(x as NumExpr));
+    const v = entry.forward(vals.slice(0, entry.arity), vals.slice(entry.arity));
+    if (args.length === 1 && (isZero(a) || isOne(a))) {
+      const exact = exactValue(v);
+      if (exact) return exact;
+    }
+    if (entry.kinks.length) {
+      if (v === 0) return ZERO;
+      if (v === 1) return ONE;
+      const same = args.find((x) => toFloat(x as NumExpr) === v);
+      if (same) return same;
+      if (args.length === 1 && v === -vals[0]!) return mulNum(a as NumExpr, rat(-1) as NumExpr);
+      if (v === -1) return rat(-1);
+    }
   }
   switch (fn) {
     case 'exp':
@@ -571,19 +576,8 @@ export function makeCall(fn: FnName, args: readonly Expr[]): Expr {
     case 'abs': {
       const v = numberValue(a);
       if (v !== undefined) return v < 0 ? mulNum(a as NumExpr, rat(-1) as NumExpr) : a;
-      if (a.kind === 'call' && (a.fn === 'abs' || a.fn === 'exp' || a.fn === 'sigmoid' || a.fn === 'softplus' || a.fn === 'relu'))
-        return a;
-      break;
-    }
-    case 'sign':
-    case 'heaviside':
-    case 'relu': {
-      const v = numberValue(a);
-      if (v !== undefined && v !== 0) {
-        if (fn === 'sign') return rat(Math.sign(v));
-        if (fn === 'heaviside') return v > 0 ? ONE : ZERO;
-        return v > 0 ? a : ZERO;
-      }
+      // |f(u)| = f(u) for a function that is never negative.
+      if (a.kind === 'call' && op(a.fn)?.nonnegative) return a;
       break;
     }
     case 'max':
