@@ -94,7 +94,7 @@ function rule(u: Node, g: Node): Rule {
     case 'outer': return { rule: 'product rule (outer)', formula: 'd(ab^\\top) = da\\,b^\\top + a\\,db^\\top', parts: [[x, matmul(g, y)], [y, matmul(T(g), x)]] };
     case 'trace': return { rule: 'trace', formula: 'd\\,\\operatorname{tr}(A) = \\operatorname{tr}(dA) = \\langle I, dA\\rangle', parts: [[x, mul([g, identity(x)])]] };
     case 'det': return { rule: "Jacobi's formula", formula: 'd\\det(X) = \\det(X)\\operatorname{tr}(X^{-1} dX) = \\langle \\det(X) X^{-\\top}, dX\\rangle', parts: [[x, mul([g, u, T(raw.square('inv', x))])]] };
-    case 'logdet': return { rule: 'log-det', formula: 'd\\log\\det(X) = \\operatorname{tr}(X^{-1} dX) = \\langle X^{-\\top}, dX\\rangle', parts: [[x, mul([g, T(raw.square('inv', x))])]] };
+    case 'logdet': return { rule: 'log-det', formula: 'd\\ln\\det(X) = \\operatorname{tr}(X^{-1} dX) = \\langle X^{-\\top}, dX\\rangle', parts: [[x, mul([g, T(raw.square('inv', x))])]] };
     case 'inv': return { rule: 'inverse', formula: 'd(X^{-1}) = -X^{-1}\\,dX\\,X^{-1},\\quad \\langle G, -X^{-1} dX X^{-1}\\rangle = \\langle -X^{-\\top} G X^{-\\top}, dX\\rangle', parts: [[x, neg(matmul(matmul(T(u), g), T(u)))]] };
     case 'norm': return { rule: 'norm', formula: `d\\lVert A\\rVert = \\frac{\\langle A, dA\\rangle}{\\lVert A\\rVert}`, parts: [[x, mul([g, x, pow(u, -1)])]] };
     case 'softmax': {
