@@ -134,7 +134,7 @@ const CODE_CONSTANTS: Readonly<Record<string, number>> = { 'np.pi': Math.PI, 'np
 const CODE_EXTRA: Readonly<Record<string, (a: number[]) => number>> = {
   'np.logaddexp': ([a, b]) => {
     const m = Math.max(a!, b!);
-    return m === -Infinity ? -Infinity : m + Math.log1p(Math.exp(-Math.abs(a! - b!)));
+    return m === -Infinity ? -Infinity : m + Math.log(1 + Math.exp(-Math.abs(a! - b!)));
   },
   'np.heaviside': ([x, h0]) => (Number.isNaN(x!) ? NaN : x! > 0 ? 1 : x! < 0 ? 0 : h0!),
   'np.power': ([a, b]) => Math.pow(a!, b!),

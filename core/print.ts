@@ -383,7 +383,7 @@ const textPrinter = codePrinter({
   },
 });
 
-/** Plain, readable text: x^2, sigmoid(x), ln(x), sqrt(x). */
+/** Plain, readable text: x^2, relu(x), ln(x), sqrt(x). */
 export function toText(e: Expr): string {
   return textPrinter(e);
 }

@@ -2,8 +2,8 @@
  * LaTeX selections: `\frac`, `\sqrt[n]{}`, `^{}`/`_{}`, `\cdot`, `\times`,
  * implicit multiplication, `\left( \right)`, `|x|`, `\sin^2 x`, `\sin^{-1}`,
  * `\ln`, `\log` (natural; `\log_2`, `\log_{10}`, `\log_b`), `\exp`, `e^{…}`,
- * Greek letters as variables, `\sigma(x)` as the sigmoid, and
- * `\operatorname{ReLU}` / `\mathrm{relu}` / `\text{softplus}`.
+ * Greek letters as variables, `\sigma(x)` as the logistic function, and
+ * the catalogue's names (core/ops/) as `\operatorname{ReLU}` / `\mathrm{relu}` / `\text{…}`.
  *
  * A hand-written tokenizer and recursive-descent parser (no generator), so
  * errors carry exact offsets. As LaTeX typesets it, each Latin letter is its
@@ -21,6 +21,7 @@ import type { Span } from './common';
 import { applyFunction, INVERSE, isUnaryDef, MATH_FUNCTIONS } from './functions';
 import type { Arg, FnDef } from './functions';
 import type { Parsed } from './types';
+import { OPS } from '../ops';
 
 type Kind = 'num' | 'letter' | 'cmd' | 'op' | 'textname' | 'eof';
 
@@ -56,10 +57,20 @@ const GREEK = new Set(
   ).split(' '),
 );
 
-/** Function commands, looked up in the plain-math table. */
-const FUNCTION_COMMANDS = new Set(
-  'sin cos tan sec csc cot arcsin arccos arctan sinh cosh tanh arsinh arcosh artanh exp ln log max min sgn erf'.split(' '),
-);
+/**
+ * Function commands, looked up in the plain-math table: the catalogue's one-command LaTeX names
+ * (`\sin`, `\ln`, `\max`; `\sigma` and `\sqrt` are parsed on their own), the ISO inverse
+ * hyperbolic names it writes as operators (`\arsinh`), and `\log`, `\sgn`, `\erf`.
+ */
+const FUNCTION_COMMANDS = new Set([
+  ...OPS.flatMap((e) => {
+    const m = /^\\([a-z]+)$/.exec(e.latexName) ?? /^\\operatorname\{(ar[a-z]+)\}$/.exec(e.latexName);
+    return m && m[1] !== 'sigma' && m[1] !== 'sqrt' ? [m[1]!] : [];
+  }),
+  'log',
+  'sgn',
+  'erf',
+]);
 
 const CMP_COMMANDS: Readonly<Record<string, CmpOp>> = { le: '<=', leq: '<=', ge: '>=', geq: '>=', ne: '!=', neq: '!=', lt: '<', gt: '>' };
 const MUL_COMMANDS = new Set(['cdot', 'times', 'ast']);
@@ -613,7 +624,7 @@ class LatexParser {
       case 'vert':
         return this.abs('vert', true);
       case 'sigma':
-        return this.application(t, MATH_FUNCTIONS.get('sigmoid')!, 'sigmoid');
+        return this.application(t, MATH_FUNCTIONS.get('σ')!, 'σ');
     }
     if (FUNCTION_COMMANDS.has(name)) return this.application(t, MATH_FUNCTIONS.get(name)!, name);
     if (UNSUPPORTED.has(name)) fail(`"\\${name}" is not supported`, t.offset, t.length);

@@ -28,7 +28,7 @@ export interface LexConfig {
   newlineTokens?: boolean;
   /** A backslash at the end of a line joins it to the next (Python). */
   backslashContinuation?: boolean;
-  /** Quoted strings, single, double and triple (Python keyword values such as approximate='tanh'). */
+  /** Quoted strings, single, double and triple (Python keyword values such as approximate='none'). */
   strings?: boolean;
   /** 0x…, 0b…, 0o… integers and `_` separators in numbers. */
   programmingNumbers?: boolean;

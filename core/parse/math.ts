@@ -1,6 +1,6 @@
 /**
  * Plain math: `x^2 + 2x`, `2(x+1)`, `(x+1)(x-1)`, `x y`, `2 sin x`, `|x|`,
- * `ln`, `log` (natural), `sigmoid`/`σ`, `relu`/`ReLU`, `pi`/`π`, `e`, and an
+ * `ln`, `log` (natural), `σ`, `relu`/`ReLU` (the catalogue's plain spellings), `pi`/`π`, `e`, and an
  * optional `y =` or `f(x, y) =` in front. Hand-written on the shared Pratt
  * core (./pratt.ts) so errors carry exact offsets.
  *

@@ -651,7 +651,7 @@ export class ExprParser {
     const name = t.text;
     if (has(d.bareConstants, name)) return d.bareConstants[name]!;
     let def = this.lookupMath(name);
-    // σ and sigma are the sigmoid only when applied: `σ(x)`; otherwise a variable.
+    // σ and sigma are the logistic function only when applied: `σ(x)`; otherwise a variable.
     if ((name === 'σ' || name === 'sigma') && !this.isOp(this.peek(), '(')) def = undefined;
     if (def) return this.mathCall(t, def);
     if (this.isOp(this.peek(), '(')) {

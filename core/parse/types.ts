@@ -16,7 +16,7 @@ export interface Parsed {
   /** The expression, with a forward pass's intermediate assignments substituted in. */
   expr: Expr;
   /**
-   * For a forward pass (`z = w*x + b; a = sigmoid(z); loss = ...`) the name of
+   * For a forward pass (`z = w*x + b; a = relu(z); loss = ...`) the name of
    * the output (`loss`), and the intermediates in order, before substitution.
    */
   target?: string;
