@@ -4,7 +4,7 @@
  * Written here rather than taken from math.js because we need three things its
  * `simplify` does not give: (1) a canonical form that is stable, so results
  * compare and print the same every time; (2) forms a learner expects, such as
- * σ(x)(1 − σ(x)) and 1 − tanh²(x), which come from keeping the activations as
+ * σ(x)(1 − σ(x)) and 1 − f(x)², which come from keeping the activations as
  * functions and never expanding products of sums; (3) a hard budget.
  *
  * The canonical form (bottom-up, in one pass per node):
@@ -159,7 +159,7 @@ function isNegativeTerm(t: Expr): boolean {
 /**
  * Order of terms in a sum. Polynomials go by descending degree with the
  * constant last (x² + 2x + 1); anything with functions keeps the constant
- * first (1 − tanh²(x)). A positive term is moved to the front when there is
+ * first (1 − sin²(x)). A positive term is moved to the front when there is
  * one (y − wx − b rather than −wx − b + y).
  */
 export function sortTerms(terms: Expr[]): Expr[] {
@@ -334,7 +334,7 @@ export function makeMul(input: readonly Expr[]): Expr {
       for (const g of f.factors) pushFactor(g);
     } else factors.push(f);
   };
-  // sin(u)/cos(u) → tan(u) and sinh(u)/cosh(u) → tanh(u), when the powers match exactly.
+  // sin(u)/cos(u) → tan(u), and the same for the hyperbolic functions, when the powers match exactly.
   for (const [num, den, quot] of QUOTIENTS) {
     for (const k of [...order]) {
       const g = groups.get(k);
