@@ -243,11 +243,6 @@ function language(special: Readonly<Record<string, Special>>, libs: readonly Lib
 type Special = FnDef & { modules?: readonly Lib[] };
 const only = (libs: readonly Lib[], d: FnDef): Special => ({ ...d, modules: libs });
 
-/** The exact GELU, x/2·(1 + erf(x/√2)), written out from canonical nodes. */
-export function exactGelu(x: Expr): Expr {
-  return mul(HALF, x, add(ONE, call('erf', div(x, sqrt(TWO)))));
-}
-
 const hypot = (a: Expr, b: Expr): Expr => sqrt(add(pow(a, TWO), pow(b, TWO)));
 const logaddexp = (a: Expr, b: Expr): Expr => call('log', add(call('exp', a), call('exp', b)));
 
