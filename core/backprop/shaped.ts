@@ -190,8 +190,11 @@ function resolveLeaves(g: Graph, options: ShapedOptions, notes: string[]): Map<n
       } else dims.set(d, actual[i]!);
     });
   };
-  for (const [name, id] of g.inputs) {
-    const n = g.nodes[id]!;
+  // Every input node, also one whose name was assigned again later (`c = 2` twice: two leaves named c).
+  for (const n of g.nodes) {
+    if (n.op !== 'input') continue;
+    const id = n.id;
+    const name = n.name!;
     const decl = declared.get(name);
     const given = Object.prototype.hasOwnProperty.call(at, name) ? at[name] : undefined;
     let plan: LeafPlan;
