@@ -49,6 +49,7 @@ interface Spec {
   rule?: string;
   formula: string;
   d<T>(b: Builder<T>, args: readonly T[], params: readonly T[]): T[];
+  dparams?<T>(b: Builder<T>, args: readonly T[], params: readonly T[]): T[];
   kinks?: Kink[];
   domain?: OpEntry['domain'];
   fixed?: OpEntry['fixed'];
@@ -69,7 +70,7 @@ function entry(s: Spec): OpEntry {
     latex: s.latex ?? named(s.latexName),
     numpy: s.numpy,
     forward: s.forward,
-    derivative: { rule: s.rule ?? `${s.title ?? s.name} rule`, formula: s.formula, d: s.d },
+    derivative: { rule: s.rule ?? `${s.title ?? s.name} rule`, formula: s.formula, d: s.d, ...(s.dparams ? { dparams: s.dparams } : {}) },
     kinks: s.kinks ?? [],
     domain: s.domain ?? 'real',
     shape: 'elementwise',
@@ -525,6 +526,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
     forward: ([x], [p]) => (Number.isNaN(x!) ? NaN : x! > 0 ? x! : (p ?? 0.01) * x!),
     formula: "\\operatorname{LeakyReLU}_{\\alpha}'(x) = \\begin{cases} 1 & x > 0 \\\\ \\alpha & x \\le 0 \\end{cases}",
     d: (b, [x], [p]) => [b.where(b.cmp('>', x!, b.num(0)), b.num(1), p ?? b.num(1, 100))],
+    dparams: (b, [x]) => [b.where(b.cmp('>', x!, b.num(0)), b.num(0), x!)],
     kinks: KINK0("leaky ReLU has a corner at 0; PyTorch's gradient there is the negative slope"),
   }),
   entry({
@@ -537,6 +539,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
     numpy: ([a], [p]) => `np.where(${cp(a!)} > 0, ${a}, ${p === undefined || p === '1' ? '' : `${cp(p)}*`}np.expm1(${a}))`,
     forward: ([x], [p]) => (Number.isNaN(x!) ? NaN : x! > 0 ? x! : (p ?? 1) * Math.expm1(x!)),
     formula: "\\operatorname{ELU}_{\\alpha}'(x) = \\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 \\end{cases}",
+    dparams: (b, [x]) => [b.where(b.cmp('>', x!, b.num(0)), b.num(0), b.call('expm1', x!))],
     d: (b, [x], [p]) => {
       const e = b.call('exp', x!);
       return [b.where(b.cmp('>', x!, b.num(0)), b.num(1), p ? b.mul(p, e) : e)];

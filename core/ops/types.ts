@@ -86,6 +86,11 @@ export interface Derivative {
    * At a kink the formula gives PyTorch's value (ReLU′(0) = 0, |x|′(0) = 0, maximum splits a tie in half).
    */
   d<T>(b: Builder<T>, args: readonly T[], params: readonly T[]): T[];
+  /**
+   * The partial derivatives with respect to each scalar parameter, for engines that let a parameter be an
+   * expression (leaky ReLU's slope `a` in the scalar engine). Omitted when there are no parameters.
+   */
+  dparams?<T>(b: Builder<T>, args: readonly T[], params: readonly T[]): T[];
 }
 
 export interface OpEntry {
