@@ -328,16 +328,17 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
     if (!SELECTORS.has(fn)) {
       const entry = opOf(fn);
       const arrays = args.slice(0, entry.arity);
-      for (const p of args.slice(entry.arity)) {
-        if (dependsOn(p)) throw new Error(`${entry.title}: differentiating through its parameter is not supported`);
-      }
+      const params = args.slice(entry.arity);
+      const paramDep = params.some((p) => dependsOn(p));
+      if (paramDep && !entry.derivative.dparams) throw new Error(`${entry.title}: differentiating through its parameter is not supported`);
       const zeroAt = arrays.length === 1 ? arrays[0]! : makeAdd([arrays[0]!, makeMul([NEG_ONE, arrays[1]!])]);
       for (const k of entry.kinks) addKink(k.at === 0 ? zeroAt : makeAdd([zeroAt, rat(-k.at)]), kinkNote(k.note));
       const { rule, formula } = entry.derivative;
-      const dep = arrays.map((a) => dependsOn(a));
+      const dep = args.map((a) => dependsOn(a));
       const ds = partials(fn, args);
-      if (arrays.length === 1 && arrays[0]!.kind === 'sym') return apply(e, depth, rule, [], () => ds[0]!);
-      const kids = arrays.filter((_, i) => dep[i]);
+      if (paramDep) ds.push(...entry.derivative.dparams!(LIGHT, arrays, params));
+      if (arrays.length === 1 && arrays[0]!.kind === 'sym' && !paramDep) return apply(e, depth, rule, [], () => ds[0]!);
+      const kids = args.filter((_, i) => dep[i]);
       const parts = ds.filter((_, i) => dep[i]);
       return apply(e, depth, 'chain rule', kids, (dk) => addL(...parts.map((p, i) => mulL(p, dk[i]!))), `${rule}: ${formula}`);
     }

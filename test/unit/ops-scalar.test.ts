@@ -76,6 +76,12 @@ describe('every function of the coverage list, in every spelling', () => {
     checkCase('F.leaky_relu(x, 0.2)', opOf('leaky_relu'), [0.2]);
     checkCase('F.elu(x, alpha=0.5)', opOf('elu'), [0.5]);
   });
+  it('a parameter that is an expression is differentiated through (the catalogue dparams)', () => {
+    const r = computeGradient('F.leaky_relu(x, a) + F.elu(y, alpha=a)', { lang: 'python' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.gradient.find((g) => g.wrt === 'a')!.numpy).toBe('np.where(x > 0, 0, x) + np.where(y > 0, 0, np.expm1(y))');
+    expect(r.check.passed).toBe(true);
+  });
   it("GELU: exact by default, the tanh approximation on request", () => {
     checkCase('F.gelu(x)', opOf('gelu'));
     checkCase("F.gelu(x, approximate='tanh')", opOf('gelu_tanh'));
