@@ -7,7 +7,7 @@
  *   becomes one Σ (or Π) node and the k terms one node `×k`.
  * - **Repeated layers**: along a spine (a path where each node is used only
  *   by the next), a block of p ≤ 6 operations repeated k ≥ 3 times
- *   (`h = tanh(w*h + b)` written out layer after layer) becomes one node ×k.
+ *   (`h = f(w*h + b)` written out layer after layer) becomes one node ×k.
  *
  * "Same shape" is a structural hash: the operation and the hashes of the
  * inputs, with every input leaf alike and every constant alike, so

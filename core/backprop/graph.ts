@@ -1,10 +1,11 @@
 /**
  * A forward pass as a computational graph: one node per operation.
  *
- * `z = w*x + b; a = sigmoid(z); loss = (a - y)**2` (`;` or newlines, Python
+ * `z = w*x + b; a = f(z); loss = (a - y)**2` (`;` or newlines, Python
  * syntax, NumPy / PyTorch / `F.` / math spellings, micrograd-style methods
- * such as `x.tanh()`) becomes a DAG of leaves (inputs and constants) and
- * operation nodes (add, sub, mul, div, pow, neg, exp, log, tanh, sigmoid, …).
+ * such as `x.exp()`) becomes a DAG of leaves (inputs and constants) and
+ * operation nodes: arithmetic, array operations, and every elementwise
+ * function of the catalogue (core/ops), found by `lookup(module, name)`.
  * Unlike the symbolic parser (../parse/python.ts), which substitutes the
  * assignments into one canonical expression (where `a - b` is `a + (-1)·b`),
  * this keeps every operator as written and the source span it came from, for
@@ -78,7 +79,7 @@ export interface GraphNode {
   inputs: number[];
   /** The variable this node was assigned to (or the input's name). */
   name?: string;
-  /** 1 for the first assignment of `name`, 2 for the second (`h = tanh(h)` repeated), … */
+  /** 1 for the first assignment of `name`, 2 for the second (`h = f(h)` repeated), … */
   version?: number;
   /** A literal's value (constants) or the value written in the code (`x = 0.5`). */
   literal?: number;
@@ -197,7 +198,7 @@ interface CallFrame {
   kind: 'call';
   /** What is called, for messages. */
   display: string;
-  /** The function's spelling without its module (`sigmoid`), or '' for a plain parenthesis. */
+  /** The function's spelling without its module (`exp`), or '' for a plain parenthesis. */
   fn: string;
   /** The module prefix as written (`np`, `torch.nn.functional`), '' for a bare name or a method. */
   module: string;
@@ -653,7 +654,7 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
       ? spelled('method', fn)
       : (lookup(frame.module, fn) ?? (frame.module !== '' && !isModuleName(frame.module) ? lookup('', fn) : undefined));
     if (entry === undefined) fail(`unknown function "${frame.display}"`, frame.tok.offset, frame.tok.length);
-    // A string keyword that selects another entry (`F.gelu(x, approximate='tanh')`).
+    // A string keyword that selects another entry (an entry's `selects`: F.gelu's approximate).
     for (const [key, choices] of Object.entries(entry.selects ?? {})) {
       const v = keywords.get(key);
       if (v === undefined) continue;
@@ -814,7 +815,7 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
             expectOperand = false;
             continue;
           }
-          // `x.tanh()` on a variable: leave the method to the operator state.
+          // `x.exp()` on a variable: leave the method to the operator state.
         }
         if (parts.length === 1 && isCall) {
           ops.push({ kind: 'call', display: t.text, fn: t.text, module: '', bare: true, method: false, from, base: vals.length, args: [], tok: t });

@@ -23,7 +23,7 @@ import { Budget } from '../budget';
 import { fail } from '../parse/common';
 import { broadcast, matmulShape, parseShapeSpec, ShapeError, showShape } from '../matcalc/shapes';
 import type { Dim, Shape } from '../matcalc/shapes';
-import { texBuilder, wrapTex } from './builders';
+import { atomicLatex, texBuilder, wrapTex } from './builders';
 import type { BuiltTex, Tex } from './builders';
 import { ARRAY_OPS, entryOf } from './graph';
 import type { Graph, GraphNode } from './graph';
@@ -297,7 +297,7 @@ function opTex(n: GraphNode, xs: Tex[], shapes: number[][], axes: number[] | nul
         const t = e.expand && arr(0) ? e.expand(texBuilder(true), xs) : undefined;
         if (t && !t.s.includes('/')) return t;
         const s = e.latex(xs.map((x) => x.s), (n.scalars ?? []).map(fmt));
-        return { s, prec: /^\\left|\\right\)$|^\\sqrt/.test(s) ? 4 : 3 };
+        return { s, prec: atomicLatex(s) || s.startsWith('\\sqrt') ? 4 : 3 };
       }
       const f = FN_TEX[n.op] ?? `\\operatorname{${n.op}}`;
       return { s: `${f}\\left(${xs.map((x) => x.s).join(', ')}\\right)`, prec: 4 };

@@ -18,8 +18,9 @@
  * Values of the inputs, in order of precedence: `at` (the user's point), a
  * literal assignment in the selection (`x = 0.5`), else a default: a seeded
  * value ±0.1 … ±0.9 from a hash of the name (so `x` always gets the same
- * value), positive when the input feeds a log, a square root, a denominator
- * or the base of a fractional power.
+ * value), positive when the input feeds a denominator, the base of a
+ * fractional power, or a function defined on part of the line only (an
+ * entry's `domain`: a logarithm, a root).
  */
 import { Budget } from '../budget';
 import { NEG_ONE, PI, E, add, call, cmp, float, int, mul, neg, numFromText, pow, rat, sym } from '../expr';
@@ -145,7 +146,7 @@ export function partial(n: GraphNode, slot: number, args: readonly number[], y: 
 
 /**
  * A catalogue entry's local derivatives built with `b`, where the entry applied to the node's own
- * arguments is the node itself (`y`): tanh′ = 1 − y², σ′ = y(1 − y), as PyTorch computes them.
+ * arguments is the node itself (`y`), as PyTorch computes derivatives from a function's output.
  */
 export function localDerivatives<T>(b: Builder<T>, e: OpEntry, args: readonly T[], params: readonly T[], y: T): T[] {
   const self: Builder<T> = {
