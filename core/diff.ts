@@ -1,15 +1,17 @@
 /**
  * Symbolic differentiation with a derivation a learner can follow.
  *
- * Each function contributes only its own derivative (the RULES table, with the
- * formula it uses as data); the chain rule, the product rule (for any number
- * of factors) and the quotient rule are written once. Every rule application
+ * Each function contributes only its own derivative, read from the operation
+ * catalogue (core/ops/: the formula over a Builder, the rule's name and LaTeX,
+ * the kinks); the chain rule (over every argument), the product rule (for any
+ * number of factors) and the quotient rule are written once. Every rule application
  * records a step: the expression before (as d/dx[…]) and after, where the
  * derivatives still to be taken appear unevaluated, as a textbook writes them.
  *
- * Piecewise functions (abs, ReLU, leaky ReLU, max, min, where, clip, sign) are
- * differentiated almost everywhere and their kinks are reported, with the
- * value used at the kink (the one PyTorch's autograd uses).
+ * Piecewise functions are differentiated almost everywhere and their kinks
+ * (the catalogue's) are reported, with the value used at the kink (the one
+ * PyTorch's autograd uses). max, min, where and clip select among their
+ * arguments' derivatives, written once below as a conditional.
  *
  * Recursion follows the tree; its depth is bounded by the parser's depth
  * limit and checked against the budget.
