@@ -137,6 +137,13 @@ export function isCond(e: Expr): boolean {
 
 /** Does the entry print as its name applied to parenthesised arguments (the catalogue's default LaTeX)? */
 function namedLatex(e: OpEntry): boolean {
+  let v = NAMED.get(e);
+  if (v === undefined) NAMED.set(e, (v = probeNamed(e)));
+  return v;
+}
+const NAMED = new Map<OpEntry, boolean>();
+
+function probeNamed(e: OpEntry): boolean {
   const probe = Array.from({ length: e.arity }, (_, i) => `\u0000${i}`);
   const params = e.params.map((p) => String(p.default));
   return e.latex(probe, params) === `${e.latexName}\\left(${probe.join(', ')}\\right)`;
@@ -377,8 +384,9 @@ const textPrinter = codePrinter({
   fn: (fn, a) => {
     const entry = opOf(fn);
     // |x| and [x > 0] read better than abs(x) and heaviside(x); otherwise the first plain-math spelling.
-    if (entry.latex(['x'], []) === '\\left|x\\right|') return `|${a[0]}|`;
-    if (entry.latex(['x'], []) === '\\mathbf{1}_{[x > 0]}') return `[${a[0]} > 0]`;
+    const shape = entry.arity === 1 ? entry.latex(['x'], []) : '';
+    if (shape === '\\left|x\\right|') return `|${a[0]}|`;
+    if (shape === '\\mathbf{1}_{[x > 0]}') return `[${a[0]} > 0]`;
     return `${entry.spell.plain?.[0] ?? fn}(${a.join(', ')})`;
   },
 });
