@@ -22,6 +22,8 @@ interface Built {
 }
 
 export interface BuiltTex extends Tex, Built {
+  /** Built from numbers and π only: written as a scalar (no ⊙ ⊘) even among arrays. */
+  k?: boolean;
   negOf?: BuiltTex;
   den?: BuiltTex;
   rows?: { val: BuiltTex; cond: string }[];
@@ -47,38 +49,41 @@ function exponent(b: BuiltTex): string {
 /** LaTeX of elementwise formulas; `arr`: the operands are arrays (products are ⊙, quotients ⊘, powers ^{⊙ k}). */
 export function texBuilder(arr: boolean): Builder<BuiltTex> {
   const od = arr ? ' \\odot ' : '\\,';
-  const num = (v: number): BuiltTex => ({ s: fmt(v), prec: v < 0 ? 2 : 4, v });
+  const num = (v: number): BuiltTex => ({ s: fmt(v), prec: v < 0 ? 2 : 4, v, k: true });
+  const konst = (...xs: BuiltTex[]): { k?: true } => (xs.every((x) => x.k) ? { k: true } : {});
   const B: Builder<BuiltTex> = {
     num: (p, q = 1) =>
       Number.isInteger(p) && Number.isInteger(q) && q !== 1
-        ? { s: `${p < 0 ? '-' : ''}\\tfrac{${Math.abs(p)}}{${q}}`, prec: p < 0 ? 2 : 4, v: p / q }
+        ? { s: `${p < 0 ? '-' : ''}\\tfrac{${Math.abs(p)}}{${q}}`, prec: p < 0 ? 2 : 4, v: p / q, k: true }
         : num(p / q),
-    pi: () => ({ s: '\\pi', prec: 4 }),
+    pi: () => ({ s: '\\pi', prec: 4, k: true }),
     add: (...t) => {
       const ts = t.filter((x) => x.v !== 0);
       if (ts.length === 0) return num(0);
       if (ts.length === 1) return ts[0]!;
       const s = ts.map((x, i) => (i === 0 ? x.s : x.negOf ? ` - ${wrapTex(x.negOf, 1)}` : ` + ${wrapTex(x, 1)}`)).join('');
-      return { s, prec: 0 };
+      return { s, prec: 0, ...konst(...ts) };
     },
-    sub: (a, b) => (b.v === 0 ? a : { s: `${a.s} - ${wrapTex(b, 1)}`, prec: 0 }),
+    sub: (a, b) => (b.v === 0 ? a : { s: `${a.s} - ${wrapTex(b, 1)}`, prec: 0, ...konst(a, b) }),
     mul: (...f) => {
       const fs = f.filter((x) => x.v !== 1);
       if (fs.length === 0) return num(1);
       if (fs.length === 1) return fs[0]!;
       // A number is written before its factor (2x), other factors are joined with ⊙ (arrays) or a thin space.
-      const s = fs.map((x, i) => (i === 0 ? '' : fs[i - 1]!.v !== undefined ? (/^[A-Za-z]/.test(x.s) ? '' : '\\,') : od) + wrapTex(x, i === 0 ? 1 : 3));
-      return { s: s.join(''), prec: 1 };
+      const sep = (p: BuiltTex, x: BuiltTex) => (p.v !== undefined ? (/^[a-df-zA-Z]/.test(x.s) ? '' : '\\,') : p.k && x.k ? '\\,' : od);
+      const s = fs.map((x, i) => (i === 0 ? '' : sep(fs[i - 1]!, x)) + wrapTex(x, i === 0 ? 1 : 3));
+      return { s: s.join(''), prec: 1, ...konst(...fs) };
     },
     div: (a, b) => {
-      if (a.v === 1) return arr ? { s: `1 \\oslash ${wrapTex(b, 3)}`, prec: 1, den: b } : { s: `\\frac{1}{${b.s}}`, prec: 4, den: b };
-      return arr ? { s: `${wrapTex(a, 1)} \\oslash ${wrapTex(b, 3)}`, prec: 1 } : { s: `\\frac{${a.s}}{${b.s}}`, prec: 4 };
+      const ew = arr && !(a.k && b.k);
+      if (a.v === 1) return ew ? { s: `1 \\oslash ${wrapTex(b, 3)}`, prec: 1, den: b } : { s: `\\frac{1}{${b.s}}`, prec: 4, den: b, ...konst(b) };
+      return ew ? { s: `${wrapTex(a, 1)} \\oslash ${wrapTex(b, 3)}`, prec: 1 } : { s: `\\frac{${a.s}}{${b.s}}`, prec: 4, ...konst(a, b) };
     },
-    neg: (a) => (a.negOf ? a.negOf : a.v !== undefined ? num(-a.v) : { s: `-${wrapTex(a, 2)}`, prec: 2, negOf: a }),
-    pow: (a, b) => (b.v === 1 ? a : { s: `${wrapTex(a, 4)}^{${arr ? '\\odot ' : ''}${exponent(b)}}`, prec: 3 }),
+    neg: (a) => (a.negOf ? a.negOf : a.v !== undefined ? num(-a.v) : { s: `-${wrapTex(a, 2)}`, prec: 2, negOf: a, ...konst(a) }),
+    pow: (a, b) => (b.v === 1 ? a : { s: `${wrapTex(a, 4)}^{${arr && !a.k ? '\\odot ' : ''}${exponent(b)}}`, prec: 3, ...konst(a, b) }),
     call: (name, ...args) => {
       const s = opOf(name).latex(args.map((x) => x.s), []);
-      return { s, prec: atomicLatex(s) ? 4 : 3 };
+      return { s, prec: atomicLatex(s) ? 4 : 3, ...konst(...args) };
     },
     cmp: (op, a, b) => ({ s: `${a.s} ${CMP_TEX[op]} ${b.s}`, prec: 0 }),
     where: (c, a, b) => {

@@ -235,7 +235,7 @@ const EXPR: Builder<Expr> = {
   add: (...t) => add(...t),
   sub: (a, b) => add(a, neg(b)),
   mul: (...f) => mul(...f.filter((x) => !(x.kind === 'num' && x.p === 1 && x.q === 1))),
-  div: (a, b) => (a.kind === 'num' && a.p === 1 && a.q === 1 ? pow(powBase(b), NEG_ONE) : mul(a, pow(powBase(b), NEG_ONE))),
+  div: (a, b) => (a.kind === 'num' && a.p === 1 && a.q === 1 ? pow(b, NEG_ONE) : mul(a, pow(b, NEG_ONE))),
   neg: (a) => neg(a),
   pow: (a, b) => pow(powBase(a), b),
   call: (name, ...args) => {
@@ -276,7 +276,7 @@ function opExpr(n: GraphNode, xs: Expr[]): Expr {
     case 'div':
       return mul(a, pow(b, NEG_ONE));
     case 'pow':
-      return pow(a, b);
+      return pow(powBase(a), b);
     case 'neg':
       return neg(a);
     default:
@@ -297,19 +297,19 @@ function localExpr(n: GraphNode, slot: number, xs: Expr[], y: Expr): Expr | stri
     case 'mul':
       return slot === 0 ? b : a;
     case 'div':
-      return slot === 0 ? pow(b, NEG_ONE) : neg(mul(a, pow(b, int(-2))));
+      return slot === 0 ? pow(b, NEG_ONE) : neg(mul(a, pow(powBase(b), int(-2))));
     case 'pow':
-      if (slot === 1) return mul(pow(a, b), call('log', a));
+      if (slot === 1) return mul(pow(powBase(a), b), call('log', a));
       if (b.kind === 'num' || b.kind === 'float' || (b.kind === 'mul' && b.factors.length === 2 && b.factors[1]!.kind === 'num')) {
         // A numeric exponent n: n·a^{n−1}, with n − 1 worked out.
         const n = b.kind === 'num' ? b.p / b.q : b.kind === 'float' ? b.value : NaN;
         if (Number.isFinite(n) && b.kind === 'num') {
           const m = rat(b.p - b.q, b.q);
-          const base = m.kind === 'num' && m.p === m.q ? a : pow(a, m);
+          const base = m.kind === 'num' && m.p === m.q ? a : pow(powBase(a), m);
           return m.kind === 'num' && m.p === 0 ? b : mul(b, base);
         }
       }
-      return mul(b, pow(a, add(b, NEG_ONE)));
+      return mul(b, pow(powBase(a), add(b, NEG_ONE)));
     case 'neg':
       return int(-1);
     default:

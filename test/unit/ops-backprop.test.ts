@@ -5,6 +5,7 @@
 // When python3 with NumPy and SciPy is installed, that code is also run and must reproduce the gradients.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { backpropGraph } from '../../core/backprop/index';
 import type { Numeric } from '../../core/backprop/index';
@@ -93,6 +94,12 @@ function expected(fn: Fn, x: number): { value: number; grad: number } {
 const same = (a: number, b: number): boolean =>
   Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12;
 
+/** Every LaTeX string of a result renders with KaTeX. */
+function rendersAll(r: { nodes: { tex: string; local: string }[]; edges: { localLatex: string | null; chain: string | null }[] }): void {
+  const all = [...r.nodes.flatMap((n) => [n.tex, n.local]), ...r.edges.flatMap((e) => [e.localLatex ?? '', e.chain ?? ''])];
+  for (const tex of all) if (tex) katex.renderToString(tex, { throwOnError: true, displayMode: true, strict: 'ignore' });
+}
+
 const flat = (v: Numeric): number[] => (typeof v === 'number' ? [v] : v.flatMap(flat));
 
 /** Prints d_x as a JSON list of Python reprs ('nan', 'inf' included). */
@@ -123,6 +130,7 @@ describe('every catalogue elementwise function in the backprop graph', () => {
           const leaf = r.leaves.find((l) => l.name === 'x')!;
           expect(same(leaf.grad as number, want.grad), `${text} at ${x}: dy/dx ${leaf.grad} vs ${want.grad}`).toBe(true);
           expect(y.local).toContain('\\frac{\\partial');
+          rendersAll(r);
           expect(r.numpy).toMatch(/^d_x [+-]= d_y/m);
           if (x === points[1]) pythonChecks.push({ label: `${text} at ${x}`, code: `${r.numpy}\n${PRINT_DX}`, want: [want.grad] });
         }
@@ -144,6 +152,7 @@ describe('every catalogue elementwise function in the backprop graph', () => {
       points.forEach((p, i) => expect(same(gx[i]!, wants[i]!.grad), `${text}: dloss/dx at ${p}: ${gx[i]} vs ${wants[i]!.grad}`).toBe(true));
       const node = r.nodes.find((m) => m.op === fn.name)!;
       expect(node.local).toMatch(/^\\(bar|overline)\{/);
+      rendersAll(r);
       if (!viaW) return;
       const gW = flat(r.leaves.find((l) => l.name === 'W')!.grad);
       for (let i = 0; i < n; i++) {
@@ -190,6 +199,18 @@ describe.runIf(hasPython)('the NumPy code the graph writes, run by NumPy', () =>
       if (!got || got.length !== c.want.length || got.some((g, i) => !same(g, c.want[i]!))) bad.push(`${c.label}: NumPy gives ${text}, want ${c.want.join(', ')}`);
     });
     expect(bad).toEqual([]);
+  });
+});
+
+describe('catalogue calls inside arithmetic', () => {
+  it('a call as a power\'s base or a denominator is parenthesised where LaTeX needs it, and renders', () => {
+    const r = backpropGraph('y = np.exp(x)**2 + 1/np.exp(x) + x**np.exp(x)', { at: { x: 0.5 } });
+    if (!r.ok) throw new Error(r.error.message);
+    rendersAll(r);
+    expect(r.nodes.find((n) => n.op === 'pow')!.tex).toBe('\\left(e^{x}\\right)^{2}');
+    const e = Math.exp(0.5);
+    const want = 2 * e * e - 1 / e + Math.pow(0.5, e) * (e * Math.log(0.5) + e / 0.5);
+    expect(same(r.leaves[0]!.grad as number, want)).toBe(true);
   });
 });
 
