@@ -10,7 +10,7 @@
  *
  * Piecewise functions are differentiated almost everywhere and their kinks
  * (the catalogue's) are reported, with the value used at the kink (the one
- * PyTorch's autograd uses). max, min, where and clip select among their
+ * PyTorch's autograd uses). where and clip select among their
  * arguments' derivatives, written once below as a conditional.
  *
  * Recursion follows the tree; its depth is bounded by the parser's depth
@@ -117,9 +117,7 @@ const sqr = (x: Expr): Expr => powL(x, TWO);
 // ---------------------------------------------------------------------------
 // Each function's own derivative comes from the operation catalogue
 // (core/ops/): its formula is written once over a Builder, built here with the
-// light constructors. A tie (`where(a == b, …)`) holds only on a set of measure
-// zero, where the function has a kink that is reported with PyTorch's value, so
-// the formula keeps the value almost everywhere.
+// light constructors, including PyTorch's value at a kink (maximum's tie: 1/2).
 
 const LIGHT: Builder<Expr> = {
   num: (p, q = 1) => (Number.isInteger(p) && Number.isInteger(q) ? rat(p, q) : numFromText(String(p / q))),
@@ -134,8 +132,9 @@ const LIGHT: Builder<Expr> = {
     const e = op(name);
     return e?.expand && args.length === e.arity ? e.expand(LIGHT, args) : call(name, ...args);
   },
-  cmp: (o, a, b) => cmp(o, a, b),
-  where: (c, a, b) => (c.kind === 'cmp' && c.op === '==' ? b : equals(a, b) ? a : call('where', c, a, b)),
+  // A number on the right of a symmetric comparison: x == 0, not 0 == x.
+  cmp: (o, a, b) => ((o === '==' || o === '!=') && isNumber(a) && !isNumber(b) ? cmp(o, b, a) : cmp(o, a, b)),
+  where: (c, a, b) => (equals(a, b) ? a : call('where', c, a, b)),
 };
 
 /** The partial derivatives of a call with respect to its array arguments, from the catalogue. */
@@ -152,8 +151,8 @@ export const RULES: Readonly<Record<string, { rule: string; formula: string; d: 
   ]),
 );
 
-/** Functions whose derivative selects among their arguments' derivatives (written once below). */
-const SELECTORS = new Set(['max', 'min', 'where', 'clip']);
+/** Functions whose derivative selects among their arguments' derivatives (written once below, with PyTorch's choice at a switch). */
+const SELECTORS = new Set(['where', 'clip']);
 
 /** A catalogue kink note as a sentence for the panel. */
 function kinkNote(note: string): string {
@@ -204,7 +203,9 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
   const Dt = (e: Expr) => `${options.partial ? '∂' : 'd'}/${options.partial ? '∂' : 'd'}${x}[${toText(e)}]`;
 
   const addKink = (zero: Expr, text: string) => {
-    const z = simplify(zero, { budget });
+    let z = simplify(zero, { budget });
+    // The same zero set with a positive leading coefficient: x = 0, not −x = 0.
+    if (z.kind === 'mul' && isNumber(z.factors[0]!) && toFloat(z.factors[0] as never) < 0) z = simplify(makeMul([NEG_ONE, z]), { budget });
     const latex = `${toLatex(z)} = 0`;
     if (kinkKeys.has(latex)) return;
     kinkKeys.add(latex);
@@ -345,16 +346,6 @@ export function differentiate(f: Expr, x: string, options: DiffOptions = {}): Di
       return apply(e, depth, 'chain rule', kids, (dk) => addL(...parts.map((p, i) => mulL(p, dk[i]!))), `${rule}: ${formula}`);
     }
     switch (fn) {
-      case 'max':
-      case 'min': {
-        const [a, b] = args as [Expr, Expr];
-        const opr = fn === 'max' ? '>' : '<';
-        addKink(
-          makeAdd([a, makeMul([NEG_ONE, b])]),
-          `${fn}(a, b) is not differentiable where a = b; the second argument's derivative is used there (PyTorch splits ties evenly).`,
-        );
-        return apply(e, depth, `piecewise rule (${fn})`, [a, b], ([da, db]) => call('where', cmp(opr, a, b), da!, db!));
-      }
       case 'where': {
         const [c, a, b] = args as [Expr, Expr, Expr];
         for (const k of comparisons(c)) {

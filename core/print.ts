@@ -256,9 +256,15 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
     const entry = opOf(fn);
     const a = args.map(p);
     if (entry.name === 'where') {
-      const c = args[0]!;
-      const cond = isCond(c) ? condition(c) : `${p(c)} \\ne 0`;
-      return `\\begin{cases} ${a[1]} & \\text{if } ${cond} \\\\ ${a[2]} & \\text{otherwise} \\end{cases}`;
+      // A where in the "otherwise" branch adds its rows to the same cases block.
+      const rows: string[] = [];
+      let w: Expr = { kind: 'call', fn, args };
+      while (w.kind === 'call' && w.fn === fn) {
+        const [c, x] = w.args as [Expr, Expr, Expr];
+        rows.push(`${p(x)} & \\text{if } ${isCond(c) ? condition(c) : `${p(c)} \\ne 0`}`);
+        w = w.args[2]!;
+      }
+      return `\\begin{cases} ${rows.join(' \\\\ ')} \\\\ ${p(w)} & \\text{otherwise} \\end{cases}`;
     }
     const arrays = a.slice(0, entry.arity);
     if (namedLatex(entry) && !entry.params.length) return `${entry.latexName}${paren(arrays.join(', '))}`;

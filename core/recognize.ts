@@ -77,16 +77,11 @@ function recognizeNode(e: Expr): [Expr, string] | undefined {
       }
     }
   }
-  // max(0, u) = max(u, 0) = ReLU(u)
-  if (e.kind === 'call' && e.fn === 'max') {
-    const [a, b] = e.args as [Expr, Expr];
-    if (isNum(a, 0)) return [call('relu', b), 'relu'];
-    if (isNum(b, 0)) return [call('relu', a), 'relu'];
-  }
-  // where(u > 0, u, 0) = ReLU(u);  where(u > 0, u, a·u) = LeakyReLU_a(u) for a number a
+  // where(u > 0, u, 0) = ReLU(u);  where(u > 0, u, a·u) = LeakyReLU_a(u) for a number a. Not max(0, u) nor
+  // where(u >= 0, …): the same values, but PyTorch's gradient at u = 0 differs (1/2 for a tie of maximum, 1 for >=).
   if (e.kind === 'call' && e.fn === 'where') {
     const [c, a, b] = e.args as [Expr, Expr, Expr];
-    if (c.kind === 'cmp' && (c.op === '>' || c.op === '>=') && isNum(c.right, 0) && key(c.left) === key(a)) {
+    if (c.kind === 'cmp' && c.op === '>' && isNum(c.right, 0) && key(c.left) === key(a)) {
       if (isNum(b, 0)) return [call('relu', a), 'relu'];
       if (b.kind === 'mul' && b.factors.length >= 2 && (b.factors[0]!.kind === 'num' || b.factors[0]!.kind === 'float')) {
         const rest = makeMul(b.factors.slice(1));
