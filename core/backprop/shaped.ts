@@ -33,7 +33,7 @@ import {
   unbroadcast, zipWith, forLanes,
 } from './tensor';
 import type { Tensor } from './tensor';
-import { defaultValue, fmt, forward, hash, localDerivatives, nameLatex, needsPositive, partial, valueNotes } from './values';
+import { defaultValue, elementwise, fmt, hash, localDerivatives, nameLatex, needsPositive, partial, valueNotes } from './values';
 import type { EdgeValue, Evaluated, LeafSource } from './values';
 
 /** Most entries one node may hold, and all nodes together. */
@@ -570,10 +570,12 @@ function forwardOp(n: GraphNode, xs: Tensor[], shape: number[], axes: number[] |
     }
     case 'norm':
       return tensor([], [Math.sqrt(a.data.reduce((p, q) => p + q * q, 0))]);
-    default:
+    default: {
       budget.tick();
-      if (xs.length === 1) return { shape, data: a.data.map((x) => forward(n, [x])) };
-      return zipWith(a, b, shape, (x, y) => forward(n, [x, y]));
+      const f = elementwise(n);
+      if (xs.length === 1) return { shape, data: a.data.map((x) => f.value(x, 0)) };
+      return zipWith(a, b, shape, (x, y) => f.value(x, y));
+    }
   }
 }
 
@@ -635,10 +637,11 @@ function vjp(n: GraphNode, slot: number, xs: Tensor[], y: Tensor, g: Tensor, axe
     }
     default: {
       const shape = y.shape;
+      const f = elementwise(n);
       if (xs.length === 1) {
-        return { shape, data: a.data.map((v, k) => (g.data[k] === 0 ? 0 : g.data[k]! * partial(n, 0, [v], y.data[k]!))) };
+        return { shape, data: a.data.map((v, k) => (g.data[k] === 0 ? 0 : g.data[k]! * f.partial(0, v, 0, y.data[k]!))) };
       }
-      const prod = zipWith(a, b, shape, (p, q, k) => (g.data[k] === 0 ? 0 : g.data[k]! * partial(n, slot, [p, q], y.data[k]!)));
+      const prod = zipWith(a, b, shape, (p, q, k) => (g.data[k] === 0 ? 0 : g.data[k]! * f.partial(slot, p, q, y.data[k]!)));
       return unbroadcast(prod, x.shape);
     }
   }

@@ -8,8 +8,9 @@
  * edge's product into its input's gradient (fan-out adds up). No recursion.
  *
  * Elementwise functions are catalogue entries (core/ops): their values are the
- * entry's `forward`, their local derivatives `gradient` (PyTorch's float64
- * conventions at kinks, and an entry's `linearAbove` cut-off), their LaTeX the
+ * entry's `forward`, their local derivatives its derivative over core/ops's
+ * `NUMBERS` (what `gradient` computes: PyTorch's float64 conventions at
+ * kinks), with an entry's `linearAbove` cut-off applied; their LaTeX the
  * entry's derivative formula built over the scalar engine's expressions, with
  * the function of the node's own argument written as the node (PyTorch's
  * y(1 − y), 1 − y²). Arithmetic is the graph's own: `x**n` with a constant n
@@ -25,7 +26,7 @@
 import { Budget } from '../budget';
 import { NEG_ONE, PI, E, add, call, cmp, float, int, mul, neg, numFromText, pow, rat, sym } from '../expr';
 import type { Expr } from '../expr';
-import { forward as catalogueForward, gradient, opOf } from '../ops/index';
+import { NUMBERS, opOf } from '../ops/index';
 import type { Builder, OpEntry } from '../ops/index';
 import { latexSymbol, toLatex } from '../print';
 import { atomicLatex } from './builders';
@@ -89,11 +90,23 @@ export interface ShapedInfo {
 // Numbers
 
 /** The value of node `n` from its arguments' values. */
+/** A catalogue node's entry and its parameters with defaults filled in (looked up once per node: arrays call this per entry). */
+const kernels = new WeakMap<GraphNode, { e: OpEntry; params: number[] } | null>();
+function kernel(n: GraphNode): { e: OpEntry; params: number[] } | null {
+  let k = kernels.get(n);
+  if (k === undefined) {
+    const e = entryOf(n);
+    k = e ? { e, params: e.params.map((p, i) => n.scalars?.[i] ?? p.default) } : null;
+    kernels.set(n, k);
+  }
+  return k;
+}
+
 export function forward(n: GraphNode, args: readonly number[]): number {
-  const e = entryOf(n);
-  if (e) {
+  const k = kernel(n);
+  if (k) {
     const x = args[0]!;
-    return e.linearAbove !== undefined && x > e.linearAbove ? x : catalogueForward(e, args, n.scalars ?? []);
+    return k.e.linearAbove !== undefined && x > k.e.linearAbove ? x : k.e.forward(args, k.params);
   }
   const [a, b] = args as [number, number];
   switch (n.op) {
@@ -119,10 +132,10 @@ export function forward(n: GraphNode, args: readonly number[]): number {
 
 /** ∂n/∂(argument `slot`) at the arguments' values, with output y (PyTorch's formulas and kink values). */
 export function partial(n: GraphNode, slot: number, args: readonly number[], y: number): number {
-  const e = entryOf(n);
-  if (e) {
-    if (e.linearAbove !== undefined && args[0]! > e.linearAbove) return slot === 0 ? 1 : 0;
-    return gradient(e, args, n.scalars ?? [])[slot]!;
+  const k = kernel(n);
+  if (k) {
+    if (k.e.linearAbove !== undefined && args[0]! > k.e.linearAbove) return slot === 0 ? 1 : 0;
+    return k.e.derivative.d(NUMBERS, args, k.params)[slot]!;
   }
   const [a, b] = args as [number, number];
   switch (n.op) {
@@ -142,6 +155,28 @@ export function partial(n: GraphNode, slot: number, args: readonly number[], y: 
     default:
       return NaN; // leaves; array operations are differentiated by shaped.ts
   }
+}
+
+/** `forward` and `partial` of one node on scalars a (and b), resolved once (shaped.ts applies them to every entry of an array). */
+export function elementwise(n: GraphNode): { value(a: number, b: number): number; partial(slot: number, a: number, b: number, y: number): number } {
+  const k = kernel(n);
+  if (!k) {
+    const op = n.op;
+    return {
+      value: (a, b) => forward(n, [a, b]),
+      partial:
+        op === 'add' || op === 'sub' || op === 'mul' || op === 'neg'
+          ? (slot, a, b) => (op === 'add' ? 1 : op === 'sub' ? (slot === 0 ? 1 : -1) : op === 'neg' ? -1 : slot === 0 ? b : a)
+          : (slot, a, b, y) => partial(n, slot, [a, b], y),
+    };
+  }
+  const { e, params } = k;
+  const cut = e.linearAbove ?? Infinity;
+  const unary = e.arity === 1;
+  return {
+    value: (a, b) => (a > cut ? a : e.forward(unary ? [a] : [a, b], params)),
+    partial: (slot, a, b) => (a > cut ? (slot === 0 ? 1 : 0) : e.derivative.d(NUMBERS, unary ? [a] : [a, b], params)[slot]!),
+  };
 }
 
 /**
