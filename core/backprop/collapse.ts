@@ -40,7 +40,7 @@ function shapeHashes(g: Graph): number[] {
   const intern = new Map<string, number>();
   const h = new Array<number>(g.nodes.length).fill(0);
   for (const n of g.nodes) {
-    const key = n.op === 'input' ? 'in' : n.op === 'const' ? 'c' : `${n.op}(${n.inputs.map((i) => h[i]).join(',')})`;
+    const key = n.op === 'input' ? 'in' : n.op === 'const' ? 'c' : `${n.op}${n.scalars ? `[${n.scalars.join(',')}]` : ''}(${n.inputs.map((i) => h[i]).join(',')})`;
     let id = intern.get(key);
     if (id === undefined) intern.set(key, (id = intern.size));
     h[n.id] = id;
