@@ -21,4 +21,21 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['**/extension/**', '**/webview/**'] }],
     },
   },
+  {
+    // Engines own their result types; only the protocol itself may import the protocol.
+    files: ['core/**/*.ts'],
+    ignores: ['core/protocol/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode'],
+          patterns: [
+            { group: ['**/extension/**', '**/webview/**'], message: 'core/ never depends on VS Code or the DOM.' },
+            { group: ['**/protocol', '**/protocol/*'], message: 'engines own their result types: the protocol imports them, not the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
 );

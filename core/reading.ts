@@ -18,7 +18,7 @@ import { isModuleName, MODULE_LIBS } from './ops/index';
 import { parse } from './parse/index';
 import { pythonCommentStart } from './parse/common';
 import type { Lang } from './parse/types';
-import { isMatrixSelection, selectionShapes } from './selection';
+import { isMatrixSelection, selectionShapes } from './selectionShapes';
 
 export interface ReadingError {
   message: string;

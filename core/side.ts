@@ -10,7 +10,9 @@
 import { parseMatrixText } from './linalg/parse';
 import type { Lang } from './parse/types';
 import { activationGallery, functionPlot, type FunctionPlotOk, playground, pointAt, samplePlot, trajectories, type Objective2dOk } from './explore/index';
-import type { BayesData, DistributionData, DistributionName, GalleryItem, OptimizeData, OptimizerSettings, PlotData, PlotSamples, PointValues, SelectionRef, StatisticsData, Trajectory } from './protocol';
+import type { GalleryItem, OptimizeData, OptimizerSettings, PlotData, PlotSamples, PointValues, Trajectory } from './explore/types';
+import type { SelectionRef } from './position';
+import type { BayesData, DistributionData, DistributionName, StatisticsData } from './stats/view';
 import { bayesView, distributionView, statisticsView } from './statsView';
 
 export type SelectionKind = { kind: 'plot' } | { kind: 'optimize' } | { kind: 'data' } | { kind: 'none'; reason: string };

@@ -5,7 +5,7 @@
  * plot, with where it saturates (|f′| < 0.01, found numerically) and its
  * kinks.
  */
-import type { GalleryItem } from '../protocol';
+import type { GalleryItem } from './types';
 import type { Fn1 } from './fast';
 import { type FunctionPlotOk, functionPlot } from './plot';
 

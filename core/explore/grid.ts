@@ -3,7 +3,7 @@
  * over a compiled closure), contour levels, marching squares joined into
  * polylines, and gradient arrows.
  */
-import type { Segment } from '../protocol';
+import type { Segment } from './types';
 import type { F2, Grad2 } from './optim';
 
 export interface Box {

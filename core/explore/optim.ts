@@ -23,9 +23,9 @@
  * |f| ≤ 10⁶ · max(1, |f(θ₀)|) (above: blowing up; below: f is unbounded below,
  * as on a saddle); the point that broke the bound is not kept.
  */
-import type { OptimizerName } from '../protocol';
+import type { OptimizerName } from './types';
 
-export type { OptimizerName } from '../protocol';
+export type { OptimizerName } from './types';
 
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 

@@ -7,7 +7,7 @@
 import { Budget, BudgetExceeded } from '../budget';
 import type { Expr } from '../expr';
 import type { Lang } from '../parse/types';
-import type { Objective, OptimizeData, OptimizerName, OptimizerSettings, Trajectory } from '../protocol';
+import type { Objective, OptimizeData, OptimizerName, OptimizerSettings, Trajectory } from './types';
 import { compileFast } from './fast';
 import { type Box, type Grid, contourGrid, contourLevels, contourLines, gradientArrows } from './grid';
 import { type F2, type Grad2, type Hyper, LABELS, OPTIMIZER_NAMES, type Run, UPDATE_LATEX, runOptimizers, settingsLatex } from './optim';

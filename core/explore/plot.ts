@@ -7,7 +7,7 @@
 import { Budget, BudgetExceeded } from '../budget';
 import type { Expr } from '../expr';
 import type { Lang } from '../parse/types';
-import type { PlotSamples, PointValues } from '../protocol';
+import type { PlotSamples, PointValues } from './types';
 import { compile1, type Fn1 } from './fast';
 import { type PlotFunctions, samplePlot } from './sample';
 import { type ExploreError, type Printed, derivative, fail, now, prepare, printed } from './symbolic';

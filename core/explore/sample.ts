@@ -7,7 +7,7 @@
  *
  * Pure numeric code: the functions come in as closures.
  */
-import type { PlotSamples, Segment } from '../protocol';
+import type { PlotSamples, Segment } from './types';
 import type { Fn1 } from './fast';
 
 export interface PlotFunctions {

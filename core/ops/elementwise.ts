@@ -29,8 +29,8 @@ const np1 = (fn: string) => (args: readonly string[]) => `${fn}(${args[0]})`;
 const cp = (a: string): string => (/^[\w.]+$/.test(a) ? a : `(${a})`);
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-const SELU_SCALE = 1.0507009873554804934193349852946;
-const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554805; // PyTorch's constants, to double precision
+const SELU_ALPHA = 1.6732632423543772;
 const GELU_C = 0.044715;
 
 const KINK0 = (note: string): Kink[] => [{ at: 0, note }];

@@ -8,6 +8,9 @@ import type { DocPosition } from '../position';
 import type { CopiedMessage, CopyMessage, InsertMessage, InsertedMessage, ReadyMessage, ViewOptions } from './common';
 import { commonWebviewMessage, isCopyWhat, isInsertTarget, isLang, isNat, isObject, isPosition } from './common';
 import type { GradientResult } from '../result';
+import type { ShapeOrigin } from '../selectionShapes';
+
+export type { ShapeOrigin } from '../selectionShapes';
 
 /** Where a result came from: the text the engine saw and its place in the document. */
 export interface ResultSource {
@@ -40,16 +43,6 @@ export interface ResultMessage {
   result: GradientResult;
   source: ResultSource;
   view: ViewOptions;
-}
-
-/** Where each shaped variable's shape came from, for the panel's "Shapes" line. */
-export interface ShapeOrigin {
-  name: string;
-  /** As written: `(n, d)`, `(100, 3)`. */
-  shape: string;
-  from: 'comment' | 'code' | 'cli';
-  /** 1-based document line of the comment or the binding, when known. */
-  line?: number;
 }
 
 /**

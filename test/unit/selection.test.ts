@@ -91,4 +91,20 @@ describe('computeSelection', () => {
     expect(isMatrixSelection('A.T @ x', new Map())).toBe(true);
     expect(isMatrixSelection('x * y', new Map([['x', [3]]]))).toBe(true);
   });
+
+  it('says why a plotting call is not an expression of numbers (the one reading of a selection), at its place', () => {
+    const r = computeSelection("plt.plot(x, z, color='#ff7f0e')", { lang: 'python', budgetMs: 2000, mode: 'gradient' });
+    expect(r.result.ok).toBe(false);
+    if (r.result.ok) return;
+    expect(r.result.error.message).toMatch(/plotting call/);
+    expect(r.result.error.message).not.toMatch(/unknown method/);
+    expect(r.result.error.offset).toBe(0);
+  });
+
+  it('never reads a module name as a variable: a logistic loss differentiates in p and y', () => {
+    const r = computeSelection('-np.mean(y*np.log(p) + (1-y)*np.log(1-p))', { lang: 'python', budgetMs: 2000, mode: 'gradient' });
+    if (!r.result.ok) throw new Error(r.result.error.message);
+    const wrt = r.engine === 'matcalc' ? r.result.gradient.map((g) => g.wrt) : r.result.partials.map((p) => p.wrt);
+    expect(wrt.sort()).toEqual(['p', 'y']);
+  });
 });
