@@ -1,7 +1,7 @@
 /**
  * The one LaTeX convention for names, shared by every engine and panel:
- * x1 → x_{1}, w_ij → w_{ij}, alpha → \\alpha, multi-letter names upright-italic
- * as \\mathit{loss} (a variable, not an operator), the natural logarithm as \\ln.
+ * x1 → x_{1}, w_ij → w_{ij}, alpha → \alpha, multi-letter names upright-italic
+ * as \mathit{loss} (a variable, not an operator), the natural logarithm as \ln.
  */
 export const GREEK = new Set([
   'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa',

@@ -104,7 +104,7 @@ describe('computeSelection', () => {
   it('never reads a module name as a variable: a logistic loss differentiates in p and y', () => {
     const r = computeSelection('-np.mean(y*np.log(p) + (1-y)*np.log(1-p))', { lang: 'python', budgetMs: 2000, mode: 'gradient' });
     if (!r.result.ok) throw new Error(r.result.error.message);
-    const wrt = r.engine === 'matcalc' ? r.result.gradient.map((g) => g.wrt) : r.result.partials.map((p) => p.wrt);
+    const wrt = r.result.gradient.map((g) => g.wrt);
     expect(wrt.sort()).toEqual(['p', 'y']);
   });
 });
