@@ -165,7 +165,8 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
   // \left( … \right) only around tall content: it is an "inner" atom, and TeX puts a thin space
   // between σ and \left(, so σ(x) would read σ (x).
   const paren = (s: string) => (/\\frac|\\begin|\\sqrt|\\sum|\\left/.test(s) ? `\\left(${s}\\right)` : `(${s})`);
-  const wrap = (x: Expr, minPrec: number) => (precOf(x) < minPrec ? paren(p(x)) : p(x));
+  // An indicator 1_{[…]} is an atom in LaTeX (a comparison only needs parentheses in code).
+  const wrap = (x: Expr, minPrec: number) => (x.kind !== 'cmp' && precOf(x) < minPrec ? paren(p(x)) : p(x));
 
   const printCmp = (c: Extract<Expr, { kind: 'cmp' }>): string => {
     const op = { '<': '<', '<=': '\\le', '>': '>', '>=': '\\ge', '==': '=', '!=': '\\ne' }[c.op];
@@ -241,12 +242,14 @@ export function toLatex(e: Expr, options: LatexOptions = {}): string {
       case 'call':
         return printCall(e.fn, e.args);
       case 'cmp':
-        return printCmp(e);
+        // A comparison as a value is its indicator, 1 where it holds (a where's condition prints it bare).
+        return `\\mathbf{1}_{[${printCmp(e)}]}`;
     }
   };
 
   /** A 0/1 condition: comparisons joined by ∧ (a product) and ∨ (a maximum). */
   const condition = (c: Expr): string => {
+    if (c.kind === 'cmp') return printCmp(c);
     if (c.kind === 'mul') return c.factors.map((f) => (f.kind === 'call' ? `(${condition(f)})` : condition(f))).join(' \\land ');
     if (c.kind === 'call' && c.fn === 'max') return c.args.map((a) => (a.kind === 'mul' ? `(${condition(a)})` : condition(a))).join(' \\lor ');
     return p(c);

@@ -657,9 +657,10 @@ export const ELEMENTWISE: readonly OpEntry[] = [
     numpy: ([a, b]) => `np.maximum(${a}, ${b})`,
     forward: ([a, b]) => (Number.isNaN(a!) || Number.isNaN(b!) ? NaN : Math.max(a!, b!)),
     formula: '\\frac{\\partial}{\\partial a} \\max(a, b) = \\mathbf{1}_{[a > b]} \\;(\\tfrac{1}{2} \\text{ at a tie})',
+    // 𝟙[a > b] + ½𝟙[a = b]: the conditions are disjoint, so this is the where() without a nested case.
     d: (b, [x, y]) => {
-      const tie = b.where(b.cmp('==', x!, y!), b.num(1, 2), b.num(0));
-      return [b.where(b.cmp('>', x!, y!), b.num(1), tie), b.where(b.cmp('>', y!, x!), b.num(1), tie)];
+      const tie = b.mul(b.num(1, 2), b.cmp('==', x!, y!));
+      return [b.add(b.cmp('>', x!, y!), tie), b.add(b.cmp('>', y!, x!), tie)];
     },
     kinks: [{ at: 0, note: 'at a tie max(a, b) has a corner; PyTorch splits the gradient in half' }],
   }),
@@ -673,8 +674,8 @@ export const ELEMENTWISE: readonly OpEntry[] = [
     forward: ([a, b]) => (Number.isNaN(a!) || Number.isNaN(b!) ? NaN : Math.min(a!, b!)),
     formula: '\\frac{\\partial}{\\partial a} \\min(a, b) = \\mathbf{1}_{[a < b]} \\;(\\tfrac{1}{2} \\text{ at a tie})',
     d: (b, [x, y]) => {
-      const tie = b.where(b.cmp('==', x!, y!), b.num(1, 2), b.num(0));
-      return [b.where(b.cmp('<', x!, y!), b.num(1), tie), b.where(b.cmp('<', y!, x!), b.num(1), tie)];
+      const tie = b.mul(b.num(1, 2), b.cmp('==', x!, y!));
+      return [b.add(b.cmp('<', x!, y!), tie), b.add(b.cmp('<', y!, x!), tie)];
     },
     kinks: [{ at: 0, note: 'at a tie min(a, b) has a corner; PyTorch splits the gradient in half' }],
   }),

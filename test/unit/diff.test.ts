@@ -89,12 +89,13 @@ describe('piecewise functions state their kinks', () => {
   it('where(x > 0, x, 0) is recognized as ReLU; max(0, x) keeps the PyTorch tie (1/2 at x = 0)', () => {
     const r = d(call('max', int(0), x));
     expect(r.recognized).toEqual([]);
-    expect(toText(r.result)).toBe('where(x > 0, 1, where(x == 0, 1/2, 0))');
+    expect(toText(r.result)).toBe('(x == 0)/2 + (x > 0)');
+    expect(toLatex(r.result)).toBe('\\frac{\\mathbf{1}_{[x = 0]}}{2} + \\mathbf{1}_{[x > 0]}');
     expect(r.kinks.map((k) => k.latex)).toEqual(['x = 0']);
     expect(dt(call('where', cmp('>', x, int(0)), x, int(0)))).toBe('[x > 0]');
   });
   it('max of two variables and a general where', () => {
-    expect(dt(call('max', x, y))).toBe('where(x > y, 1, where(x == y, 1/2, 0))');
+    expect(dt(call('max', x, y))).toBe('(x == y)/2 + (x > y)');
     const r = d(call('where', cmp('<', x, int(1)), pow(x, int(2)), x));
     expect(toText(r.result)).toBe('where(x < 1, 2*x, 1)');
     expect(r.kinks.map((k) => k.latex)).toEqual(['x - 1 = 0']);

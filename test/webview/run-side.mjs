@@ -719,6 +719,20 @@ test('history reopens entries; sideNotice shows a plain message in its tab, clea
   await assertClean();
 });
 
+test('a notice after a plot marks the plot below it as the previous selection; new data clears the mark', async () => {
+  await showPlot();
+  await tab('plot');
+  assert.equal(await page.locator(tid('stale-plot')).isVisible(), false);
+  await post({ type: 'sideNotice', tab: 'plot', message: 'plt.plot(x, z) is a plotting call, not an expression of numbers.' });
+  assert.equal(await page.locator(tid('notice-plot')).isVisible(), true);
+  assert.equal(await page.locator(tid('stale-plot')).isVisible(), true);
+  assert.equal(await page.textContent(tid('stale-plot')), 'Below: the previous selection, not the current one.');
+  await showPlot();
+  assert.equal(await page.locator(tid('stale-plot')).isVisible(), false);
+  assert.equal(await page.locator(tid('notice-plot')).isVisible(), false);
+  await assertClean();
+});
+
 test('a theme change redraws the canvases in the new colours (light theme)', async () => {
   await showPlot();
   const bg = () => page.locator(tid('plot-canvas')).evaluate((c) => [...c.getContext('2d').getImageData(2, 2, 1, 1).data.slice(0, 3)]);

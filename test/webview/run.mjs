@@ -35,6 +35,7 @@ const matResults = matcalcResults();
 const TEXTS = {
   poly: 'x**2 * y + np.sin(x)',
   relu: 'np.maximum(w * x, 0)',
+  clip: 'np.clip(x, 0, 1)',
   forward: 'z = w*x + b\na = sigmoid(z)\nloss = (a - y)**2',
   parseError: 'x = 1\ny = 2\nz = x **  * y',
   xss: '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>',
@@ -318,6 +319,15 @@ test('LaTeX KaTeX cannot parse falls back to its source, without a CSP violation
   assertClean(await cspViolations());
 });
 
+test('a three-row cases brace (KaTeX draws it as an SVG with a style) renders without a CSP violation', async () => {
+  await post(resultMessage('clip'));
+  const r = results.clip;
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.ok(r.gradient[0].latex.includes('\\begin{cases}'), r.gradient[0].latex);
+  await page.waitForSelector('[data-testid="gradient"] .katex svg');
+  assertClean(await cspViolations());
+});
+
 test('messages that do not match the protocol are ignored', async () => {
   await post({ type: 'result', result: { ok: true }, source: {} });
   await post({ type: 'nope' });
@@ -418,13 +428,13 @@ test('matcalc: softmax cross-entropy — target chip, labels marked as data and 
   assert.equal(await byId('mat-title-W').textContent(), '∇_W loss');
   const W = r.gradient.find((e) => e.wrt === 'W');
   assert.ok(W.latex.includes('\\operatorname{softmax}'), W.latex);
-  assert.equal(await tex(byId('mat-latex-W')), `\\nabla_{W} \\mathrm{loss} = ${W.latex}`);
+  assert.equal(await tex(byId('mat-latex-W')), `\\nabla_{W} \\mathit{loss} = ${W.latex}`);
   assert.equal(await byId('mat-code-W').textContent(), `dloss_dW = ${W.numpy}`);
   assert.equal(await byId('mat-numpy-W').textContent(), W.numpy);
   assert.equal(await byId('mat-shape-origin-X').textContent(), 'X (n, d) from the code, line 4');
   assert.equal(await byId('mat-shape-origin-Y').textContent(), 'Y (n, k) from the command line');
   assert.ok((await byId('notes').textContent()).includes('Targets (Y) are data'));
-  assert.equal(await tex(byId('expression')), `\\mathrm{loss} = ${r.expression.latex}`);
+  assert.equal(await tex(byId('expression')), `\\mathit{loss} = ${r.expression.latex}`);
   assertClean(await cspViolations());
 });
 

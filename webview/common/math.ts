@@ -12,9 +12,28 @@ import katex from 'katex';
 import { latexSymbol } from '../../core/print';
 import { h } from './dom';
 
+/**
+ * KaTeX draws tall delimiters (the brace of a three-row `cases`) as SVGs and gives them a `style`
+ * attribute, which the CSP's `style-src` blocks (and reports). The same declarations set through
+ * CSSOM are allowed, so while KaTeX builds its nodes a `style` attribute goes through `style.cssText`.
+ */
+function withCssomStyles(render: () => void): void {
+  const proto = Element.prototype;
+  const setAttribute = proto.setAttribute;
+  proto.setAttribute = function (this: Element, name: string, value: string): void {
+    if (name === 'style' && (this instanceof HTMLElement || this instanceof SVGElement)) this.style.cssText = value;
+    else setAttribute.call(this, name, value);
+  };
+  try {
+    render();
+  } finally {
+    proto.setAttribute = setAttribute;
+  }
+}
+
 export function renderMath(target: HTMLElement, latex: string, displayMode: boolean): void {
   try {
-    katex.render(latex, target, { throwOnError: true, trust: false, displayMode, strict: 'ignore', maxExpand: 1000 });
+    withCssomStyles(() => katex.render(latex, target, { throwOnError: true, trust: false, displayMode, strict: 'ignore', maxExpand: 1000 }));
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     target.replaceChildren(h('code', { class: 'math-fallback', attrs: { title: `KaTeX could not render this: ${message}` } }, latex));
