@@ -8,6 +8,7 @@ its local derivative and the chain rule on each edge, and to highlight the
 code it came from. The values written here are used; change them in the panel.
 """
 import numpy as np
+import torch.nn.functional as F
 
 # 1. One neuron with a squared loss (select the four lines).
 w, x, b, y = -1.2, 0.5, 0.3, 1.0
@@ -29,3 +30,9 @@ L = d2 * f2
 H = np.tanh(X @ W1 + b1)
 P = H @ W2 + b2
 mse = np.mean((P - Y) ** 2)
+
+# 4. Every activation of NumPy, PyTorch and torch.nn.functional works the same way
+#    (select the three lines): GELU, softplus, log-sigmoid, Mish, SELU, ELU, softsign, …
+u = 0.7
+h = F.gelu(u)
+out = F.softplus(h) - F.logsigmoid(u)

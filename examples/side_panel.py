@@ -6,12 +6,16 @@ It follows your selection:
 - numbers (a list, an array, CSV columns) are described, with a histogram and a box plot.
 """
 import numpy as np
+import matplotlib.pyplot as plt
 
 x = np.linspace(-3, 3, 7)
 y = np.linspace(-1, 3, 5)
 
 # Select the right-hand side: a smooth activation and its derivative.
 swish = x * (1 / (1 + np.exp(-x)))
+
+# A plotting call is not a function to plot: the panel says so and marks the previous plot.
+plt.plot(x, swish, color='#ff7f0e')
 
 # A function with poles: the plot never draws a line across them.
 poles = np.tan(x) / x

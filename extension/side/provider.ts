@@ -106,15 +106,17 @@ export class SideViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       const sel = selectedText(editor);
       const text = sel.text;
       if (!text.trim() || text.length > MAX_FOLLOW_CHARS) return;
-      const key = `${editor.document.uri.toString()}\0${text}`;
+      // Following the cursor line by line: only what is clearly math or data is shown; a plain
+      // line of code is ignored quietly unless the user asked (command) or selected it.
+      const selected = !editor.selection.isEmpty;
+      // The same text seen again is skipped, but a selection of the line the cursor was quietly on
+      // is new: it must say why it is not shown.
+      const key = `${editor.document.uri.toString()}\0${selected ? 'selected' : 'cursor'}\0${text}`;
       if (!explicit && key === this.lastFollowed) return;
       this.lastFollowed = key;
       const lang = languageOf(editor.document.languageId);
       const source = { text, uri: editor.document.uri.toString(), start: sel.start };
       const kind = classifySelection(text, lang);
-      // Following the cursor line by line: only what is clearly math or data is shown; a plain
-      // line of code is ignored quietly unless the user asked (command) or selected it.
-      const selected = !editor.selection.isEmpty;
       switch (kind.kind) {
         case 'plot': {
           const r = this.session.plot(text, lang, source);

@@ -135,3 +135,40 @@ test('a shaped forward pass: a two-layer network on a batch', async () => {
   const png = await vs.screenshot('backprop-shaped', await vs.webviewElement(frame));
   updateDocs(png, 'backprop-shaped.png');
 });
+
+/** erf by its Maclaurin series (|x| < 3 here): the test's own, sharing nothing with the engine. */
+function erf(x) {
+  let sum = x;
+  let term = x;
+  for (let n = 1; n < 80; n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+test('torch.nn.functional activations (GELU, softplus, log-sigmoid) are nodes with PyTorch gradients', async () => {
+  await vs.runCommand('View: Focus First Editor Group');
+  await vs.openFile('backprop.py');
+  await vs.selectLines('u = 0.7', 3);
+  await vs.runCommand(COMMAND);
+  const frame = await graphFrame();
+  await waitFor('the u input', async () => (await frame.locator(tid('input-grad-u')).count()) > 0, { timeout: 20_000 });
+  assert.equal(await frame.locator(tid('error')).count(), 0, 'no error');
+  // out = softplus(gelu(u)) − log σ(u), by hand: gelu(u) = u Φ(u), gelu′ = Φ(u) + u φ(u).
+  const u = 0.7;
+  const Phi = 0.5 * (1 + erf(u / Math.SQRT2));
+  const phi = Math.exp(-u * u / 2) / Math.sqrt(2 * Math.PI);
+  const g = u * Phi;
+  const sigma = (t) => 1 / (1 + Math.exp(-t));
+  const out = Math.log1p(Math.exp(g)) - Math.log(sigma(u));
+  const dU = sigma(g) * (Phi + u * phi) - (1 - sigma(u));
+  assert.ok(Math.abs(num(await text(frame, 'output-value')) - out) < 1e-4, `out = ${out}: ${await text(frame, 'output-value')}`);
+  const shown = num(await text(frame, 'input-grad-u'));
+  assert.ok(Math.abs(shown - dU) < 1e-4, `∂out/∂u = ${dU}, shown ${shown}`);
+  // The GELU node's local derivative is the catalogue's rule, rendered by KaTeX.
+  await frame.locator(tid('node')).filter({ has: frame.locator(tid('node-label'), { hasText: /^F\.gelu\(u\)$/ }) }).first().click();
+  await waitFor('the detail pane of F.gelu', async () => (await frame.locator(`${tid('detail-local')} .katex`).count()) > 0);
+  const local = await frame.locator(`${tid('detail-local')} annotation[encoding="application/x-tex"]`).first().textContent();
+  assert.match(local, /erf|GELU|\\Phi/, `GELU's local derivative: ${local}`);
+});

@@ -205,3 +205,14 @@ test('fixing the bug clears the diagnostic (debounced re-analysis)', async () =>
     throw new Error(`${e.message}; the panel lists ${JSON.stringify(shown)}\n${vs.diagnostics()}`);
   });
 });
+
+test('a shape comment with several names (# X: (n, d), w: (d,), y: (n,)) gives each name its shape in the hover', async () => {
+  await vs.openFile('matrix_calculus.py');
+  await goTo(locate('w', { after: 'least_squares = ' }));
+  const w = await hoverText('(d,)');
+  assert.ok(!w.includes('(n, d)'), `w is a vector: ${w}`);
+  await vs.page.keyboard.press('Escape');
+  await goTo(locate('y', { after: 'least_squares = ' }));
+  await hoverText('(n,)');
+  await vs.page.keyboard.press('Escape');
+});

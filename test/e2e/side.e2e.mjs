@@ -85,3 +85,16 @@ test('selecting numbers shows their statistics', async () => {
   const png = await vs.screenshot('side-statistics', await vs.webviewElement(frame));
   updateDocs(png, 'side-statistics.png');
 });
+
+test('selecting a plotting call says why it is not plotted and marks the previous plot', async () => {
+  await vs.openFile('side_panel.py');
+  await vs.selectText('x * (1 / (1 + np.exp(-x)))', { after: 'swish = ' });
+  await shown('plot-canvas');
+  await vs.selectText("plt.plot(x, swish, color='#ff7f0e')");
+  const notice = await shown('notice-plot');
+  await waitFor('the notice to name the plotting call', async () => /plotting call/i.test(await notice.innerText()), { timeout: 20_000 }).catch(async (e) => {
+    throw new Error(`${e.message}; the notice says ${JSON.stringify(await notice.innerText())}`);
+  });
+  assert.ok(!/unknown method/i.test(await notice.innerText()), 'not "unknown method .plot()"');
+  await shown('stale-plot');
+});
