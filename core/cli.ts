@@ -18,6 +18,7 @@ import { arrayText } from './backprop/steps';
 import { fromNumeric } from './backprop/tensor';
 import { matrixGradient, matrixHessian, matrixJacobian, type MatResult } from './matcalc/index';
 import { LANGS, type Lang } from './parse/types';
+import { op } from './ops/index';
 import type { GradientResult } from './result';
 
 const USAGE = `Usage:
@@ -506,7 +507,7 @@ export function backpropJson(r: BackpropResult): unknown {
     ok: true,
     output: r.output,
     nodes: r.nodes.map((n) => ({
-      id: n.id, op: n.op, label: n.label, inputs: n.inputs, ...(n.name ? { name: n.name } : {}), ...(n.shape ? { shape: n.shape } : {}),
+      id: n.id, op: op(n.op)?.graphName ?? n.op, label: n.label, inputs: n.inputs, ...(n.name ? { name: n.name } : {}), ...(n.shape ? { shape: n.shape } : {}),
       value: n.value, grad: n.grad, local: n.local, line: n.line,
     })),
     leaves: r.leaves.map((l) => ({ name: l.name, ...(l.shape ? { shape: l.shape } : {}), value: l.value, grad: l.grad, source: l.source })),

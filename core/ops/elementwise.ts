@@ -55,6 +55,7 @@ interface Spec {
   fixed?: OpEntry['fixed'];
   linearAbove?: number;
   selects?: OpEntry['selects'];
+  graphName?: string;
   nonnegative?: boolean;
 }
 
@@ -77,6 +78,7 @@ function entry(s: Spec): OpEntry {
     ...(s.fixed ? { fixed: s.fixed } : {}),
     ...(s.linearAbove !== undefined ? { linearAbove: s.linearAbove } : {}),
     ...(s.selects ? { selects: s.selects } : {}),
+    ...(s.graphName ? { graphName: s.graphName } : {}),
     ...(s.nonnegative ? { nonnegative: true } : {}),
   };
 }
@@ -651,6 +653,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   entry({
     name: 'max',
     title: 'maximum',
+    graphName: 'maximum',
     arity: 2,
     spell: { numpy: ['maximum', 'fmax'], torch: ['maximum', 'fmax'], method: ['maximum'], builtin: ['max'], js: ['max'], plain: ['max'] },
     latexName: '\\max',
@@ -667,6 +670,7 @@ export const ELEMENTWISE: readonly OpEntry[] = [
   entry({
     name: 'min',
     title: 'minimum',
+    graphName: 'minimum',
     arity: 2,
     spell: { numpy: ['minimum', 'fmin'], torch: ['minimum', 'fmin'], method: ['minimum'], builtin: ['min'], js: ['min'], plain: ['min'] },
     latexName: '\\min',

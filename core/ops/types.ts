@@ -138,6 +138,11 @@ export interface OpEntry {
   linearAbove?: number;
   /** Its values are never negative (so |f(u)| = f(u)): exp, cosh, |x|, σ, ReLU, softplus, the step. */
   nonnegative?: boolean;
+  /**
+   * The operation's name in a computational graph's JSON (`mathlens backprop`), where it differs from the
+   * entry's name: NumPy's `maximum`/`minimum` for `max`/`min` (the name the CLI's contract has always used).
+   */
+  graphName?: string;
   /** String keyword arguments that select another entry: `{ approximate: { tanh: 'gelu_tanh', none: 'gelu' } }`. */
   selects?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }

@@ -187,6 +187,14 @@ describe('mathlens backprop', () => {
     expect(g.b).toBeCloseTo(dz, 14);
     expect(g.y).toBeCloseTo(-2 * (a - 1), 14);
   });
+  it('--json: op names keep the contract (np.maximum is "maximum"), and F. activations are nodes with PyTorch gradients', () => {
+    const r = run(['backprop', '--json', '--at', 'x=0', 'y = np.maximum(0, x) + np.minimum(x, 1) + F.gelu(x)']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.nodes.map((n: { op: string }) => n.op)).toEqual(expect.arrayContaining(['maximum', 'minimum', 'gelu']));
+    // d/dx at 0: ½ (the tie of maximum) + 1 (minimum, x < 1) + GELU′(0) = Φ(0) = ½
+    expect(j.leaves.find((l: { name: string }) => l.name === 'x').grad).toBeCloseTo(2, 14);
+  });
   it('a bad point or code is an error with its position; unknown options exit 2', () => {
     const bad = run(['backprop', '--json', 'z = w*x +']);
     expect(bad.code).toBe(1);
