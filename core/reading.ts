@@ -15,6 +15,9 @@
  */
 import { type Expr, freeSymbols } from './expr';
 import { isModuleName, MODULE_LIBS } from './ops/index';
+import { DATA_MODULES, isModuleNameIn, PLOT_METHOD, PLOT_MODULES } from './modules';
+
+export { isModuleNameIn } from './modules';
 import { parse } from './parse/index';
 import { pythonCommentStart } from './parse/common';
 import type { Lang } from './parse/types';
@@ -43,27 +46,9 @@ export interface Reading {
 
 export type ReadingResult = Reading | { ok: false; error: ReadingError };
 
-/** Plotting and data modules: never variables in Python, and a call on them is not an expression of numbers. */
-const PLOT_MODULES = ['plt', 'pyplot', 'matplotlib', 'mpl', 'sns', 'seaborn', 'px', 'plotly'] as const;
-const DATA_MODULES = ['pd', 'pandas', 'pl', 'polars'] as const;
-/** Outside Python a name is a module only when it cannot plausibly be a variable. */
-const MODULES_ELSEWHERE = new Set(['np', 'numpy', 'jnp', 'torch', 'scipy', 'tf', 'Math', 'plt', 'sns', 'pd', 'pandas']);
-/** Methods that draw (on `plt`, an Axes `ax`, a Figure …). */
-const PLOT_METHOD =
-  /^(?:plot|scatter|hist|hist2d|imshow|matshow|bar|barh|show|savefig|figure|subplots?|legend|xlabel|ylabel|title|suptitle|grid|xlim|ylim|axis|axhline|axvline|set_\w+|contourf?|quiver|fill_between|errorbar|pie|boxplot|violinplot|stem|semilogx|semilogy|loglog|heatmap|lineplot|scatterplot|histplot|kdeplot|tight_layout|colorbar|annotate)$/;
 /** Reductions read as the gradient panel reads them over numbers. */
 const REDUCTIONS = new Set(['mean', 'sum']);
 const NUMERIC_LIBS = new Set(['numpy', 'torch']);
-
-function isPythonModule(name: string): boolean {
-  return isModuleName(name) || (PLOT_MODULES as readonly string[]).includes(name) || (DATA_MODULES as readonly string[]).includes(name);
-}
-
-/** Is `name` a module (never a variable) in this language? */
-export function isModuleNameIn(name: string, lang: Lang): boolean {
-  if (lang === 'python') return isPythonModule(name) && name !== 'pl'; // `pl` is polars only as a prefix (pl.col): bare, it is a fine variable name
-  return MODULES_ELSEWHERE.has(name);
-}
 
 /** Read a selection. Never throws. */
 export function readSelection(text: string, lang: Lang): ReadingResult {
@@ -159,6 +144,14 @@ function locateName(text: string, name: string): number {
   return m ? m.index : 0;
 }
 
+/**
+ * Why a selection is no computation at all (a plotting or pandas call), for every engine's message: the
+ * gradient, matrix calculus and the backprop graph say this instead of "unknown method .plot()".
+ */
+export function notAComputation(text: string, lang: Lang): ReadingError | undefined {
+  return lang === 'python' ? diagnosePython(text)?.error : undefined;
+}
+
 /** A plotting or pandas call, or a call on something else the parser does not know that is clearly not numeric. */
 function diagnosePython(text: string): { ok: false; error: ReadingError } | undefined {
   const code = codeOf(text);
@@ -169,13 +162,13 @@ function diagnosePython(text: string): { ok: false; error: ReadingError } | unde
     const written = `${root}${m[2]!.replace(/\s+/g, '')}.${method}`;
     if ((PLOT_MODULES as readonly string[]).includes(root) || (!isModuleName(root) && PLOT_METHOD.test(method))) {
       return notNumbers(
-        `${written}(…) is a plotting call: it draws a figure and has no value of its own, so it is not plotted here. Select the expression that computes the values it draws (the y of plt.plot(x, y)) to plot that.`,
+        `${written}(…) is a plotting call: it draws a figure and has no value of its own, so there is nothing to plot or differentiate. Select the expression that computes the values it draws (the y of plt.plot(x, y)).`,
         m.index,
         m[0].length - 1,
       );
     }
     if ((DATA_MODULES as readonly string[]).includes(root)) {
-      return notNumbers(`${written}(…) is a ${root === 'pl' || root === 'polars' ? 'polars' : 'pandas'} call: it works on tables of data, not on numbers, so it is not plotted.`, m.index, m[0].length - 1);
+      return notNumbers(`${written}(…) is a ${root === 'pl' || root === 'polars' ? 'polars' : 'pandas'} call: it works on tables of data, not on numbers, so there is nothing to plot or differentiate.`, m.index, m[0].length - 1);
     }
   }
   return undefined;

@@ -16,7 +16,7 @@ import type { Lang } from './parse/types';
 import type { GradientResult } from './result';
 import { hessianPerVector, matrixGradient, matrixJacobian } from './matcalc/index';
 import type { MatResult } from './matcalc/index';
-import { readSelection } from './reading';
+import { notAComputation, readSelection } from './reading';
 import { isMatrixSelection, selectionShapes, type SelectionContext, type ShapeOrigin } from './selectionShapes';
 
 export { isMatrixSelection, selectionNames, selectionShapes } from './selectionShapes';
@@ -56,7 +56,9 @@ export function computeSelection(
   const opts = { shapes, onehot, budgetMs: options.budgetMs };
   const run = options.mode === 'gradient' ? matrixGradient : options.mode === 'jacobian' ? matrixJacobian : hessianPerVector;
   const result = run(text, opts);
-  if (!result.ok && origins.length === 0 && (result.error.kind === 'parse' || result.error.kind === 'shape') && /needs arrays|shape/.test(result.error.message)) {
+  const why = !result.ok && result.error.kind === 'parse' ? notAComputation(text, options.lang) : undefined;
+  if (!result.ok && why) result.error = { ...result.error, message: why.message, offset: why.offset, length: why.length };
+  else if (!result.ok && origins.length === 0 && (result.error.kind === 'parse' || result.error.kind === 'shape') && /needs arrays|shape/.test(result.error.message)) {
     result.error.message = `${result.error.message}. ${HINT}`;
   }
   return { engine: 'matcalc', result, shapes: origins };

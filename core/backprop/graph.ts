@@ -33,6 +33,7 @@ import { tokenize } from '../parse/lexer';
 import type { Token } from '../parse/lexer';
 import { PYTHON_MODULES } from '../parse/functions';
 import { PYTHON } from '../parse/python';
+import { isModuleNameIn } from '../modules';
 import { isModuleName, lookup, op as catalogueOp, opOf, spelled } from '../ops/index';
 import type { OpEntry } from '../ops/index';
 
@@ -272,6 +273,7 @@ class Builder {
   variable(name: string, tok: Token): number {
     const bound = this.env.get(name);
     if (bound !== undefined) return bound;
+    if (isModuleNameIn(name, 'python')) fail(`"${name}" is a module, not a variable`, tok.offset, tok.length);
     const id = this.add({ op: 'input', inputs: [], name, label: name, from: tok.offset, to: tok.offset + tok.length });
     this.inputs.set(name, id);
     this.env.set(name, id);

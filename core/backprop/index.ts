@@ -8,6 +8,7 @@
  */
 import { Budget, BudgetExceeded } from '../budget';
 import { ParseError } from '../parse/common';
+import { notAComputation } from '../reading';
 import { numpyBackward } from './codegen';
 import { collapseGraph } from './collapse';
 import { buildGraph } from './graph';
@@ -104,7 +105,12 @@ export function backpropGraph(text: string, options: BackpropOptions = {}): Back
     if (collapsed) result.collapsed = collapsed;
     return result;
   } catch (err) {
-    if (err instanceof ParseError) return { ok: false, error: { message: err.message, offset: err.offset, length: err.length } };
+    if (err instanceof ParseError) {
+      // A plotting or pandas call is no forward pass: the one reading of a selection says so.
+      const why = notAComputation(text, 'python');
+      if (why) return { ok: false, error: { message: why.message, offset: why.offset, length: why.length } };
+      return { ok: false, error: { message: err.message, offset: err.offset, length: err.length } };
+    }
     if (err instanceof BudgetExceeded) {
       return { ok: false, error: { message: `${err.message} (the graph is too large for the budget)`, offset: 0, length: 0 } };
     }

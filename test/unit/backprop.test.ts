@@ -450,3 +450,17 @@ describe('vectors and matrices', () => {
     if (!bad.ok) expect(bad.error.message).toBe('2 names but 1 value');
   });
 });
+
+describe('the one reading of a selection, in the backprop graph', () => {
+  it('a module name is never an input, and a plotting call says what it is, at its place', () => {
+    const m = backpropGraph('y = np + 1');
+    expect(m.ok).toBe(false);
+    if (!m.ok) expect([m.error.message, m.error.offset, m.error.length]).toEqual(['"np" is a module, not a variable', 4, 2]);
+    const p = backpropGraph("plt.plot(x, z, color='#ff7f0e')");
+    expect(p.ok).toBe(false);
+    if (!p.ok) {
+      expect(p.error.message).toMatch(/^plt\.plot\(…\) is a plotting call/);
+      expect(p.error.offset).toBe(0);
+    }
+  });
+});
