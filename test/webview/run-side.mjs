@@ -724,12 +724,12 @@ test('a notice after a plot marks the plot below it as the previous selection; n
   await tab('plot');
   assert.equal(await page.locator(tid('stale-plot')).isVisible(), false);
   await post({ type: 'sideNotice', tab: 'plot', message: 'plt.plot(x, z) is a plotting call, not an expression of numbers.' });
-  assert.equal(await page.locator(tid('notice-plot')).isVisible(), true);
-  assert.equal(await page.locator(tid('stale-plot')).isVisible(), true);
+  await page.locator(tid('notice-plot')).waitFor({ state: 'visible', timeout: 5000 });
+  await page.locator(tid('stale-plot')).waitFor({ state: 'visible', timeout: 5000 });
   assert.equal(await page.textContent(tid('stale-plot')), 'Below: the previous selection, not the current one.');
   await showPlot();
-  assert.equal(await page.locator(tid('stale-plot')).isVisible(), false);
-  assert.equal(await page.locator(tid('notice-plot')).isVisible(), false);
+  await page.locator(tid('stale-plot')).waitFor({ state: 'hidden', timeout: 5000 });
+  await page.locator(tid('notice-plot')).waitFor({ state: 'hidden', timeout: 5000 });
   await assertClean();
 });
 
