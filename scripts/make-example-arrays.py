@@ -27,3 +27,10 @@ x = rng.multivariate_normal([0, 0], [[3, 2.4], [2.4, 2.5]], size=200)
 labels = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
 np.savez(os.path.join(out, 'dataset.npz'), x=x, labels=labels)
 print('wrote', sorted(os.listdir(out)))
+
+# The course-style project's data (examples/course/): 4 samples of XOR with 2 features.
+course = os.path.join(os.path.dirname(__file__), '..', 'examples', 'course', 'dataset')
+os.makedirs(course, exist_ok=True)
+np.save(os.path.join(course, 'x_train.npy'), np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64))
+np.save(os.path.join(course, 'y_train.npy'), np.array([[0], [1], [1], [0]], dtype=np.float64))
+print('wrote', sorted(os.listdir(course)))
