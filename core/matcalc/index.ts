@@ -16,7 +16,8 @@ import type { Env, Tensor } from './numeric';
 import { MatParseError, parseMatrix } from './parse';
 import { dimsFrom, latex, numpy, shapeLatex, stepLatex } from './print';
 import { canon, useBudget } from './simplify';
-import { parseOneHot, parseShapeSpec, ShapeError } from './shapes';
+import { parseOneHot, parseShapeSpec, ShapeError, showShape } from './shapes';
+import { assumeVectors } from './assume';
 import type { Dim, Shape } from './shapes';
 
 export type { MatStep } from './differential';
@@ -33,6 +34,12 @@ export interface MatOptions {
   budgetMs?: number;
   /** Seed of the random arrays of the numeric check. */
   seed?: number;
+  /**
+   * Names without a declared shape that are summed or averaged as if they were arrays
+   * (`-np.sum(y*np.log(p))`) are taken as vectors of a symbolic length, with a note
+   * (core/matcalc/assume.ts); without this option they are scalars.
+   */
+  assumeVectors?: boolean;
 }
 
 export interface MatVariable {
@@ -75,6 +82,8 @@ export interface MatOk {
   layout: Layout;
   layoutText: string;
   notes: string[];
+  /** Shapes assumed for names without a declared one (option `assumeVectors`), listed in `notes` too. */
+  assumed?: { name: string; shape: Dim[] }[];
   elapsedMs: number;
 }
 
@@ -110,6 +119,7 @@ interface Prepared {
   notes: string[];
   budget: Budget;
   t0: number;
+  assumed?: Map<string, Shape>;
 }
 
 function prepare(text: string, opts: MatOptions): Prepared {
@@ -117,7 +127,34 @@ function prepare(text: string, opts: MatOptions): Prepared {
   const t0 = now();
   resetKeys();
   const onehot = new Set([...(opts.onehot ?? []), ...(typeof opts.shapes === 'string' ? parseOneHot(opts.shapes) : [])]);
-  const parsed = parseMatrix(text, { shapes: toShapes(opts.shapes), onehot });
+  const declared = toShapes(opts.shapes);
+  let parsed: ReturnType<typeof parseMatrix>;
+  try {
+    parsed = parseMatrix(text, { shapes: declared, onehot, probe: opts.assumeVectors === true });
+  } catch (e) {
+    // an axis or a matrix function of a name without a declared shape: say what to declare
+    if (opts.assumeVectors && e instanceof MatParseError && /of 0 dimensions|of a scalar|square matrix, got \(\)/.test(e.message)) {
+      throw new MatParseError(`${e.message}: a name without a declared shape is a scalar here. Declare its shape in a comment on the lines above, such as # X: (n, d)`, e.offset, e.length);
+    }
+    throw e;
+  }
+  const notes: string[] = [];
+  let assumed: Map<string, Shape> | undefined;
+  if (opts.assumeVectors) {
+    const taken = new Set<string>(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+    for (const s of parsed.shapes.values()) for (const d of s) if (typeof d === 'string') taken.add(d);
+    const a = parsed.undeclared.length ? assumeVectors(parsed.expr, parsed.undeclared, taken, () => budget.tick()) : undefined;
+    if (a) {
+      assumed = a.shapes;
+      notes.push(a.note);
+      try {
+        parsed = parseMatrix(text, { shapes: new Map([...declared, ...a.shapes]), onehot });
+      } catch (e) {
+        if (e instanceof MatParseError) throw new MatParseError(`${e.message} (with the assumed shapes ${[...a.shapes].map(([n, s]) => `${n}: ${showShape(s)}`).join(', ')}; declare the shapes in a comment on the lines above, such as # x: (n,))`, e.offset, e.length);
+        throw e;
+      }
+    } else parsed = parseMatrix(text, { shapes: declared, onehot });
+  }
   useBudget(budget);
   const expr = canon(parsed.expr);
   const vars = variables(parsed.expr);
@@ -126,13 +163,12 @@ function prepare(text: string, opts: MatOptions): Prepared {
     if (n.k === 'xent') for (const v of variables(n.args[1]!)) targets.add(v.name!);
   });
   for (const v of vars) if (v.onehot) targets.add(v.name!);
-  const notes: string[] = [];
   const undeclared = parsed.undeclared.filter((u) => vars.some((v) => v.name === u));
   if (undeclared.length) notes.push(`No shape declared for ${undeclared.join(', ')}: taken as scalar${undeclared.length > 1 ? 's' : ''}.`);
   const shapes = new Map(parsed.shapes);
   for (const v of vars) shapes.set(v.name!, v.shape);
   if (targets.size) notes.push(`Targets (${[...targets].join(', ')}) are data: one-hot rows (matrix) or class indices (vector); not differentiated.`);
-  return { expr, shown: parsed.expr, text, target: parsed.target, vars, targets, shapes, notes, budget, t0 };
+  return { expr, shown: parsed.expr, text, target: parsed.target, vars, targets, shapes, notes, budget, t0, ...(assumed ? { assumed } : {}) };
 }
 
 function walk(n: Node, f: (n: Node) => void, seen = new Set<Node>()): void {
@@ -296,6 +332,7 @@ function finish(p: Prepared, kind: MatOk['kind'], entries: MatEntry[], layout: L
     layout,
     layoutText: LAYOUT_TEXT[kind],
     notes,
+    ...(p.assumed ? { assumed: [...p.assumed].map(([name, shape]) => ({ name, shape: [...shape] })) } : {}),
     elapsedMs: Math.round((now() - p.t0) * 10) / 10,
   };
 }

@@ -99,6 +99,12 @@ export interface ParseOptions {
   onehot?: Iterable<string>;
   maxLength?: number;
   maxDepth?: number;
+  /**
+   * The first reading of the vector assumption (core/matcalc/assume.ts): a norm or softmax of a
+   * name without a declared shape is read as a stand-in reduction instead of an error, so the
+   * names it needs as vectors can be found. The result is never differentiated.
+   */
+  probe?: boolean;
 }
 
 const CMP_OPS: readonly CmpOp[] = ['<', '<=', '>', '>=', '==', '!='];
@@ -112,7 +118,16 @@ class Parser {
   depth = 0;
   env = new Map<string, Node>();
   undeclared = new Set<string>();
-  constructor(readonly toks: Tok[], readonly shapes: Map<string, Shape>, readonly maxDepth: number, readonly onehot: Set<string> = new Set()) {}
+  constructor(readonly toks: Tok[], readonly shapes: Map<string, Shape>, readonly maxDepth: number, readonly onehot: Set<string> = new Set(), readonly probe = false) {}
+
+  /** `X @ w` of names without a declared shape: which shapes to declare (never guessed). */
+  undeclaredMatmul(l: Node, r: Node, t: { offset: number; length: number }): void {
+    if (l.shape.length > 0 && r.shape.length > 0) return;
+    const names = [l, r].filter((n) => n.k === 'var' && n.shape.length === 0 && this.undeclared.has(n.name!)).map((n) => n.name!);
+    if (!names.length) return;
+    const example = [l, r].map((n, i) => (n.k === 'var' ? `${n.name}: ${i === 0 ? '(n, d)' : /^[A-Z]/.test(n.name!) ? '(d, k)' : '(d,)'}` : '')).filter(Boolean).join(', ');
+    this.fail(`@ needs the shape${names.length > 1 ? 's' : ''} of ${names.join(' and ')}, which ${names.length > 1 ? 'are' : 'is'} not declared (a matrix or a vector cannot be told apart here). Declare ${names.length > 1 ? 'them' : 'it'} in a comment on the lines above, such as # ${example}`, t);
+  }
 
   peek(): Tok { return this.toks[this.i]!; }
   next(): Tok { return this.toks[this.i++]!; }
@@ -204,6 +219,7 @@ class Parser {
         this.next();
         const r = this.node(this.unary(), this.peek());
         const l = this.node(left, t0);
+        if (t.text === '@') this.undeclaredMatmul(l, r, t);
         left = { t: 'node', n: this.located(t, () => (t.text === '*' ? raw.mul([l, r]) : t.text === '/' ? raw.mul([l, raw.pow(r, -1)]) : raw.matmul(l, r))) };
       } else if (this.isOp(t, '//') || this.isOp(t, '%')) this.fail(`'${t.text}' is not differentiable: unsupported`, t);
       else return left;
@@ -436,6 +452,7 @@ class Parser {
         case 'np.linalg.norm': {
           const x = arg(0);
           if (this.kw(args, 'axis') || pos.length > 2) return this.fail('np.linalg.norm with an axis is unsupported', span);
+          if (this.probe && x.shape.length === 0) return raw.reduce('sum', x, null, false);
           const o = this.kw(args, 'ord') ?? pos[1];
           if (o) {
             const ok = (o.v.t === 'const' && o.v.v === null) || (o.v.t === 'str' && o.v.s === 'fro' && x.shape.length === 2)
@@ -449,13 +466,15 @@ class Parser {
         case 'np.dot': case 'np.matmul': case 'method.dot': {
           const [a, b] = [arg(0), arg(1)];
           if (path === 'np.dot' && (a.shape.length === 0 || b.shape.length === 0)) return raw.mul([a, b]);
+          this.undeclaredMatmul(a, b, span);
           return raw.matmul(a, b);
         }
         case 'np.transpose': case 'method.transpose': { const x = arg(0); return x.shape.length < 2 ? x : raw.T(x); }
         case 'np.ones': return ones(this.shapeArg(pos[0], span));
         case 'np.zeros': return zero(this.shapeArg(pos[0], span));
         case 'np.eye': case 'np.identity': { const s = this.shapeArg(pos[0], span); if (s.length !== 1) this.fail('np.eye(n) takes one size', span); return eye(s[0]!); }
-        case 'softmax': case 'log_softmax': return raw.softmax(path === 'softmax' ? 'softmax' : 'logsoftmax', arg(0), this.axisOf(args.slice(1), 0));
+        case 'softmax': case 'log_softmax': if (this.probe && arg(0).shape.length === 0) { const x = arg(0); return raw.mul([x, raw.reduce('sum', x, null, false)]); }
+          return raw.softmax(path === 'softmax' ? 'softmax' : 'logsoftmax', arg(0), this.axisOf(args.slice(1), 0));
         case 'cross_entropy': {
           const [z, y] = [arg(0), arg(1)];
           return raw.xent(z, y, y.shape.length === z.shape.length - 1);
@@ -554,7 +573,7 @@ export function parseMatrix(text: string, opts: ParseOptions = {}): Parsed {
     for (const k of parseOneHot(c)) onehot.add(k);
   }
   for (const [k, v] of opts.shapes ?? []) shapes.set(k, v);
-  const p = new Parser(toks, shapes, opts.maxDepth ?? 200, onehot);
+  const p = new Parser(toks, shapes, opts.maxDepth ?? 200, onehot, opts.probe ?? false);
   const { expr, target } = p.program();
   return { expr, target, undeclared: [...p.undeclared], shapes, onehot };
 }

@@ -372,7 +372,7 @@ export function canon(root: Node): Node {
     let r: Node;
     switch (n.k) {
       case 'add': r = add(a); break;
-      case 'mul': r = mul(a); break;
+      case 'mul': r = writtenSoftmax(a) ?? mul(a); break;
       case 'pow': {
         const e = onePlusExp(a[0]!);
         r = e && n.value === -1 && ONE_OVER_ONE_PLUS_EXP_NEG ? fn(ONE_OVER_ONE_PLUS_EXP_NEG, [neg(e)]) : pow(a[0]!, n.value!);
@@ -395,6 +395,23 @@ export function canon(root: Node): Node {
     return r;
   };
   return go(root);
+}
+
+/**
+ * softmax(u) when the factors are exp(u) and 1/sum(exp(u)) (a vector u, all of it; a matrix,
+ * along an axis with keepdims): the softmax written out, so its Jacobian reads diag(s)(I − 1sᵀ).
+ */
+function writtenSoftmax(a: Node[]): Node | null {
+  if (a.length !== 2) return null;
+  for (const [e, d] of [[a[0]!, a[1]!], [a[1]!, a[0]!]] as const) {
+    if (e.k !== 'fn' || e.op!.name !== 'exp' || d.k !== 'pow' || d.value !== -1) continue;
+    const s = d.args[0]!;
+    if (s.k !== 'sum' || key(s.args[0]!) !== key(e)) continue;
+    const u = e.args[0]!;
+    if (rank(u) === 1 && (s.axis === null || s.axis === undefined || s.axis === 0)) return raw.softmax('softmax', u, 0);
+    if (rank(u) === 2 && typeof s.axis === 'number' && s.keepdims) return raw.softmax('softmax', u, s.axis);
+  }
+  return null;
 }
 
 /** u when n is 1 + exp(u). */
