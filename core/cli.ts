@@ -17,6 +17,7 @@ import { backpropGraph, type BackpropResult, type Numeric } from './backprop/ind
 import { arrayText } from './backprop/steps';
 import { fromNumeric } from './backprop/tensor';
 import { matrixGradient, matrixHessian, matrixJacobian, type MatResult } from './matcalc/index';
+import { isMatrixSelection, jacobianOfVector } from './selection';
 import { LANGS, type Lang } from './parse/types';
 import { op } from './ops/index';
 import type { GradientResult } from './result';
@@ -236,7 +237,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command !== 'grad' || args.shapes !== undefined) {
     // vectors and matrices: the matrix-calculus engine
     const expr = args.expr ?? (await readStdin());
-    const opts = { ...(args.shapes !== undefined ? { shapes: args.shapes } : {}), ...(args.wrt ? { wrt: args.wrt } : {}), budgetMs: args.budgetMs };
+    // without --shapes, names that are summed or averaged are assumed vectors (listed in the notes)
+    const opts = { ...(args.shapes !== undefined ? { shapes: args.shapes } : { assumeVectors: true }), ...(args.wrt ? { wrt: args.wrt } : {}), budgetMs: args.budgetMs };
     const r = command === 'jacobian' ? matrixJacobian(expr, opts) : command === 'hessian' ? matrixHessian(expr, opts) : matrixGradient(expr, opts);
     process.stdout.write(args.json ? JSON.stringify(matrixJson(r)) + '\n' : formatMatrixCalculus(r, expr));
     return r.ok ? 0 : 1;
@@ -244,6 +246,17 @@ export async function main(argv: string[]): Promise<number> {
   if (args.expr === undefined && args.json) return runBatch(args);
   const expr = args.expr ?? (await readStdin());
   const result = computeGradient(expr, { lang: args.lang, wrt: args.wrt, budgetMs: args.budgetMs });
+  if (args.lang === 'python' && isMatrixSelection(expr, new Map())) {
+    // array operations (np.sum, .mean(), @, softmax …): matrix calculus, as Compute Gradient routes
+    // them, over vectors of a symbolic length when no shape is declared; the scalar engine's answer
+    // stays when it has one and matrix calculus has none
+    const opts = { assumeVectors: true, ...(args.wrt ? { wrt: args.wrt } : {}), budgetMs: args.budgetMs };
+    const r = jacobianOfVector(matrixGradient(expr, opts), expr, opts);
+    if (r.ok || !result.ok) {
+      process.stdout.write(args.json ? JSON.stringify(matrixJson(r)) + '\n' : formatMatrixCalculus(r, expr));
+      return r.ok ? 0 : 1;
+    }
+  }
   process.stdout.write(args.json ? JSON.stringify(result) + '\n' : formatReadable(result, expr));
   return result.ok ? 0 : 1;
 }
@@ -408,6 +421,7 @@ export function matrixJson(r: MatResult): unknown {
     layout: r.layout,
     layoutText: r.layoutText,
     notes: r.notes,
+    ...(r.assumed ? { assumed: Object.fromEntries(r.assumed.map((a) => [a.name, a.shape])) } : {}),
   };
 }
 

@@ -15,7 +15,8 @@ import { computeGradient } from './gradient';
 import type { Lang } from './parse/types';
 import type { GradientResult } from './result';
 import { hessianPerVector, matrixGradient, matrixJacobian } from './matcalc/index';
-import type { MatResult } from './matcalc/index';
+import type { MatOptions, MatResult } from './matcalc/index';
+import { showShape } from './matcalc/shapes';
 import { notAComputation, readSelection } from './reading';
 import { isMatrixSelection, selectionShapes, type SelectionContext, type ShapeOrigin } from './selectionShapes';
 
@@ -27,6 +28,19 @@ export type SelectionMode = 'gradient' | 'jacobian' | 'hessian';
 export type SelectionResult =
   | { engine: 'scalar'; result: GradientResult }
   | { engine: 'matcalc'; result: MatResult; shapes: ShapeOrigin[] };
+
+/**
+ * The derivative of a vector-valued selection (a softmax written out, `X @ w`) is its Jacobian:
+ * the gradient command answers with it and says so, rather than refusing.
+ */
+export function jacobianOfVector(result: MatResult, text: string, opts: MatOptions): MatResult {
+  if (result.ok || result.error.kind !== 'unsupported' || !/a gradient needs a scalar/.test(result.error.message)) return result;
+  const jac = matrixJacobian(text, opts);
+  if (!jac.ok) return result;
+  const shape = showShape(jac.expression.shape);
+  jac.notes.unshift(`The selection is vector-valued (shape ${shape}): it has no gradient; its derivative is the Jacobian, shown here (numerator layout, one row per entry of the result).`);
+  return jac;
+}
 
 const HINT = 'Declare the shapes in a comment on the lines above, such as # X: (n, d), w: (d,).';
 
@@ -53,12 +67,14 @@ export function computeSelection(
     }
     return { engine: 'scalar', result };
   }
-  const opts = { shapes, onehot, budgetMs: options.budgetMs };
+  const opts = { shapes, onehot, budgetMs: options.budgetMs, assumeVectors: true };
   const run = options.mode === 'gradient' ? matrixGradient : options.mode === 'jacobian' ? matrixJacobian : hessianPerVector;
-  const result = run(text, opts);
+  let result = run(text, opts);
+  if (options.mode === 'gradient') result = jacobianOfVector(result, text, opts);
+  if (result.ok && result.assumed) for (const a of result.assumed) origins.push({ name: a.name, shape: showShape(a.shape), from: 'assumed' });
   const why = !result.ok && result.error.kind === 'parse' ? notAComputation(text, options.lang) : undefined;
   if (!result.ok && why) result.error = { ...result.error, message: why.message, offset: why.offset, length: why.length };
-  else if (!result.ok && origins.length === 0 && (result.error.kind === 'parse' || result.error.kind === 'shape') && /needs arrays|shape/.test(result.error.message)) {
+  else if (!result.ok && origins.length === 0 && (result.error.kind === 'parse' || result.error.kind === 'shape') && /needs arrays|shape/.test(result.error.message) && !/[Dd]eclare/.test(result.error.message)) {
     result.error.message = `${result.error.message}. ${HINT}`;
   }
   return { engine: 'matcalc', result, shapes: origins };

@@ -21,7 +21,8 @@ export interface ShapeOrigin {
   name: string;
   /** As written: `(n, d)`, `(100, 3)`. */
   shape: string;
-  from: 'comment' | 'code' | 'cli';
+  /** `assumed`: no shape declared and none known from the code; matrix calculus took a vector (see its notes). */
+  from: 'comment' | 'code' | 'cli' | 'assumed';
   /** 1-based document line of the comment or the binding, when known. */
   line?: number;
 }

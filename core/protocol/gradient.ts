@@ -113,7 +113,7 @@ function isMatResult(x: unknown): x is MatResult {
 }
 
 function isShapeOrigin(x: unknown): x is ShapeOrigin {
-  return isObject(x) && typeof x.name === 'string' && typeof x.shape === 'string' && (x.from === 'comment' || x.from === 'code' || x.from === 'cli') && (x.line === undefined || isNat(x.line));
+  return isObject(x) && typeof x.name === 'string' && typeof x.shape === 'string' && (x.from === 'comment' || x.from === 'code' || x.from === 'cli' || x.from === 'assumed') && (x.line === undefined || isNat(x.line));
 }
 
 /** Messages the webview accepts (it ignores anything else posted to its window). */

@@ -102,7 +102,7 @@ function renderOk(r: MatOk, msg: MatcalcResultMessage, actions: Actions, isOpen:
 /** `Shapes  X (n, d) from a comment, line 3 · w (d,) from the code, line 5`. */
 function renderShapes(shapes: readonly ShapeOrigin[]): HTMLElement | null {
   if (!shapes.length) return null;
-  const from = { comment: 'a comment', code: 'the code', cli: 'the command line' } as const;
+  const from = { comment: 'from a comment', code: 'from the code', cli: 'from the command line', assumed: 'assumed (no shape declared)' } as const;
   return h(
     'p',
     { class: 'mat-line shapes', testid: 'mat-shapes' },
@@ -115,7 +115,7 @@ function renderShapes(shapes: readonly ShapeOrigin[]): HTMLElement | null {
         h('code', {}, s.name),
         ' ',
         h('code', {}, s.shape),
-        ` from ${from[s.from] ?? s.from}${s.line !== undefined ? `, line ${s.line}` : ''}`,
+        ` ${from[s.from] ?? `from ${s.from}`}${s.line !== undefined ? `, line ${s.line}` : ''}`,
       ),
     ]),
   );
