@@ -6,7 +6,9 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { ASSIGNED_SHAPE } from './comments';
 import { type Dim, addDim, broadcastDims, cmpDim, exactDivDim, floorDivDim, formatDim, isInt, mulDim, parseDimText, productDims, scaleDim, subDim, symDim } from './dim';
-import { type CallCtx, RULES, applyLayer, broadcast, fromLiteral, matmul, transposeAll } from './rules';
+import { type CallCtx, RULES, WHOLE_METHODS, applyLayer, broadcast, fromLiteral, matmul, transposeAll } from './rules';
+import { mappingItem, npLoad, npzMemberStep, sklearnDataset } from './datasets';
+import { type Workspace, foreignCall } from './imports';
 import type { ShapeStep } from './types';
 import {
   type ClassDef,
@@ -26,10 +28,13 @@ import {
   UNKNOWN_INT,
   int,
   join,
+  numberValue,
   shapeText,
   stepOf,
   tensor,
   valueKey,
+  whyOf,
+  withWhy,
 } from './values';
 
 export interface Origin {
@@ -75,6 +80,17 @@ export interface Observation {
 export interface ObservedDiag {
   stmt: StmtState;
   d: RelDiag;
+  /** The function whose body raised. */
+  fn?: string;
+  /** The call in the analyzed top-level statement that led here (the learner's `print(dot(u, v))`). */
+  call?: SourceRef;
+}
+
+/** Where a raised error is caught: the `except` clause's line, and the call depth of its `try`. */
+export interface Caught {
+  stmt: StmtState;
+  relLine: number;
+  depth: number;
 }
 
 /** A function body whose bindings must not be refined from calls: it is also used in ways not followed. */
@@ -94,6 +110,10 @@ export interface RelDiag {
   code: string;
   message: string;
   related?: { ref: SourceRef; message: string }[];
+  /** Set when a `try` around the error catches it: the program goes on, so it is information. */
+  caught?: Caught;
+  /** The exception the error raises (ValueError for NumPy, RuntimeError for PyTorch, IndexError). */
+  exc?: string;
 }
 
 export interface RelHint {
@@ -125,6 +145,8 @@ export interface StmtState {
   observed: Observation[];
   observedDiags: ObservedDiag[];
   poisoned: Poison[];
+  /** Workspace files the analysis read (np.load, imports) with their versions (undefined: missing). */
+  deps?: Map<string, string | undefined>;
 }
 
 export class Cut extends Error {}
@@ -171,6 +193,9 @@ const MODULE_ALIASES: Record<string, string> = {
   'torch.special': 'torch.special',
   scipy: 'scipy',
   'scipy.special': 'scipy.special',
+  sklearn: 'sklearn',
+  'sklearn.datasets': 'sklearn.datasets',
+  'scipy.stats': 'scipy.stats',
   math: 'math',
 };
 const MODULES = new Set(Object.values(MODULE_ALIASES));
@@ -273,19 +298,33 @@ export class Analyzer {
   private defNodes = new Map<FuncDef, SyntaxNode | null>();
   /** `lst.append(x)` statements of the loop bodies running now (by statement start), see `loopAppends`. */
   private appendSinks: ReadonlyMap<number, AppendSink> = NO_SINKS;
+  /** The `try` bodies running now, innermost last, with what their handlers catch. */
+  private tries: { stmt: StmtState; depth: number; handlers: { relLine: number; names: Set<string> | 'all' }[] }[] = [];
+  /** The call of the analyzed statement whose followed body runs now (for errors met inside it). */
+  private topCall: SourceRef | null = null;
   /** The innermost loop body running now: its overlay scope and the states at its break/continue statements. */
   private loopJumps: { top: Scope; states: Map<string, Value>[] } | null = null;
+  /** The workspace (np.load files, imported modules); unset without a host. */
+  ws?: Workspace;
+  /** Set when this analyzer is an imported module's (imports.ts `ModuleCtx`). */
+  module?: unknown;
 
   constructor(
     public src: string,
     public lineStarts: number[],
     public comments: Map<number, Comment[]>,
-    readonly deadline: number,
+    public deadline: number,
     readonly global: Scope,
   ) {}
 
   lineOf(offset: number): number {
     return lineAt(this.lineStarts, offset);
+  }
+
+  private pandas?: boolean;
+  /** The file uses pandas: a value of unknown shape may be a DataFrame (whose .mean() is a Series). */
+  get usesPandas(): boolean {
+    return (this.pandas ??= /^\s*(import\s+pandas|from\s+pandas\b)/m.test(this.src));
   }
 
   colOf(offset: number): number {
@@ -353,7 +392,25 @@ export class Analyzer {
     return false;
   }
 
-  private diag(n: SyntaxNode, code: string, message: string, related?: { ref: SourceRef; message: string }[]): void {
+  /** The exception a shape error raises: IndexError for indices, ValueError in NumPy, RuntimeError in PyTorch. */
+  private static exceptionOf(code: string, lib: Lib | undefined): string | undefined {
+    if (code === 'index') return 'IndexError';
+    if (code === 'sequential' || code === 'linear' || code === 'conv' || code === 'batchnorm') return 'RuntimeError';
+    return lib === 'numpy' ? 'ValueError' : lib === 'torch' ? 'RuntimeError' : undefined;
+  }
+
+  /** The innermost `try` running now whose handlers catch `exc` (any error for a bare `except:` or `Exception`). */
+  private catching(exc: string | undefined): Caught | undefined {
+    for (let i = this.tries.length - 1; i >= 0; i--) {
+      const t = this.tries[i]!;
+      for (const h of t.handlers) if (h.names === 'all' || (exc !== undefined && h.names.has(exc))) return { stmt: t.stmt, relLine: h.relLine, depth: t.depth };
+    }
+    return undefined;
+  }
+
+  private diag(n: SyntaxNode, code: string, message: string, related?: { ref: SourceRef; message: string }[], lib?: Lib): void {
+    const exc = Analyzer.exceptionOf(code, lib);
+    const caught = this.catching(exc);
     if (!this.recording) {
       // A certain error inside a function while a followed call runs: report it in the body, where
       // the real program would raise, for this call's shapes.
@@ -371,9 +428,13 @@ export class Analyzer {
           from: n.from - stFrom,
           to: n.to - stFrom,
           code,
-          message: `${message} (when ${def.name} is called with these shapes)`,
+          message,
           ...(related ? { related } : {}),
+          ...(caught ? { caught } : {}),
+          ...(exc ? { exc } : {}),
         },
+        fn: def.name,
+        ...(this.topCall ? { call: this.topCall } : {}),
       };
       this.stmt.observedDiags.push(o);
       for (const c of this.diagCollectors) c.push(o);
@@ -391,6 +452,8 @@ export class Analyzer {
       code,
       message,
       ...(related ? { related } : {}),
+      ...(caught ? { caught } : {}),
+      ...(exc ? { exc } : {}),
     });
   }
 
@@ -602,6 +665,15 @@ export class Analyzer {
   }
 
   private execImport(n: SyntaxNode, scope: Scope): void {
+    this.execLibraryImport(n, scope);
+    // the workspace's own modules (imports.ts): their bindings replace the unknowns bound above
+    if (this.ws) {
+      const isLib = (m: string) => canonModule(m) !== undefined || canonModule(m.split('.')[0]!) !== undefined;
+      for (const b of this.ws.importStatement(this.text(n), this.deadline, isLib)) this.bind(scope, b.name, { v: b.v, steps: b.steps, origin: this.origin(n) });
+    }
+  }
+
+  private execLibraryImport(n: SyntaxNode, scope: Scope): void {
     const t = this.text(n).replace(/\s+/g, ' ').trim();
     let m = /^from ([\w.]+) import (.+)$/.exec(t);
     if (m) {
@@ -683,7 +755,9 @@ export class Analyzer {
     let items: Value[] | null = null;
     if (!starred) {
       if (v.k === 'tuple' && v.items.length === targets.length) items = v.items;
-      else if (v.k === 'tensor' && v.shape && v.shape.length > 0 && v.shape[0] === targets.length) items = targets.map(() => tensor(v.lib, v.shape!.slice(1)));
+      // Unpacking an array runs over its first axis: each item has the rest of the shape (a scalar for a
+      // 1-D array), whatever its length, when the unpacking succeeds (when it cannot, Python raises).
+      else if (v.k === 'tensor' && v.shape && v.shape.length > 0 && cmpDim(v.shape[0]!, targets.length) !== 'unequal') items = targets.map(() => tensor(v.lib, v.shape!.slice(1)));
     }
     targets.forEach((t, i) => {
       if (t.name === '*') return;
@@ -1006,8 +1080,14 @@ export class Analyzer {
     if (!tryBody) return;
     const t = new Scope(scope, false, true);
     this.branchDepth++;
+    const owner = (this.callStack.length ? this.callStack[this.callStack.length - 1]!.stmt : this.stmt) as StmtState;
+    this.tries.push({ stmt: owner, depth: this.callDepth, handlers: this.exceptClauses(n, this.lineOf(owner.from)) });
     try {
-      this.execBlock(tryBody.firstChild, t, fn);
+      try {
+        this.execBlock(tryBody.firstChild, t, fn);
+      } finally {
+        this.tries.pop();
+      }
       const hs: Scope[] = [t];
       for (const h of handlers) {
         const o = new Scope(scope, false, true);
@@ -1020,6 +1100,32 @@ export class Analyzer {
       this.branchDepth--;
     }
     if (finallyBody) this.execBlock(finallyBody.firstChild, scope, fn);
+  }
+
+  /**
+   * What each `except` clause of a try statement catches: every error for a bare `except:`,
+   * `Exception` or `BaseException`; else the exception names it lists (`ValueError`,
+   * `(ValueError, TypeError)`, `np.linalg.LinAlgError` by its last name).
+   */
+  private exceptClauses(n: SyntaxNode, baseLine: number): { relLine: number; names: Set<string> | 'all' }[] {
+    const out: { relLine: number; names: Set<string> | 'all' }[] = [];
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name !== 'except') continue;
+      const relLine = this.lineOf(c.from) - baseLine;
+      const e = c.nextSibling;
+      if (!e || e.name === 'Body') {
+        out.push({ relLine, names: 'all' });
+        continue;
+      }
+      const names = new Set<string>();
+      const add = (x: SyntaxNode): void => {
+        if (x.name === 'TupleExpression' || x.name === 'ParenthesizedExpression') for (const y of exprChildren(x)) add(y);
+        else if (x.name === 'VariableName' || x.name === 'MemberExpression') names.add(this.text(x).replace(/^.*\./, ''));
+      };
+      add(e);
+      out.push({ relLine, names: names.has('Exception') || names.has('BaseException') ? 'all' : names });
+    }
+    return out;
   }
 
   // ---------- functions and classes ----------
@@ -1060,6 +1166,7 @@ export class Analyzer {
       defaults: new Map(),
       isMethod,
       stmt: owner,
+      ...(this.module ? { module: this.module } : {}),
     };
     this.defNodes.set(def, n);
     for (const p of this.params(n)) if (p.dflt) def.defaults.set(p.name, this.evalExpr(p.dflt, scope));
@@ -1135,18 +1242,25 @@ export class Analyzer {
       this.record(p.node, v, [], this.origin(p.node));
     });
     const body = n.getChild('Body');
-    const saved = { sinks: this.appendSinks, jumps: this.loopJumps };
+    // the body runs when called, not inside whatever try surrounds the def
+    const saved = { sinks: this.appendSinks, jumps: this.loopJumps, tries: this.tries };
     this.appendSinks = NO_SINKS;
     this.loopJumps = null;
+    this.tries = [];
     try {
       if (body) this.withDepth(() => this.execBlock(body.firstChild, local, { returns: [], self: self ?? undefined }), undefined);
     } finally {
       this.appendSinks = saved.sinks;
       this.loopJumps = saved.jumps;
+      this.tries = saved.tries;
     }
   }
 
   callUser(def: FuncDef, pos: Value[], kw: Map<string, Value>, self: Value | undefined): Value {
+    if (def.module !== this.module) {
+      // defined in another file (imports.ts): it runs in that file's analyzer
+      return def.module ? foreignCall(def, pos, kw, self, this.deadline, this.ws ? (p, v) => this.ws!.dep(p, v) : undefined) : UNKNOWN;
+    }
     if (this.callDepth >= MAX_CALL_DEPTH) {
       // Not followed: its bindings can't be refined from the calls that were.
       this.poison(def);
@@ -1166,7 +1280,13 @@ export class Analyzer {
           this.stmt.observed.push(o);
           for (const c of this.obsCollectors) c.push(o);
         }
-        for (const o of (hit.diags ?? []) as ObservedDiag[]) {
+        for (const o0 of (hit.diags ?? []) as ObservedDiag[]) {
+          // Caught inside the called body stays caught; else it is caught (or not) where this call is.
+          const caught = o0.d.caught && o0.d.caught.depth > this.callDepth ? o0.d.caught : this.catching(o0.d.exc);
+          const { caught: _old, ...d } = o0.d;
+          void _old;
+          const o: ObservedDiag = { ...o0, d: caught ? { ...d, caught } : d };
+          if (this.topCall) o.call = this.topCall;
           this.stmt.observedDiags.push(o);
           for (const c of this.diagCollectors) c.push(o);
         }
@@ -1481,8 +1601,9 @@ export class Analyzer {
       step: (rule, detail, latex) => {
         this.steps.push(stepOf(rule, detail, latex));
       },
-      error: (code, message) => this.diag(n, code, message),
+      error: (code, message) => this.diag(n, code, message, undefined, lib),
       apply: (fnv, x, label) => this.applyCallable(fnv, x, n, label),
+      unknownIsArray: !this.usesPandas,
     };
   }
 
@@ -1571,6 +1692,8 @@ export class Analyzer {
       for (const v of starred) touchAll(v);
     }
     if (star) return UNKNOWN;
+    // errors met in the bodies this call runs point back to it
+    if (this.callDepth === 0 && (callee.k === 'func' || callee.k === 'class' || callee.k === 'inst' || callee.k === 'layer' || callee.k === 'builtin')) this.topCall = this.sourceRef(n);
     switch (callee.k) {
       case 'builtin': {
         if (callee.path.startsWith('py.')) return this.pyBuiltin(callee.path.slice(3), pos, n);
@@ -1590,10 +1713,18 @@ export class Analyzer {
           this.reshapeInPlace(x, selfNode, scope, next);
           return callee.path === '.resize' && x.lib === 'numpy' ? NONE : tensor(x.lib, next);
         }
+        // data with shapes fixed outside the code: np.load's file headers, sklearn's bundled datasets
+        const data = callee.path === 'np.load' ? npLoad(this.ws, pos[0], this.text(n)) : callee.path.startsWith('sklearn.') ? sklearnDataset(callee.path, kw, this.text(n)) : undefined;
+        if (data) {
+          this.steps.push(data.step);
+          return data.v;
+        }
         const rule = RULES.get(callee.path);
         if (!rule) return UNKNOWN;
-        const lib = callee.self && callee.self.k === 'tensor' ? callee.self.lib : libOfPath(callee.path);
+        const lib = callee.self && callee.self.k === 'tensor' ? callee.self.lib : callee.path.startsWith('.') ? this.curLib : libOfPath(callee.path);
         let r = rule(this.ctx(n, pos, kw, nodes, callee.self, selfNode, lib));
+        // A NumPy function of Python numbers (np.exp(0.5), np.sqrt(2)) gives a NumPy scalar, shape ().
+        if (r.k === 'float' && callee.path.startsWith('np.') && !callee.path.startsWith('np.random.')) r = tensor('numpy', []);
         // remember where a layer is made, for diagnostics about it later
         if (r.k === 'layer' && r.type !== 'Sequential') r = { ...r, at: this.sourceRef(n) };
         // Integer arrays index other arrays (A[perm], np.eye(K)[labels]): remember which results are ints.
@@ -1652,8 +1783,12 @@ export class Analyzer {
         if (a?.k === 'tensor' && a.shape && a.shape.length > 0) return int(a.shape[0]!);
         if (a?.k === 'tuple') return int(a.items.length);
         return UNKNOWN_INT;
-      case 'int':
-        return a?.k === 'int' ? a : UNKNOWN_INT;
+      case 'int': {
+        if (a?.k === 'int') return a;
+        // int(0.05 * N) with N known: truncation toward zero
+        const x = a && pos.length === 1 ? numberValue(a) : undefined;
+        return x !== undefined && Number.isFinite(x) && Math.abs(x) < 2 ** 53 ? int(Math.trunc(x)) : UNKNOWN_INT;
+      }
       case 'float':
         return FLOAT;
       case 'bool':
@@ -1670,8 +1805,11 @@ export class Analyzer {
       case 'abs':
         if (a?.k === 'tensor') return a;
         return a?.k === 'int' && isInt(a.d) ? int(Math.abs(a.d)) : a?.k === 'float' ? FLOAT : UNKNOWN;
-      case 'round':
-        return pos.length === 1 && (a?.k === 'float' || a?.k === 'int') ? UNKNOWN_INT : UNKNOWN;
+      case 'round': {
+        if (pos.length !== 1 || (a?.k !== 'float' && a?.k !== 'int')) return UNKNOWN;
+        if (a.k === 'int') return a;
+        return a.x !== undefined && Math.abs(a.x) < 2 ** 52 ? int(pyRound(a.x)) : UNKNOWN_INT;
+      }
       case 'sum':
         return UNKNOWN;
       default:
@@ -1744,6 +1882,8 @@ export class Analyzer {
       }
       case 'tuple':
         if (o.cell && LIST_MUTATORS.has(name)) touchCell(o.cell);
+        // a named result: `res = ttest_ind(a, b); res.pvalue`
+        if (o.fields && o.fields.includes(name)) return o.items[o.fields.indexOf(name)] ?? UNKNOWN;
         return UNKNOWN;
       case 'builtin':
         if (o.path === 'py.rng') return UNKNOWN;
@@ -1769,7 +1909,9 @@ export class Analyzer {
       }
       case 'unknown':
         if (o.sym === 'rng') return UNKNOWN;
-        return UNKNOWN;
+        // x.mean(), x.max() of a value of unknown shape: a scalar whatever the shape (rules.ts wholeMethod)
+        if (WHOLE_METHODS.has(name) && !this.usesPandas) return { k: 'builtin', path: `.${name}`, self: o };
+        return withWhy(UNKNOWN, whyOf(o));
       default:
         return UNKNOWN;
     }
@@ -1806,7 +1948,7 @@ export class Analyzer {
         case '**':
           return int(isInt(a.d) && isInt(b.d) && b.d >= 0 && b.d < 64 ? safePow(a.d, b.d) : null);
         case '/':
-          return FLOAT;
+          return foldFloat(op, a, b);
         default:
           return UNKNOWN_INT;
       }
@@ -1817,7 +1959,7 @@ export class Analyzer {
       for (let i = 0; i < b.d; i++) items.push(...a.items);
       return { k: 'tuple', items, list: a.list };
     }
-    if (isNum(a) && isNum(b)) return FLOAT;
+    if (isNum(a) && isNum(b)) return foldFloat(op, a, b);
     if (a.k === 'str' || b.k === 'str') return { k: 'str', s: '' };
     return UNKNOWN;
   }
@@ -1851,6 +1993,16 @@ export class Analyzer {
       return this.indexTensor(o, parts.map((v): Idx => (v.k === 'none' ? { kind: 'none' } : { kind: 'val', v })), n);
     }
     if (o.k === 'tensor') return this.indexTensor(o, items, n);
+    if (o.k === 'inst' && items.length === 1 && items[0]!.kind === 'val') {
+      // np.load's NpzFile, sklearn's Bunch: data["X"]
+      const key = (items[0] as { v: Value }).v;
+      const r = mappingItem(o, key);
+      if (r) {
+        const s = npzMemberStep(o, key, this.text(n), r);
+        if (s) this.steps.push(s);
+        return r;
+      }
+    }
     if (o.k === 'tuple' && items.length === 1) {
       const it = items[0]!;
       if (it.kind === 'val' && it.v.k === 'int' && isInt(it.v.d)) {
@@ -2069,6 +2221,60 @@ function sliceSym(d: Dim, it: { start: Value | undefined; stop: Value | undefine
   // x[:k] with k symbolic and equal to d
   if (it.start === undefined && it.step === undefined && it.stop && it.stop.k === 'int' && cmpDim(it.stop.d, d) === 'equal') return d;
   return null;
+}
+
+/**
+ * Arithmetic on Python numbers whose values are known, at least one a float (`0.05*N`, `N/3`): the
+ * float with its value, computed as Python does (IEEE doubles; `//` and `%` as CPython's float ops).
+ */
+function foldFloat(op: string, a: Value, b: Value): Value {
+  const x = numberValue(a);
+  const y = numberValue(b);
+  if (x === undefined || y === undefined) return FLOAT;
+  let r: number | undefined;
+  switch (op) {
+    case '+':
+      r = x + y;
+      break;
+    case '-':
+      r = x - y;
+      break;
+    case '*':
+      r = x * y;
+      break;
+    case '/':
+      r = y === 0 ? undefined : x / y;
+      break;
+    case '//':
+      r = y === 0 ? undefined : pyFloorDiv(x, y);
+      break;
+    case '**':
+      r = x === 0 && y < 0 ? undefined : x < 0 && !Number.isInteger(y) ? undefined : x ** y;
+      break;
+    default:
+      r = undefined;
+  }
+  return r !== undefined && Number.isFinite(r) ? { k: 'float', x: r } : FLOAT;
+}
+
+/** CPython's float floor division (Objects/floatobject.c, float_floor_div). */
+function pyFloorDiv(vx: number, wx: number): number {
+  const mod = vx % wx;
+  let div = (vx - mod) / wx;
+  if (mod !== 0 && wx < 0 !== mod < 0) div -= 1;
+  if (div === 0) return 0;
+  let floordiv = Math.floor(div);
+  if (div - floordiv > 0.5) floordiv += 1;
+  return floordiv;
+}
+
+/** Python's round() of a float to an int: halves go to the even neighbour. */
+function pyRound(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
 }
 
 function isNum(v: Value): boolean {

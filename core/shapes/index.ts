@@ -56,8 +56,10 @@ import { TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { Analyzer, type Comment, Cut, type RelDiag, Scope, type StmtState, lineAt } from './analyze';
 import { parseShapeDecls } from './comments';
+import { normalizePath } from './host';
+import { type ModuleCtx, Workspace } from './imports';
 import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, ShapeRelated, SymbolShape } from './types';
-import { type SourceRef, type Value, UNKNOWN, cellContext, join, kindOf, publicShape, shapeText, tensor } from './values';
+import { type SourceRef, type Value, UNKNOWN, cellContext, join, kindOf, publicShape, shapeText, tensor, whyOf } from './values';
 
 export type * from './types';
 
@@ -92,9 +94,14 @@ export class ShapeDocument {
   private pass = 0;
   private serial = 0;
 
+  /** The last update's analyzer and globals (read by imports.ts when this document is an imported module). */
+  private last: { an: Analyzer; global: Scope } | null = null;
+
   update(text: string, options?: ShapeOptions): ShapeAnalysis {
     try {
-      return this.run(text, options?.budgetMs ?? 1000);
+      const host = options?.host;
+      const budget = options?.budgetMs ?? 1000;
+      return this.run(text, budget, host ? (sink) => new Workspace(host, options?.file, options?.file ? [normalizePath(options.file)] : [], analyzeModule, sink) : undefined);
     } catch (e) {
       this.tree = null;
       this.fragments = [];
@@ -119,7 +126,7 @@ export class ShapeDocument {
     return tree;
   }
 
-  private run(text: string, budgetMs: number): ShapeAnalysis {
+  private run(text: string, budgetMs: number, workspace?: (sink: (path: string, version: string | undefined) => void) => Workspace, module?: ModuleCtx, deadline?: number): ShapeAnalysis {
     const start = now();
     const tree = this.parse(text);
     const lineStarts = lineStartsOf(text);
@@ -136,7 +143,20 @@ export class ShapeDocument {
       comments.set(line, list);
     }
     const global = new Scope(null, true);
-    const an = new Analyzer(text, lineStarts, comments, start + budgetMs, global);
+    const an = new Analyzer(text, lineStarts, comments, deadline ?? start + budgetMs, global);
+    if (module) an.module = module;
+    if (workspace) an.ws = workspace((path, version) => (an.stmt.deps ??= new Map()).set(path, version));
+    // A kept statement that read workspace files (np.load, imports) is re-analyzed when one changed.
+    const versions = new Map<string, string | undefined>();
+    const depsCurrent = (s: StmtState): boolean => {
+      if (!s.deps) return true;
+      if (!an.ws) return false;
+      for (const [path, v] of s.deps) {
+        if (!versions.has(path)) versions.set(path, an.ws.host.stat(path)?.version);
+        if (versions.get(path) !== v) return false;
+      }
+      return true;
+    };
     if (/^\s*(import torch|from torch)/m.test(text)) an.curLib = 'torch';
     const pass = ++this.pass;
     an.tree = tree;
@@ -182,7 +202,7 @@ export class ShapeDocument {
         if (p < prev.length && prev[p]!.from === oldFrom) cand = prev[p++];
       }
       let st: StmtState | undefined;
-      if (cand && !listsChanged && cand.len === n.to - n.from && cand.span === spanTo - spanFrom && cand.pass !== pass && cand.memoizable) {
+      if (cand && !listsChanged && cand.len === n.to - n.from && cand.span === spanTo - spanFrom && cand.pass !== pass && cand.memoizable && depsCurrent(cand)) {
         let ok = true;
         if (changed.size > 0) {
           if (changed.size < cand.reads.size) {
@@ -223,11 +243,77 @@ export class ShapeDocument {
       if (cut) break;
     }
     this.prev = states;
+    this.last = { an, global };
     return new Result(text, lineStarts, states, cut ?? an.cut);
+  }
+
+  /** Analyzes an imported module's text (imports.ts): its analyzer stays alive for calls into it. */
+  static analyzeModule(text: string, ws: Workspace, ctx: ModuleCtx, deadline: number): { analyzer: Analyzer; names: Map<string, Value>; cut?: string } {
+    const doc = new ShapeDocument();
+    let r: ShapeAnalysis;
+    try {
+      r = doc.run(text, 1000, (sink) => {
+        // the module's own dependencies, and the ones of each statement
+        const inner = new Workspace(ws.host, ws.file, ws.chain, analyzeModule, (p, v) => {
+          ws.dep(p, v);
+          sink(p, v);
+        });
+        return inner;
+      }, ctx, deadline);
+    } catch (e) {
+      r = empty(`internal error: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const names = new Map<string, Value>();
+    if (doc.last) for (const [k, b] of doc.last.global.vars) names.set(k, b.v);
+    const analyzer = doc.last?.an ?? new Analyzer('', [0], new Map(), 0, new Scope(null, true));
+    return { analyzer, names, ...(r.cut !== undefined ? { cut: r.cut } : {}) };
   }
 }
 
 const lineOf = lineAt;
+
+/**
+ * Errors met inside function bodies while calls ran, one diagnostic per place (and per caught or
+ * not): a function called with many shape combinations gets one, listing the failing calls, each
+ * call as related information (so the learner sees which `print(dot(u, v))` fails).
+ */
+function groupObserved(states: StmtState[], live: Set<StmtState>, textOf: (ref: SourceRef) => string): [StmtState, RelDiag][] {
+  const groups = new Map<string, { stmt: StmtState; d: RelDiag; fn: string; messages: string[]; calls: Map<string, { ref: SourceRef; message: string }> }>();
+  for (const s of states)
+    for (const o of s.observedDiags) {
+      if (!live.has(o.stmt)) continue;
+      const k = `${o.stmt.key}|${o.d.from}|${o.d.code}|${o.d.caught ? `${o.d.caught.stmt.key}:${o.d.caught.relLine}` : ''}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { stmt: o.stmt, d: o.d, fn: o.fn ?? 'the function', messages: [], calls: new Map() }));
+      if (!g.messages.includes(o.d.message)) g.messages.push(o.d.message);
+      const call = o.call && live.has(o.call.stmt as StmtState) ? o.call : undefined;
+      if (call) {
+        const ck = `${(call.stmt as StmtState).key}|${call.from}`;
+        if (!g.calls.has(ck)) g.calls.set(ck, { ref: call, message: `${shortText(textOf(call))} fails here: ${o.d.message}` });
+      }
+    }
+  const out: [StmtState, RelDiag][] = [];
+  for (const g of groups.values()) {
+    const n = g.calls.size;
+    const listed = `${g.messages.slice(0, 6).join('; ')}${g.messages.length > 6 ? '; …' : ''}`;
+    const message =
+      g.messages.length === 1 && n <= 1
+        ? `${g.messages[0]} (when ${g.fn} is called with these shapes)`
+        : n > 1
+          ? `${n} calls of ${g.fn} fail here (each call is linked below): ${listed}`
+          : `${g.fn} fails here for ${g.messages.length} shape combinations: ${listed}`;
+    const related = [...(g.d.related ?? []), ...[...g.calls.values()].slice(0, 50)];
+    out.push([g.stmt, { ...g.d, message, ...(related.length ? { related } : {}) }]);
+  }
+  return out;
+}
+
+function shortText(t: string): string {
+  const one = t.replace(/\s+/g, ' ').trim();
+  return one.length <= 60 ? one : `${one.slice(0, 59)}…`;
+}
+
+const analyzeModule = (text: string, ws: Workspace, ctx: ModuleCtx, deadline: number) => ShapeDocument.analyzeModule(text, ws, ctx, deadline);
 
 const BLOCK = 2048;
 
@@ -311,7 +397,13 @@ class Result implements ShapeAnalysis {
     if (!this._symbols) {
       this._symbols = [];
       for (const s of this.states)
-        for (const y of s.symbols) this._symbols.push({ name: y.name, line: s.line + y.relLine, column: y.column, shape: publicShape(this.valueAt(s, y.rel, y.v)) });
+        for (const y of s.symbols) {
+          const v = this.valueAt(s, y.rel, y.v);
+          const sym: SymbolShape = { name: y.name, line: s.line + y.relLine, column: y.column, shape: publicShape(v) };
+          const why = sym.shape === null ? whyOf(v) : undefined;
+          if (why !== undefined) sym.unknownReason = why;
+          this._symbols.push(sym);
+        }
     }
     return this._symbols;
   }
@@ -320,26 +412,20 @@ class Result implements ShapeAnalysis {
     if (!this._diags) {
       this._diags = [];
       const live = new Set(this.states);
-      const seen = new Set<string>();
       const all: [StmtState, RelDiag][] = [];
       for (const s of this.states) for (const d of s.diags) all.push([s, d]);
-      for (const s of this.states)
-        for (const o of s.observedDiags) {
-          // Errors met inside function bodies during calls, once per place and message.
-          const k = `${o.stmt.key}|${o.d.from}|${o.d.message}`;
-          if (!live.has(o.stmt) || seen.has(k)) continue;
-          seen.add(k);
-          all.push([o.stmt, o.d]);
-        }
+      all.push(...groupObserved(this.states, live, (ref) => this.text.slice((ref.stmt as StmtState).from + ref.from, (ref.stmt as StmtState).from + ref.to)));
       all.sort((a, b) => a[0].from + a[1].from - (b[0].from + b[1].from));
       for (const [s, d] of all) {
+        const caught = d.caught && live.has(d.caught.stmt) ? d.caught.stmt.line + d.caught.relLine : undefined;
         const diag: ShapeDiagnostic = {
           line: s.line + d.relLine,
           column: d.column,
           endLine: s.line + d.relEndLine,
           endColumn: d.endColumn,
-          severity: 'error',
-          message: d.message,
+          // An error the program catches on purpose is not a problem: it is shown as information.
+          severity: caught !== undefined ? 'information' : 'error',
+          message: caught !== undefined ? `${d.message}; ${d.exc ? `raises ${d.exc} here, ` : ''}caught at line ${caught}` : d.message,
           code: d.code,
           from: s.from + d.from,
           to: s.from + d.to,
@@ -409,6 +495,8 @@ class Result implements ShapeAnalysis {
     };
     if (v.k === 'tensor') info.lib = v.lib;
     if (v.k === 'int' && typeof v.d === 'number') info.value = v.d;
+    const why = info.shape === null ? whyOf(v) : undefined;
+    if (why !== undefined) info.unknownReason = why;
     return info;
   }
 }

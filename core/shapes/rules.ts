@@ -21,6 +21,11 @@ export interface CallCtx {
   error(code: string, message: string): void;
   /** Apply a layer or callable value to one argument (for nn.Sequential). */
   apply(fn: Value, x: Value, label: string): Value;
+  /**
+   * An argument of unknown value is an array or a list of numbers (so a reduction over all its
+   * axes is a scalar); false when the file uses pandas, whose DataFrame.mean() is a Series.
+   */
+  unknownIsArray?: boolean;
 }
 
 export type Rule = (c: CallCtx) => Value;
@@ -242,7 +247,14 @@ function boolArg(c: CallCtx, name: string, pos: number, dflt: boolean): boolean 
 
 function reduce(c: CallCtx, x: Value | undefined, axisV: Value | undefined, keep: boolean | null, name: string, torchStyle: boolean): Value {
   const t = T(x);
-  if (!t) return x && (x.k === 'tuple') ? reduce(c, fromLiteral(x, c.lib), axisV, keep, name, torchStyle) : UNKNOWN;
+  // Over all axes without keepdims, whatever the input's shape: a scalar (a NumPy scalar or a 0-d tensor).
+  const whole = (axisV === undefined || axisV.k === 'none') && keep === false;
+  if (!t) {
+    if (x && x.k === 'tuple') return reduce(c, fromLiteral(x, c.lib), axisV, keep, name, torchStyle);
+    if (x && whole && ((x.k === 'unknown' && c.unknownIsArray) || x.k === 'float' || x.k === 'int')) return withShape(c, c.lib, [], `${name} over all axes`);
+    return UNKNOWN;
+  }
+  if (t.shape === null && whole) return withShape(c, t.lib, [], `${name} over all axes`);
   if (t.shape === null || keep === null) return tensor(t.lib, null);
   const nd = t.shape.length;
   const axes = axesArg(axisV, nd);
@@ -767,13 +779,25 @@ def('.repeat_interleave', (c) => {
 
 // ---------- reductions ----------
 
+/**
+ * `x.mean()`, `x.max()` with no argument on a value of unknown shape: every array library reduces
+ * over all axes to a scalar, whatever the shape (the analysis only asks this of an unknown receiver
+ * when the file does not use pandas; see `WHOLE_METHODS`).
+ */
+function wholeMethod(c: CallCtx, f: string): Value {
+  if (c.self?.k !== 'unknown' || !c.unknownIsArray || c.pos.length > 0 || c.kw.size > 0) return UNKNOWN;
+  return withShape(c, c.lib, [], `${f} over all axes`);
+}
+/** Methods that reduce over all axes when called with no argument (for a receiver of unknown shape). */
+export const WHOLE_METHODS = new Set('sum mean std var prod max min'.split(' '));
+
 const REDUCE = 'sum mean std var nansum nanmean nanstd nanvar prod any all median nanmedian amax amin nanmax nanmin ptp count_nonzero logsumexp norm'.split(' ');
 for (const f of REDUCE) {
   def(`np.${f}`, (c) => reduce(c, c.pos[0], arg(c, 1, 'axis'), boolArg(c, 'keepdims', -1, false), f, false));
   def(`torch.${f}`, (c) => reduce(c, c.pos[0], arg(c, 1, 'dim') ?? c.kw.get('axis'), boolArg(c, 'keepdim', 2, false), f, true));
   def(`.${f}`, (c) => {
     const x = T(c.self);
-    if (!x) return UNKNOWN;
+    if (!x) return wholeMethod(c, f);
     if (x.lib === 'numpy') return reduce(c, x, arg(c, 0, 'axis'), boolArg(c, 'keepdims', -1, false), f, false);
     return reduce(c, x, arg(c, 0, 'dim') ?? c.kw.get('axis'), boolArg(c, 'keepdim', 1, false), f, true);
   });
@@ -790,7 +814,7 @@ for (const f of 'max min'.split(' ')) {
   def(`torch.${f}`, (c) => torchMax(c, c.pos[0], c.pos.slice(1)));
   def(`.${f}`, (c) => {
     const x = T(c.self);
-    if (!x) return UNKNOWN;
+    if (!x) return wholeMethod(c, f);
     if (x.lib === 'numpy') return reduce(c, x, arg(c, 0, 'axis'), boolArg(c, 'keepdims', -1, false), f, false);
     return torchMax(c, x, c.pos);
   });
@@ -1551,3 +1575,25 @@ def('np.vander', (c) => {
   const cols = nV === undefined || nV.k === 'none' ? x.shape[0]! : nV.k === 'int' ? nV.d : null;
   return withShape(c, 'numpy', [x.shape[0]!, cols], 'vander');
 });
+
+// ---------- scipy.stats tests ----------
+
+/**
+ * The common hypothesis tests return (statistic, pvalue): NumPy scalars when the samples are 1-D
+ * (the usual case), arrays over the other axes for 2-D samples. pearsonr takes 1-D samples only.
+ * The result unpacks (`t, p = ttest_ind(a, b)`) and has `.statistic` and `.pvalue`.
+ */
+const STAT_TESTS = 'ttest_ind ttest_rel ttest_1samp pearsonr spearmanr kendalltau mannwhitneyu chisquare wilcoxon kstest ks_2samp shapiro levene bartlett f_oneway kruskal ranksums normaltest'.split(' ');
+for (const f of STAT_TESTS) {
+  def(`scipy.stats.${f}`, (c) => {
+    const samples = c.pos.filter((v) => v.k === 'tensor' || v.k === 'tuple');
+    const oneD = (v: Value): boolean => {
+      const t = v.k === 'tensor' ? v : T(fromLiteral(v, 'numpy'));
+      return !!t && t.shape !== null && t.shape.length === 1;
+    };
+    const scalar = f === 'pearsonr' || (samples.length > 0 && samples.every(oneD) && !c.kw.has('axis'));
+    const item = (): Value => tensor('numpy', scalar ? [] : null);
+    if (scalar) c.step(`scipy.stats.${f}`, `${f} of 1-D samples → (statistic, pvalue), two scalars`);
+    return { k: 'tuple', items: [item(), item()], fields: ['statistic', 'pvalue'] };
+  });
+}

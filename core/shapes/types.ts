@@ -6,6 +6,9 @@
  * Positions: `line` is 1-based and `column` 0-based (as in Python's `ast`),
  * `from`/`to` are 0-based UTF-16 offsets into the analyzed source.
  */
+import type { ShapeHost } from './host';
+
+export type { ShapeHost, FileStat } from './host';
 
 /** A dimension as the outside world sees it: a size, a symbolic size ("B", "H - 2"), or unknown. */
 export type PublicDim = number | string | null;
@@ -25,6 +28,8 @@ export interface ShapeStep {
   detail: string;
   /** Optional LaTeX of the formula with values, e.g. ⌊(32 + 2·1 − 1·(3−1) − 1)/1⌋ + 1 = 32. */
   latex?: string;
+  /** The workspace file the value was read from (np.load's .npy/.npz, an imported module), as shown to the user. */
+  file?: string;
 }
 
 /** What a hover shows for a name or subexpression. */
@@ -43,6 +48,8 @@ export interface ShapeInfo {
   steps: ShapeStep[];
   /** 1-based line where the value was produced (the binding's assignment). */
   originLine: number;
+  /** When the shape is unknown: what stopped the analysis ("unknown function foo", "module helpers is not analysed"). */
+  unknownReason?: string;
 }
 
 /** One entry per name bound by an assignment, at its binding site. */
@@ -51,6 +58,8 @@ export interface SymbolShape {
   line: number;
   column: number;
   shape: PublicShape;
+  /** When the shape is unknown and the analysis knows why: what stopped it. */
+  unknownReason?: string;
 }
 
 export interface ShapeDiagnostic {
@@ -58,7 +67,8 @@ export interface ShapeDiagnostic {
   column: number;
   endLine: number;
   endColumn: number;
-  severity: 'error' | 'warning';
+  /** 'information' for an error the program catches on purpose (inside a `try` whose handler catches it). */
+  severity: 'error' | 'warning' | 'information';
   /** Names the failing subexpression and both shapes, like TensorSensor, before running. */
   message: string;
   /** Machine-readable kind: 'matmul', 'broadcast', 'reshape', 'concat', 'linear', 'conv', 'sequential', … */
@@ -100,4 +110,11 @@ export interface ShapeAnalysis {
 export interface ShapeOptions {
   /** Time budget in milliseconds (default 1000). */
   budgetMs?: number;
+  /**
+   * Read access to the workspace (host.ts): `np.load` headers and the workspace's own modules.
+   * Without it, those values are unknown.
+   */
+  host?: ShapeHost;
+  /** The analyzed file's absolute path (its folder is searched first); none for an unsaved buffer. */
+  file?: string;
 }

@@ -21,6 +21,8 @@ export interface FuncDef {
   isMethod: boolean;
   /** The top-level statement the def belongs to (an analyze.ts `StmtState`). */
   stmt: unknown;
+  /** Set for a def of an imported workspace module (an imports.ts `ModuleCtx`): its calls run in that file's analyzer. */
+  module?: unknown;
 }
 
 export interface ClassDef {
@@ -31,13 +33,13 @@ export interface ClassDef {
 }
 
 export type Value =
-  | { k: 'tensor'; lib: Lib; shape: Shape; dt?: 'bool' | 'int' }
+  | { k: 'tensor'; lib: Lib; shape: Shape; dt?: 'bool' | 'int'; /** why the shape is unknown (shape null) */ why?: string }
   | { k: 'int'; d: Dim }
   | { k: 'float'; /** the value, when it is a literal (scale factors) */ x?: number }
   | { k: 'bool'; b?: boolean }
   | { k: 'str'; s: string }
   | { k: 'none' }
-  | { k: 'tuple'; items: Value[]; list?: boolean; size?: boolean; cell?: ListCell }
+  | { k: 'tuple'; items: Value[]; list?: boolean; size?: boolean; cell?: ListCell; /** attribute names of the items (a named result: `res.pvalue`) */ fields?: string[] }
   | { k: 'layer'; type: string; cfg: LayerCfg; at?: SourceRef }
   | { k: 'func'; def: FuncDef; self?: Value }
   | { k: 'class'; def: ClassDef }
@@ -45,7 +47,7 @@ export type Value =
   | { k: 'mod'; path: string }
   | { k: 'builtin'; path: string; self?: Value }
   | { k: 'slice'; start: Value; stop: Value; step: Value }
-  | { k: 'unknown'; sym?: string };
+  | { k: 'unknown'; sym?: string; /** what stopped the analysis: "unknown function foo", "module helpers is not analysed", … */ why?: string };
 
 /**
  * The identity of a Python list made by a literal. Lists are mutable and may be aliased, so what the
@@ -279,4 +281,25 @@ function cfgKey(c: LayerCfg, depth: number): string {
 
 export function stepOf(rule: string, detail: string, latex?: string): ShapeStep {
   return latex === undefined ? { rule, detail } : { rule, detail, latex };
+}
+
+/** Why a value's shape is unknown, when the analysis knows (see `withWhy`). */
+export function whyOf(v: Value): string | undefined {
+  return v.k === 'unknown' || (v.k === 'tensor' && v.shape === null) ? v.why : undefined;
+}
+
+/** An unknown value (or an array of unknown shape) that says what stopped the analysis; other values unchanged. */
+export function withWhy(v: Value, why: string | undefined): Value {
+  if (why === undefined) return v;
+  if (v.k === 'unknown' && v.why === undefined) return { ...v, why };
+  if (v.k === 'tensor' && v.shape === null && v.why === undefined) return { ...v, why };
+  return v;
+}
+
+/** A Python number with a known value (`0.05`, `N` = 1000), for folding constants. */
+export function numberValue(v: Value): number | undefined {
+  if (v.k === 'int') return typeof v.d === 'number' ? v.d : undefined;
+  if (v.k === 'float') return v.x;
+  if (v.k === 'bool') return v.b === undefined ? undefined : v.b ? 1 : 0;
+  return undefined;
 }
