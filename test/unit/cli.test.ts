@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { computeGradient } from '../../core/gradient';
 
 const out = resolve('test-output/unit/cli.js');
 
@@ -262,5 +263,53 @@ describe('mathlens grad --shapes, jacobian, hessian', () => {
     const bad = run(['grad', '--json', '--shapes', 'A:(n,n)', 'np.linalg.norm(A, 2)']);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).error.kind).toMatch(/unsupported|parse/);
+  });
+});
+
+describe('mathlens grad: array operations without --shapes', () => {
+  it('-np.sum(y*np.log(p)) and (…).mean() answer with matrix calculus over assumed vectors of length n', () => {
+    for (const [expr, names] of [['-np.sum(y*np.log(p))', ['y', 'p']], ['(0.5*(y_true - y_pred)**2).mean()', ['y_true', 'y_pred']]] as const) {
+      const r = run(['grad', '--json', expr]);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.ok).toBe(true);
+      expect(j.kind).toBe('gradient');
+      expect(j.gradient.map((g: { wrt: string; shape: unknown }) => [g.wrt, g.shape])).toEqual(names.map((n) => [n, ['n']]));
+      expect(j.assumed).toEqual(Object.fromEntries(names.map((n) => [n, ['n']])));
+      expect(j.check.passed).toBe(true);
+      expect(j.notes.join(' ')).toMatch(/No shape declared: assumed vectors of one length/);
+    }
+    const readable = run(['grad', '-np.sum(y*np.log(p))']);
+    expect(readable.code).toBe(0);
+    expect(readable.stdout).toContain('∇_p   shape (n,)');
+    expect(readable.stdout).toContain('note: No shape declared: assumed vectors');
+  });
+
+  it('a softmax written out answers with its Jacobian, and says so; a shape comment in the text wins', () => {
+    const j = JSON.parse(run(['grad', '--json', 'np.exp(x)/np.sum(np.exp(x))']).stdout);
+    expect(j.ok).toBe(true);
+    expect(j.kind).toBe('jacobian');
+    expect(j.gradient[0].shape).toEqual(['n', 'n']);
+    expect(j.notes[0]).toMatch(/vector-valued .* Jacobian/);
+    const d = JSON.parse(run(['grad', '--json', '# y: (k,), p: (k,)\n-np.sum(y*np.log(p))']).stdout);
+    expect(d.ok).toBe(true);
+    expect(d.shapes).toEqual({ y: ['k'], p: ['k'] });
+    expect(d.assumed).toBeUndefined();
+  });
+
+  it('@ of undeclared names is an error that says what to declare', () => {
+    const r = run(['grad', '--json', 'np.sum((X @ w - y)**2)']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error.message).toMatch(/^@ needs the shapes of X and w/);
+  });
+
+  it('scalar selections are unchanged: the scalar engine\'s JSON, byte for byte but the timing', () => {
+    for (const expr of ['x**2 + y', 'np.tanh(w*x + b)', '0.5*(y_true - y_pred)**2']) {
+      const r = run(['grad', '--json', expr]);
+      const j = JSON.parse(r.stdout);
+      const engine = computeGradient(expr, { lang: 'python', budgetMs: 2000 });
+      expect(JSON.stringify({ ...j, elapsedMs: 0 })).toBe(JSON.stringify({ ...engine, elapsedMs: 0 }));
+      expect(j.kind).toBeUndefined();
+    }
   });
 });

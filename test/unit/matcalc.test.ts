@@ -324,3 +324,98 @@ describe('printing keepdims columns', () => {
     expect(latex(raw.mul([M, c]))).toBe('M \\operatorname{diag}\\left(\\operatorname{sum}_{\\text{axis}=0}\\left(M\\right)\\right)');
   });
 });
+
+describe('names without a declared shape (assumeVectors)', () => {
+  const A = { assumeVectors: true } as const;
+  const assumedOf = (r: MatOk) => Object.fromEntries((r.assumed ?? []).map((a) => [a.name, a.shape]));
+
+  test('cross-entropy -np.sum(y*np.log(p)): y and p are vectors of one length n, with a note', () => {
+    const r = grad('-np.sum(y*np.log(p))', A);
+    expect(assumedOf(r)).toEqual({ y: ['n'], p: ['n'] });
+    expect(entry(r, 'y').shape).toEqual(['n']);
+    expect(entry(r, 'p').shape).toEqual(['n']);
+    expect(entry(r, 'y').numpy).toBe('-np.log(p)');
+    expect(entry(r, 'p').numpy).toBe('-(y / p)');
+    const note = r.notes.find((n) => n.startsWith('No shape declared: assumed vectors'))!;
+    expect(note).toContain('y, p: (n,)');
+    expect(note).toContain('# y: (n,), p: (n,)');
+  });
+
+  test('(0.5*(y_true - y_pred)**2).mean(): ∇ = (y_true − y_pred)/n', () => {
+    const r = grad('(0.5*(y_true - y_pred)**2).mean()', A);
+    expect(assumedOf(r)).toEqual({ y_true: ['n'], y_pred: ['n'] });
+    expect(entry(r, 'y_true').latex).toBe('\\frac{1}{n} \\left(y_{true} - y_{pred}\\right)');
+    expect(entry(r, 'y_pred').latex).toBe('-\\frac{1}{n} \\left(y_{true} - y_{pred}\\right)');
+  });
+
+  test('softmax written out is vector-valued: no gradient; its Jacobian equals softmax(x)\'s, diag(s)(I − 1sᵀ)', () => {
+    const g = matrixGradient('np.exp(x)/np.sum(np.exp(x))', A);
+    expect(g.ok).toBe(false);
+    if (!g.ok) expect(g.error.message).toMatch(/a gradient needs a scalar/);
+    const j = ok(matrixJacobian('np.exp(x)/np.sum(np.exp(x))', A));
+    expect(assumedOf(j)).toEqual({ x: ['n'] });
+    expect(j.gradient[0]!.shape).toEqual(['n', 'n']);
+    const declared = ok(matrixJacobian('softmax(x)', { shapes: 'x:(n,)' }));
+    expect(j.gradient[0]!.latex).toBe(declared.gradient[0]!.latex);
+    expect(j.gradient[0]!.latex).toContain('\\operatorname{diag}\\left(\\operatorname{softmax}\\left(x\\right)\\right)');
+  });
+
+  test('a coefficient outside the sums stays a scalar; names never combined get separate lengths', () => {
+    const r = grad('lam*np.sum(w**2)', A);
+    expect(assumedOf(r)).toEqual({ w: ['n'] });
+    expect(entry(r, 'lam').shape).toEqual([]);
+    expect(entry(r, 'w').latex).toBe('2 \\lambda w');
+    expect(r.notes).toContain('No shape declared for lam: taken as scalar.');
+    const s = grad('np.sum(a**2) + np.mean(b)', A);
+    expect(assumedOf(s)).toEqual({ a: ['n'], b: ['m'] });
+    expect(entry(s, 'b').numpy).toBe('1 / b.shape[0] * np.ones((b.shape[0],))');
+    // a size never reuses a name of the text
+    expect(assumedOf(grad('np.sum(n*x)', A))).toEqual({ n: ['m'], x: ['m'] });
+    // norms and softmax of undeclared names
+    expect(assumedOf(grad('np.linalg.norm(x)', A))).toEqual({ x: ['n'] });
+    expect(assumedOf(grad('np.sum(softmax(z)*y)', A))).toEqual({ z: ['n'], y: ['n'] });
+  });
+
+  test('a declaration wins: nothing is assumed when a declared array gives the sum something to reduce', () => {
+    const r = grad('# y: (d,)\nnp.sum(lam*y**2)', A);
+    expect(r.assumed).toBeUndefined();
+    expect(entry(r, 'y').shape).toEqual(['d']);
+    expect(entry(r, 'lam').shape).toEqual([]);
+    const p = grad('# y: (), p: ()\n-np.sum(y*np.log(p))', A);
+    expect(p.assumed).toBeUndefined();
+    expect(entry(p, 'p').shape).toEqual([]);
+    const q = grad('-np.sum(y*np.log(p))', { ...A, shapes: 'y:(k,),p:(k,)' });
+    expect(q.assumed).toBeUndefined();
+    expect(entry(q, 'p').shape).toEqual(['k']);
+  });
+
+  test('without the option, and for scalar expressions, nothing changes', () => {
+    const r = grad('-np.sum(y*np.log(p))', {});
+    expect(r.assumed).toBeUndefined();
+    expect(entry(r, 'p').shape).toEqual([]);
+    const s = grad('x**2 + y', A);
+    expect(s.assumed).toBeUndefined();
+    expect(s.notes).toEqual(['No shape declared for x, y: taken as scalars.']);
+  });
+
+  test('@ of undeclared names and axes of undeclared names are not guessed: the message says what to declare', () => {
+    for (const [text, at] of [['np.sum((X @ w - y)**2)', 10], ['A @ x', 2]] as const) {
+      const r = matrixGradient(text, A);
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.message).toMatch(/^@ needs the shapes of \w+ and \w+, which are not declared/);
+        expect(r.error.message).toMatch(/# \w+: \(n, d\), \w+: \(d,\)/);
+        expect(r.error.offset).toBe(at);
+      }
+    }
+    const ax = matrixGradient('np.sum(np.sum(X, axis=1)**2)', A);
+    expect(ax.ok).toBe(false);
+    if (!ax.ok) expect(ax.error.message).toMatch(/without a declared shape is a scalar here\. Declare its shape/);
+  });
+
+  test('the Hessian of an assumed vector: diag', () => {
+    const h = ok(matrixHessian('np.sum(x**4)', A));
+    expect(h.gradient[0]!.shape).toEqual(['n', 'n']);
+    expect(assumedOf(h)).toEqual({ x: ['n'] });
+  });
+});

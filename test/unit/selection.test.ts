@@ -108,3 +108,56 @@ describe('computeSelection', () => {
     expect(wrt.sort()).toEqual(['p', 'y']);
   });
 });
+
+describe('computeSelection: array operations without declared shapes', () => {
+  const gradient = { lang: 'python' as const, budgetMs: 2000, mode: 'gradient' as const };
+  const matcalc = (r: ReturnType<typeof computeSelection>) => {
+    if (r.engine !== 'matcalc' || !r.result.ok) throw new Error(`expected a matrix result, got ${JSON.stringify(r.result)}`);
+    return { result: r.result, shapes: r.shapes };
+  };
+
+  it('-np.sum(y*np.log(p)) and (…).mean() are differentiated over assumed vectors, listed with origin "assumed"', () => {
+    for (const [text, names] of [['-np.sum(y*np.log(p))', ['y', 'p']], ['(0.5*(y_true - y_pred)**2).mean()', ['y_true', 'y_pred']]] as const) {
+      const { result, shapes } = matcalc(computeSelection(text, gradient));
+      expect(shapes).toEqual(names.map((name) => ({ name, shape: '(n,)', from: 'assumed' })));
+      expect(result.gradient.map((g) => g.shape)).toEqual(names.map(() => ['n']));
+      expect(result.gradient.every((g) => g.check.passed)).toBe(true);
+      expect(result.notes.some((n) => n.includes(`# ${names[0]}: (n,), ${names[1]}: (n,)`))).toBe(true);
+    }
+  });
+
+  it('a vector-valued selection answers with its Jacobian and says so', () => {
+    const { result, shapes } = matcalc(computeSelection('np.exp(x)/np.sum(np.exp(x))', gradient));
+    expect(result.kind).toBe('jacobian');
+    expect(result.gradient[0]!.shape).toEqual(['n', 'n']);
+    expect(result.notes[0]).toMatch(/^The selection is vector-valued \(shape \(n,\)\): it has no gradient; its derivative is the Jacobian/);
+    expect(shapes).toEqual([{ name: 'x', shape: '(n,)', from: 'assumed' }]);
+  });
+
+  it('a shape comment above the selection, or the code, wins over the assumption', () => {
+    const doc = '# y: (k,), p: (k,)\nloss = -np.sum(y*np.log(p))';
+    const c = matcalc(computeSelection('loss = -np.sum(y*np.log(p))', gradient, { documentText: doc, startLine: 1, endLine: 1 }));
+    expect(c.shapes.map((s) => s.from)).toEqual(['comment', 'comment']);
+    expect(c.result.assumed).toBeUndefined();
+    expect(c.result.gradient.map((g) => g.shape)).toEqual([['k'], ['k']]);
+    const code = 'import numpy as np\ny = np.ones(4)\np = np.ones(4)\nloss = -np.sum(y*np.log(p))';
+    const analysis = new ShapeDocument().update(code);
+    const a = matcalc(computeSelection('loss = -np.sum(y*np.log(p))', gradient, { documentText: code, startLine: 3, endLine: 3, analysis }));
+    expect(a.shapes.map((s) => [s.name, s.from])).toEqual([['y', 'code'], ['p', 'code']]);
+    expect(a.result.gradient.map((g) => g.shape)).toEqual([[4], [4]]);
+  });
+
+  it('@ between undeclared names says which shapes to declare, once', () => {
+    const r = computeSelection('np.sum((X @ w - y)**2)', gradient);
+    expect(r.result.ok).toBe(false);
+    if (!r.result.ok) {
+      expect(r.result.error.message).toMatch(/Declare them in a comment on the lines above, such as # X: \(n, d\), w: \(d,\)$/);
+      expect(r.result.error.message).not.toContain('Declare the shapes in a comment');
+    }
+  });
+
+  it('scalar selections stay on the scalar engine', () => {
+    const r = computeSelection('0.5*(y_true - y_pred)**2', gradient);
+    expect(r.engine).toBe('scalar');
+  });
+});
