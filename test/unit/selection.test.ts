@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeSelection, isMatrixSelection, selectionNames, selectionShapes } from '../../core/selection';
 import { ShapeDocument } from '../../core/shapes';
+import { isExtensionToWebview } from '../../core/protocol';
 
 describe('selectionNames', () => {
   it('takes identifiers outside comments, strings and attributes', () => {
@@ -154,6 +155,16 @@ describe('computeSelection: array operations without declared shapes', () => {
       expect(r.result.error.message).toMatch(/Declare them in a comment on the lines above, such as # X: \(n, d\), w: \(d,\)$/);
       expect(r.result.error.message).not.toContain('Declare the shapes in a comment');
     }
+  });
+
+  it('the panel\'s message with assumed shapes passes the protocol guard', () => {
+    const r = computeSelection('-np.sum(y*np.log(p))', gradient);
+    if (r.engine !== 'matcalc') throw new Error('expected matrix calculus');
+    const source = { text: '-np.sum(y*np.log(p))', lang: 'python', start: { line: 0, character: 0 }, endLine: 0 };
+    const msg = { type: 'matcalc', result: r.result, source, view: { showSteps: true }, shapes: r.shapes };
+    expect(r.shapes.every((s) => s.from === 'assumed')).toBe(true);
+    expect(isExtensionToWebview(msg)).toBe(true);
+    expect(isExtensionToWebview({ ...msg, shapes: [{ name: 'y', shape: '(n,)', from: 'guessed' }] })).toBe(false);
   });
 
   it('scalar selections stay on the scalar engine', () => {
