@@ -15,7 +15,8 @@ import { parseMatrix } from '../../core/matcalc/parse';
 import { parseShapeSpec } from '../../core/matcalc/shapes';
 
 interface Arr { shape: number[]; data: number[] }
-interface Case { id: string; expr: string; shapes: string; inputs: Record<string, Arr>; wrt: string[] }
+/** `assume`: course code given to the engine with no shape (option assumeVectors); `shapes` is what it must assume. */
+interface Case { id: string; expr: string; shapes: string; inputs: Record<string, Arr>; wrt: string[]; assume?: true }
 
 const TOL = 1e-6;
 
@@ -50,16 +51,32 @@ function okResult(r: MatResult, id: string) {
   return r;
 }
 
+/** The engine's options for a case: its declared shapes, or none and the vector assumption, which must give exactly them. */
+function optionsOf(c: Case) {
+  return c.assume ? { assumeVectors: true, wrt: c.wrt } : { shapes: c.shapes, wrt: c.wrt };
+}
+function expectAssumed(r: MatResult, c: Case): void {
+  if (!c.assume || !r.ok) return;
+  const spec = [...parseShapeSpec(c.shapes)];
+  expect(Object.fromEntries((r.assumed ?? []).map((a) => [a.name, a.shape])), `${c.id}: assumed shapes`).toEqual(Object.fromEntries(spec.filter(([, s]) => s.length > 0)));
+  expect(Object.fromEntries(r.variables.map((v) => [v.name, v.shape])), `${c.id}: every shape`).toEqual(Object.fromEntries(spec));
+  expect(r.notes.some((n) => n.startsWith('No shape declared: assumed vectors')), `${c.id}: the note`).toBe(true);
+}
+
 const worst = { gradient: 0, jacobian: 0, hessian: 0 };
 /** Every code evaluated here, for `generate.py --check-code` (runs it under real NumPy). */
 const codes: { kind: string; id: string; wrt: string; code: string }[] = [];
 
 describe('NumPy finite differences: gradients', () => {
-  test('at least 60 expressions', () => expect(fixture.gradients.length).toBeGreaterThanOrEqual(60));
+  test('at least 60 expressions, 10 of them course code with no shape declared', () => {
+    expect(fixture.gradients.length).toBeGreaterThanOrEqual(60);
+    expect(fixture.gradients.filter((c) => c.assume).length).toBeGreaterThanOrEqual(10);
+  });
   for (const c of fixture.gradients) {
     test(c.id, () => {
       const env = envOf(c);
-      const r = okResult(matrixGradient(c.expr, { shapes: c.shapes, wrt: c.wrt }), c.id);
+      const r = okResult(matrixGradient(c.expr, optionsOf(c)), c.id);
+      expectAssumed(r, c);
       // the expression itself, as we read it, has NumPy's value
       expect(relErr(runCode(r.expression.numpy, c, env), { shape: [], data: [c.value] })).toBeLessThan(1e-9);
       for (const g of r.gradient) {
@@ -80,7 +97,8 @@ describe('NumPy finite differences: Jacobians', () => {
   for (const c of fixture.jacobians) {
     test(c.id, () => {
       const env = envOf(c);
-      const r = okResult(matrixJacobian(c.expr, { shapes: c.shapes, wrt: c.wrt }), c.id);
+      const r = okResult(matrixJacobian(c.expr, optionsOf(c)), c.id);
+      expectAssumed(r, c);
       for (const g of r.gradient) {
         codes.push({ kind: 'jacobians', id: c.id, wrt: g.wrt, code: g.numpy });
         const e = relErr(runCode(g.numpy, c, env), c.jacobian[g.wrt]!);
