@@ -12,6 +12,9 @@ import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { computeGradient } from './gradient';
 import { analyzeShapes } from './shapes/index';
+import { fsShapeHost } from './shapes/host';
+import * as nodeFs from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { analyzeMatrix, type MatrixAnalysis, toCliJson } from './linalg/index';
 import { backpropGraph, type BackpropResult, type Numeric } from './backprop/index';
 import { arrayText } from './backprop/steps';
@@ -36,10 +39,13 @@ const USAGE = `Usage:
 
   Exit code: 0 when every result is ok, 1 when not, 2 on a usage error.
 
-  mathlens shapes [--json] FILE...
+  mathlens shapes [--json] [--root DIR] FILE...
 
   Analyzes the tensor shapes of NumPy/PyTorch Python files without running
-  them. With --json, prints one JSON line per file:
+  them. np.load("…") of a literal path reads the .npy/.npz header, and the
+  workspace's own modules are followed into their files; both are looked up
+  next to FILE, then in the workspace folder (--root, default: the current
+  directory). With --json, prints one JSON line per file:
   {"ok": true, "file": "...", "symbols": [...], "diagnostics": [...]}
   or {"ok": false, "file": "...", "error": {"message": "..."}}.
   Exit code: 0 when every file was read, 1 when not.
@@ -264,10 +270,19 @@ export async function main(argv: string[]): Promise<number> {
 /** `mathlens shapes [--json] FILE...` */
 function runShapes(argv: string[]): number {
   let json = false;
+  let root = process.cwd();
   const files: string[] = [];
-  for (const a of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
     if (a === '--json') json = true;
-    else if (a.startsWith('--')) {
+    else if (a === '--root' || a.startsWith('--root=')) {
+      const v = a === '--root' ? argv[++i] : a.slice('--root='.length);
+      if (!v) {
+        process.stderr.write(`mathlens shapes: --root needs a folder\n\n${USAGE}\n`);
+        return 2;
+      }
+      root = resolvePath(v);
+    } else if (a.startsWith('--')) {
       process.stderr.write(`mathlens shapes: unknown option ${a}\n\n${USAGE}\n`);
       return 2;
     } else files.push(a);
@@ -277,6 +292,8 @@ function runShapes(argv: string[]): number {
     return 2;
   }
   let allOk = true;
+  // one host for every file: a module imported by several is analyzed once
+  const host = fsShapeHost(nodeFs as unknown as Parameters<typeof fsShapeHost>[0], root);
   for (const file of files) {
     let source: string;
     try {
@@ -287,7 +304,7 @@ function runShapes(argv: string[]): number {
       process.stdout.write(json ? JSON.stringify({ ok: false, file, error: { message } }) + '\n' : `${file}: error: ${message}\n`);
       continue;
     }
-    const r = analyzeShapes(source);
+    const r = analyzeShapes(source, { host, file: resolvePath(file) });
     if (json) {
       const out: Record<string, unknown> = {
         ok: true,

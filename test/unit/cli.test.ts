@@ -313,3 +313,28 @@ describe('mathlens grad: array operations without --shapes', () => {
     }
   });
 });
+
+describe('mathlens shapes: workspace files', () => {
+  it('np.load and imported modules are looked up next to FILE, then under --root (default: the current directory)', () => {
+    const root = resolve('test-output/unit/cli-shapes-ws');
+    mkdirSync(`${root}/data`, { recursive: true });
+    mkdirSync(`${root}/src`, { recursive: true });
+    // a .npy of shape (3, 7): magic, version 1.0, header padded to 128 bytes, then the data
+    let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 7), }";
+    header += ' '.repeat(128 - 10 - header.length - 1) + '\n';
+    writeFileSync(`${root}/data/x.npy`, Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]), Buffer.from(header, 'latin1'), Buffer.alloc(3 * 7 * 8)]));
+    writeFileSync(`${root}/helper.py`, 'def f(a):\n    return a.T\n');
+    writeFileSync(`${root}/src/main.py`, 'import numpy as np\nfrom helper import f\nX = np.load("data/x.npy")\nY = f(X)\n');
+    const shapesOf = (r: { stdout: string }) => Object.fromEntries((JSON.parse(r.stdout).symbols as { name: string; shape: unknown }[]).map((s) => [s.name, s.shape]));
+    const withRoot = run(['shapes', '--json', '--root', root, `${root}/src/main.py`]);
+    expect(withRoot.code).toBe(0);
+    expect(shapesOf(withRoot)).toMatchObject({ X: [3, 7], Y: [7, 3] });
+    const cwd = spawnSync(process.execPath, [out, 'shapes', '--json', 'src/main.py'], { cwd: root, encoding: 'utf8', timeout: 30000 });
+    expect(shapesOf(cwd)).toMatchObject({ X: [3, 7], Y: [7, 3] });
+    // elsewhere, nothing is found: unknown, not an error
+    const elsewhere = run(['shapes', '--json', '--root', resolve('test-output'), `${root}/src/main.py`]);
+    expect(elsewhere.code).toBe(0);
+    expect(shapesOf(elsewhere)).toMatchObject({ X: null, Y: null });
+    expect(run(['shapes', '--root']).code).toBe(2);
+  });
+});
