@@ -58,10 +58,15 @@ export function assumeVectors(first: Node, undeclared: readonly string[], taken:
   const nodes = postOrder(first);
   // 1. names under a reduction of a scalar
   const vectors = new Set<string>();
-  for (const n of nodes) {
+  const under = new Set<Node>();
+  const stack = nodes.filter((n) => REDUCTIONS.has(n.k) && n.args[0]!.shape.length === 0).map((n) => n.args[0]!);
+  while (stack.length) {
+    const m = stack.pop()!;
+    if (under.has(m)) continue;
+    under.add(m);
     tick();
-    if (!REDUCTIONS.has(n.k) || n.args[0]!.shape.length !== 0) continue;
-    for (const m of postOrder(n.args[0]!)) if (m.k === 'var' && free.has(m.name!)) vectors.add(m.name!);
+    if (m.k === 'var' && free.has(m.name!)) vectors.add(m.name!);
+    for (const a of m.args) if (!under.has(a)) stack.push(a);
   }
   if (!vectors.size) return undefined;
   // 2. groups of names combined elementwise (union-find); a reduction ends its operand's group

@@ -413,6 +413,15 @@ describe('names without a declared shape (assumeVectors)', () => {
     if (!ax.ok) expect(ax.error.message).toMatch(/without a declared shape is a scalar here\. Declare its shape/);
   });
 
+  test('bad input never hurts: many assumed names end in a budget error, never a hang or a throw', () => {
+    const big = Array.from({ length: 700 }, (_, i) => `np.sum(a${i}*b${i})`).join(' + ');
+    const t0 = Date.now();
+    const r = matrixGradient(big, { ...A, budgetMs: 300 });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    if (!r.ok) expect(r.error.kind).toBe('budget');
+    else expect(r.assumed).toHaveLength(1400);
+  });
+
   test('the Hessian of an assumed vector: diag', () => {
     const h = ok(matrixHessian('np.sum(x**4)', A));
     expect(h.gradient[0]!.shape).toEqual(['n', 'n']);
