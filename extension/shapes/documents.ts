@@ -4,15 +4,25 @@
  * a newer version analyzes at once (the engine is incremental, so that is
  * cheap). Entries are dropped when their document closes. Every analysis is
  * announced on `onDidAnalyze`, which feeds diagnostics and refreshes hints.
+ *
+ * Workspace files (issue 12): a saved `file:` document of a trusted workspace
+ * gets a host over Node's fs (core/shapes/host.ts), one per workspace folder,
+ * which reads open editors' text before the disk; np.load headers and
+ * imported modules are read through it. Untrusted or virtual workspaces get
+ * none (those values stay unknown). When another Python file is edited or a
+ * .py/.npy/.npz file changes on disk, the open documents are analyzed again:
+ * the engine re-analyzes only the statements whose files changed.
  */
+import * as nodeFs from 'node:fs';
 import * as vscode from 'vscode';
-import type { ShapeAnalysis } from '../../core/shapes/types';
+import { type FsLike, type ShapeHost, fsShapeHost, normalizePath } from '../../core/shapes/host';
+import type { ShapeAnalysis, ShapeOptions } from '../../core/shapes/types';
 import { LineIndex } from './lines';
 import type { ShapeSettings } from './settings';
 
 /** What the extension needs from the engine's incremental document (`core/shapes` `ShapeDocument`). */
 export interface ShapeEngineDocument {
-  update(text: string): ShapeAnalysis;
+  update(text: string, options?: ShapeOptions): ShapeAnalysis;
 }
 
 /** An analysis together with the exact text (and version) it was made from. */
@@ -34,6 +44,8 @@ interface Entry {
   current: AnalyzedDocument | undefined;
   /** The version whose analysis failed, so it is not retried on every request. */
   failedVersion?: number;
+  /** Another file changed (an import, a data file): analyze again even at the same version. */
+  stale?: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -55,14 +67,56 @@ export class ShapeDocuments implements vscode.Disposable {
       this.emitter,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.schedule(e.document);
+        if (e.contentChanges.length === 0) return;
+        this.schedule(e.document);
+        if (isShapeDocument(e.document)) this.othersChanged(e.document.uri);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.drop(d.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('mathlens.shapes')) this.refreshAll();
       }),
     );
+    // files on disk: modules and data the open documents may read
+    if (typeof vscode.workspace.createFileSystemWatcher === 'function') {
+      const watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,npy,npz}');
+      const changed = () => this.othersChanged(undefined);
+      this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+    }
     this.refreshAll();
+  }
+
+  private readonly hosts = new Map<string, ShapeHost>();
+
+  /** Where the analysis of `document` may read workspace files: only saved files of a trusted workspace. */
+  private optionsFor(document: vscode.TextDocument): ShapeOptions | undefined {
+    const uri = document.uri as vscode.Uri | undefined;
+    if (!uri || uri.scheme !== 'file' || vscode.workspace.isTrusted !== true) return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder?.(uri);
+    const root = folder && folder.uri.scheme === 'file' ? folder.uri.fsPath : '';
+    let host = this.hosts.get(root);
+    if (!host) {
+      host = fsShapeHost(nodeFs as unknown as FsLike, root || undefined, (path) => {
+        // an open editor's text is what the user sees, saved or not
+        for (const d of vscode.workspace.textDocuments) {
+          if (d.uri.scheme === 'file' && !d.isClosed && normalizePath(d.uri.fsPath) === path) return { text: d.getText(), version: `${d.uri.toString()}#${d.version}` };
+        }
+        return undefined;
+      });
+      this.hosts.set(root, host);
+    }
+    return { host, file: uri.fsPath };
+  }
+
+  /** Another file changed: the open documents (but `except`) may read it; analyze them again after the quiet time. */
+  private othersChanged(except: vscode.Uri | undefined): void {
+    const key = except?.toString();
+    for (const document of vscode.workspace.textDocuments) {
+      if (!isShapeDocument(document) || document.uri.toString() === key) continue;
+      const entry = this.entries.get(document.uri.toString());
+      if (!entry) continue;
+      entry.stale = true;
+      this.schedule(document);
+    }
   }
 
   /**
@@ -73,7 +127,7 @@ export class ShapeDocuments implements vscode.Disposable {
   get(document: vscode.TextDocument): AnalyzedDocument | undefined {
     if (!isShapeDocument(document) || document.isClosed || !this.settings(document).enabled) return undefined;
     const entry = this.entries.get(document.uri.toString());
-    if (entry?.current?.version === document.version) return entry.current;
+    if (entry?.current?.version === document.version && !entry.stale) return entry.current;
     if (entry?.failedVersion === document.version) return undefined;
     return this.analyze(document);
   }
@@ -96,7 +150,7 @@ export class ShapeDocuments implements vscode.Disposable {
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       if (document.isClosed || this.entries.get(document.uri.toString()) !== entry) return;
-      if (entry.current?.version === document.version || entry.failedVersion === document.version) return;
+      if ((entry.current?.version === document.version && !entry.stale) || entry.failedVersion === document.version) return;
       this.analyze(document);
     }, delayMs ?? settings.debounceMs);
   }
@@ -117,7 +171,9 @@ export class ShapeDocuments implements vscode.Disposable {
     const version = document.version;
     let result: AnalyzedDocument | undefined;
     try {
-      result = { uri: document.uri, version, lines: new LineIndex(text), analysis: entry.engine.update(text) };
+      entry.stale = false;
+      const options = this.optionsFor(document);
+      result = { uri: document.uri, version, lines: new LineIndex(text), analysis: options ? entry.engine.update(text, options) : entry.engine.update(text) };
       entry.failedVersion = undefined;
     } catch (e) {
       // Never into the host: the document simply has no shapes until the next edit.

@@ -94,6 +94,9 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
       lines.push(`${i + 1}. ${stepMarkdown(s.rule, s.detail)}`);
     });
   }
+  // the workspace files the value was read from (np.load's .npy/.npz, an imported module)
+  const files = [...new Set(info.steps.flatMap((s) => (s.file ? [s.file] : [])))];
+  if (files.length > 0) lines.push('', `From file ${files.map((f) => codeSpan(f)).join(', ')}`);
   if (Number.isInteger(info.originLine) && info.originLine > 0) {
     const where = `line ${info.originLine}`;
     lines.push('', options.originLink ? `From [${where}](${escapeLinkTarget(options.originLink)})` : `From ${where}`);

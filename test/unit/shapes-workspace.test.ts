@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SKLEARN_DATASETS } from '../../core/shapes/datasets';
 import { type ShapeHost, fsShapeHost } from '../../core/shapes/host';
 import { ShapeDocument, analyzeShapes } from '../../core/shapes/index';
+import { hoverMarkdown } from '../../extension/shapes/format';
 
 /** A .npy file (format 1.0) of the given shape and dtype, zero-filled. */
 function npy(shape: number[], descr = '<f8', itemSize = 8): Uint8Array {
@@ -91,6 +92,10 @@ describe('np.load reads the header of the workspace file', () => {
     expect(sym(r, 'H')).toEqual([60, 2]);
     const h = hover(r, 'X =');
     expect(h?.steps.some((s) => s.file === 'data/train.npy' && /from file data\/train\.npy/.test(s.detail))).toBe(true);
+    // the hover text names the file
+    const md = hoverMarkdown(h!);
+    expect(md).toMatch(/\(60, 5\)/);
+    expect(md).toMatch(/From file `data\/train\.npy`/);
   });
 
   it('resolves from the file folder first, then the workspace folder', () => {
