@@ -123,9 +123,11 @@ class Parser {
   /** `X @ w` of names without a declared shape: which shapes to declare (never guessed). */
   undeclaredMatmul(l: Node, r: Node, t: { offset: number; length: number }): void {
     if (l.shape.length > 0 && r.shape.length > 0) return;
-    const names = [l, r].filter((n) => n.k === 'var' && n.shape.length === 0 && this.undeclared.has(n.name!)).map((n) => n.name!);
+    const names = [...new Set([l, r].filter((n) => n.k === 'var' && n.shape.length === 0 && this.undeclared.has(n.name!)).map((n) => n.name!))];
     if (!names.length) return;
-    const example = [l, r].map((n, i) => (n.k === 'var' ? `${n.name}: ${i === 0 ? '(n, d)' : /^[A-Z]/.test(n.name!) ? '(d, k)' : '(d,)'}` : '')).filter(Boolean).join(', ');
+    const example = names.length === 1 && l.k === 'var' && r.k === 'var'
+      ? `${names[0]}: (n,) for a vector, or (n, d) for a matrix`
+      : [l, r].map((n, i) => (n.k === 'var' ? `${n.name}: ${i === 0 ? '(n, d)' : /^[A-Z]/.test(n.name!) ? '(d, k)' : '(d,)'}` : '')).filter(Boolean).join(', ');
     this.fail(`@ needs the shape${names.length > 1 ? 's' : ''} of ${names.join(' and ')}, which ${names.length > 1 ? 'are' : 'is'} not declared (a matrix or a vector cannot be told apart here). Declare ${names.length > 1 ? 'them' : 'it'} in a comment on the lines above, such as # ${example}`, t);
   }
 
@@ -307,6 +309,7 @@ class Parser {
       if (it.kind !== 'num') this.fail('expected an integer index into .shape', it);
       this.expect(']');
       const d = v.n.shape[Number(it.text)];
+      if (d === undefined && this.probe && v.n.shape.length === 0) return { t: 'node', n: num(1) }; // a stand-in until the shape is assumed
       if (d === undefined) this.fail(`.shape[${it.text}] is out of range for shape ${showShape(v.n.shape)}`, it);
       return { t: 'node', n: dimNode(d) };
     }
@@ -446,6 +449,12 @@ class Parser {
           if (x.shape[a] !== 1) return this.fail(`np.squeeze: axis ${ax} of shape ${showShape(x.shape)} is not 1`, span);
           return raw.reduce('sum', x, a, false);
         }
+        case 'len': {
+          const x = arg(0);
+          if (pos.length !== 1) return this.fail('len() takes one array', span);
+          if (x.shape.length === 0) return this.probe ? num(1) : this.fail('len() of a scalar: declare the array\'s shape, such as # x: (n,)', span);
+          return dimNode(x.shape[0]!);
+        }
         case 'np.trace': return raw.square('trace', arg(0));
         case 'np.linalg.det': return raw.square('det', arg(0));
         case 'np.linalg.inv': return raw.square('inv', arg(0));
@@ -552,7 +561,7 @@ function neg(n: Node): Node {
 }
 
 /** Bare names of this parser's own array functions. */
-const SPECIAL_NAMES = new Set(['softmax', 'log_softmax', 'logsumexp', 'cross_entropy']);
+const SPECIAL_NAMES = new Set(['softmax', 'log_softmax', 'logsumexp', 'cross_entropy', 'len']);
 
 function normalizePath(p: string): string {
   let s = p.replace(/^numpy\./, 'np.');

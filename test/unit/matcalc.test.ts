@@ -360,6 +360,14 @@ describe('names without a declared shape (assumeVectors)', () => {
     expect(j.gradient[0]!.latex).toContain('\\operatorname{diag}\\left(\\operatorname{softmax}\\left(x\\right)\\right)');
   });
 
+  test('len(x) and x.shape[0] of an assumed vector are its length n', () => {
+    for (const text of ['np.sum((y_hat - y)**2) / len(y)', 'np.sum((y_hat - y)**2) / y.shape[0]']) {
+      const r = grad(text, A);
+      expect(assumedOf(r)).toEqual({ y_hat: ['n'], y: ['n'] });
+      expect(entry(r, 'y_hat').latex).toBe('\\frac{2}{n} \\left(y_{hat} - y\\right)');
+    }
+  });
+
   test('a coefficient outside the sums stays a scalar; names never combined get separate lengths', () => {
     const r = grad('lam*np.sum(w**2)', A);
     expect(assumedOf(r)).toEqual({ w: ['n'] });
@@ -408,6 +416,12 @@ describe('names without a declared shape (assumeVectors)', () => {
         expect(r.error.offset).toBe(at);
       }
     }
+    const same = matrixGradient('x.T @ x', A);
+    expect(same.ok).toBe(false);
+    if (!same.ok) expect(same.error.message).toMatch(/^@ needs the shape of x, which is not declared.*# x: \(n,\) for a vector, or \(n, d\) for a matrix$/);
+    const len = matrixGradient('len(x)', A);
+    expect(len.ok).toBe(false);
+    if (!len.ok) expect(len.error.message).toMatch(/^len\(\) of a scalar: declare/);
     const ax = matrixGradient('np.sum(np.sum(X, axis=1)**2)', A);
     expect(ax.ok).toBe(false);
     if (!ax.ok) expect(ax.error.message).toMatch(/without a declared shape is a scalar here\. Declare its shape/);
