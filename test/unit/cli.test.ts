@@ -297,6 +297,16 @@ describe('mathlens grad: array operations without --shapes', () => {
     expect(d.assumed).toBeUndefined();
   });
 
+  it('jacobian and hessian without --shapes assume the same vectors', () => {
+    const h = JSON.parse(run(['hessian', '--json', 'np.sum(x**4)']).stdout);
+    expect(h.ok).toBe(true);
+    expect(h.gradient[0].shape).toEqual(['n', 'n']);
+    expect(h.assumed).toEqual({ x: ['n'] });
+    const j = JSON.parse(run(['jacobian', '--json', 'x - np.mean(x)']).stdout);
+    expect(j.ok).toBe(true);
+    expect(j.gradient[0].shape).toEqual(['n', 'n']);
+  });
+
   it('@ of undeclared names is an error that says what to declare', () => {
     const r = run(['grad', '--json', 'np.sum((X @ w - y)**2)']);
     expect(r.code).toBe(1);
