@@ -265,6 +265,8 @@ const NO_SINKS: ReadonlyMap<number, AppendSink> = new Map();
 const JAX_TYPES = /^(Float|Int|Bool|Shaped|Num|Real|Integer|Inexact|Complex|UInt|Key|Float\d+|Int\d+|UInt\d+|BFloat16|Complex\d+)$/;
 
 const MAX_DEPTH = 150;
+/** A `for` over a list of known items of different kinds runs its body once per item up to this length. */
+const MAX_UNROLL = 64;
 /** Lists longer than this are not followed item by item. */
 const MAX_LIST = 4096;
 const MAX_CALL_DEPTH = 6;
@@ -298,6 +300,11 @@ export class Analyzer {
   private defNodes = new Map<FuncDef, SyntaxNode | null>();
   /** `lst.append(x)` statements of the loop bodies running now (by statement start), see `loopAppends`. */
   private appendSinks: ReadonlyMap<number, AppendSink> = NO_SINKS;
+  /** The last reason an unknown value gave (see `evalExpr`), numbered so a later expression knows whether it saw it. */
+  private lastWhy: { why: string; at: number } | null = null;
+  /** How many function bodies analyzed at their def (parameters unknown) are running now. */
+  private defTime = 0;
+  private whySeq = 0;
   /** The `try` bodies running now, innermost last, with what their handlers catch. */
   private tries: { stmt: StmtState; depth: number; handlers: { relLine: number; names: Set<string> | 'all' }[] }[] = [];
   /** The call of the analyzed statement whose followed body runs now (for errors met inside it). */
@@ -558,17 +565,43 @@ export class Analyzer {
   }
 
   /** `NAME.append(x)` as a statement: the name, its node and the argument; else null. */
-  private appendCall(e: SyntaxNode): { name: string; nameNode: SyntaxNode; arg: SyntaxNode } | null {
+  private appendCall(e: SyntaxNode): { name: string; nameNode: SyntaxNode; arg: SyntaxNode; attr?: { obj: SyntaxNode; prop: string } } | null {
     if (e.name !== 'CallExpression') return null;
     const callee = e.firstChild;
     const args = e.getChild('ArgList');
     if (!callee || callee.name !== 'MemberExpression' || !args) return null;
     const obj = callee.firstChild;
     const prop = callee.getChild('PropertyName');
-    if (!obj || obj.name !== 'VariableName' || !prop || this.text(prop) !== 'append') return null;
+    if (!obj || !prop || this.text(prop) !== 'append') return null;
+    // `self.layers.append(x)`: a list kept in an instance's attribute
+    let attr: { obj: SyntaxNode; prop: string } | undefined;
+    if (obj.name === 'MemberExpression' && !obj.getChild('[')) {
+      const o = obj.firstChild;
+      const p = obj.getChild('PropertyName');
+      if (!o || o.name !== 'VariableName' || !p) return null;
+      attr = { obj: o, prop: this.text(p) };
+    } else if (obj.name !== 'VariableName') return null;
     const argNodes = exprChildren(args);
     if (argNodes.length !== 1 || argNodes[0]!.name === 'ComprehensionExpression' || args.getChild('*') || args.getChild('AssignOp')) return null;
-    return { name: this.text(obj), nameNode: obj, arg: argNodes[0]! };
+    return { name: this.text(obj), nameNode: obj, arg: argNodes[0]!, ...(attr ? { attr } : {}) };
+  }
+
+  /**
+   * `self.layers.append(layer)` as a statement on straight-line code (not under a branch or in a loop
+   * run to a fixed point, where it would append once per pass): the instance's attribute becomes the
+   * longer list. Returns false when not such an append (the general path then marks the list changed).
+   */
+  private execAttrAppend(app: { arg: SyntaxNode; attr: { obj: SyntaxNode; prop: string } }, scope: Scope): boolean {
+    if (this.branchDepth > 0) return false;
+    const o = this.evalExpr(app.attr.obj, scope);
+    if (o.k !== 'inst') return false;
+    const prev = o.attrs.get(app.attr.prop);
+    const cur = prev ? cleanse(prev) : UNKNOWN;
+    if (cur.k !== 'tuple' || !cur.list || !cur.cell || cur.items.length >= MAX_LIST) return false;
+    const v = this.evalExpr(app.arg, scope);
+    touchCell(cur.cell);
+    o.attrs.set(app.attr.prop, { k: 'tuple', items: [...cur.items, v], list: true, cell: newCell() });
+    return true;
   }
 
   /**
@@ -579,6 +612,7 @@ export class Analyzer {
   private execAppend(stmt: SyntaxNode, e: SyntaxNode, scope: Scope): boolean {
     const app = this.appendCall(e);
     if (!app) return false;
+    if (app.attr) return this.execAttrAppend({ arg: app.arg, attr: app.attr }, scope);
     const sink = this.appendSinks.get(stmt.from);
     if (sink && sink.name === app.name) {
       const v = this.evalExpr(app.arg, scope);
@@ -684,7 +718,7 @@ export class Analyzer {
         const full = `${base}.${mm[1]}`;
         const canon = canonModule(full);
         const baseCanon = canonModule(base);
-        const v: Value = canon ? { k: 'mod', path: canon } : baseCanon ? { k: 'builtin', path: `${baseCanon}.${mm[1]}` } : UNKNOWN;
+        const v: Value = canon ? { k: 'mod', path: canon } : baseCanon ? { k: 'builtin', path: `${baseCanon}.${mm[1]}` } : withWhy(UNKNOWN, `${mm[1]} is imported from ${base}, a module the analysis does not read`);
         this.bind(scope, mm[2] ?? mm[1]!, { v, steps: [], origin: this.origin(n) });
       }
       return;
@@ -696,11 +730,11 @@ export class Analyzer {
       if (!mm) continue;
       if (mm[2]) {
         const canon = canonModule(mm[1]!);
-        this.bind(scope, mm[2], { v: canon ? { k: 'mod', path: canon } : UNKNOWN, steps: [], origin: this.origin(n) });
+        this.bind(scope, mm[2], { v: canon ? { k: 'mod', path: canon } : withWhy(UNKNOWN, `${mm[2]} is the module ${mm[1]}, which the analysis does not read`), steps: [], origin: this.origin(n) });
       } else {
         const top = mm[1]!.split('.')[0]!;
         const canon = canonModule(top);
-        this.bind(scope, top, { v: canon ? { k: 'mod', path: canon } : UNKNOWN, steps: [], origin: this.origin(n) });
+        this.bind(scope, top, { v: canon ? { k: 'mod', path: canon } : withWhy(UNKNOWN, `${top} is a module the analysis does not read`), steps: [], origin: this.origin(n) });
       }
     }
     if (/\btorch\b/.test(t)) this.curLib = 'torch';
@@ -879,18 +913,24 @@ export class Analyzer {
     let target: SyntaxNode[] = [];
     let element: Value = UNKNOWN;
     let trips: number | undefined;
+    let items: Value[] | undefined;
     if (n.name === 'ForStatement') {
       const kids: SyntaxNode[] = [];
       for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
       const inIdx = kids.findIndex((k) => k.name === 'in');
       target = kids.slice(1, inIdx < 0 ? 1 : inIdx).filter((k) => k.name !== ',');
       const iter = inIdx >= 0 ? kids[inIdx + 1] : undefined;
-      if (iter) ({ element, trips } = this.loopElement(iter, scope));
+      if (iter) ({ element, trips, items } = this.loopElement(iter, scope));
     } else {
       const cond = n.firstChild?.nextSibling;
       if (cond && cond.name !== 'Body') this.evalExpr(cond, scope);
     }
     if (!body) return;
+    // (not in a body analyzed at its def: its parameters are unknown there, and the calls it would make
+    // with them would blur what the real calls see)
+    if (this.defTime === 0 && items && items.length > 0 && items.length <= MAX_UNROLL && items.some((x) => valueKey(x) !== valueKey(items![0]!)) && !this.hasJumps(body)) {
+      return this.unrollLoop(n, body, target, items, scope, fn);
+    }
     const sinks = trips !== undefined ? this.loopAppends(body, scope, target) : NO_SINKS;
     const savedSinks = this.appendSinks;
     if (sinks.size) this.appendSinks = new Map([...savedSinks, ...sinks]);
@@ -1013,7 +1053,7 @@ export class Analyzer {
    * (iteration runs over the first axis), (int, item) for `enumerate`, items in step for `zip`,
    * and the join of a literal list's items. Anything else is unknown.
    */
-  private loopElement(iter: SyntaxNode, scope: Scope): { element: Value; trips?: number } {
+  private loopElement(iter: SyntaxNode, scope: Scope): { element: Value; trips?: number; items?: Value[] } {
     const elementOf = (v: Value): Value => {
       if (v.k === 'tensor') return v.shape && v.shape.length >= 1 ? tensor(v.lib, v.shape.slice(1)) : UNKNOWN;
       if (v.k === 'tuple' && v.items.length > 0) return v.items.reduce((a, b) => join(a, b));
@@ -1042,14 +1082,80 @@ export class Analyzer {
           }
           return { element: UNKNOWN_INT, trips };
         }
-        if (name === 'enumerate') return vals.length >= 1 ? { element: { k: 'tuple', items: [UNKNOWN_INT, elementOf(vals[0]!)] }, trips: vals.length === 1 ? lengthOf(vals[0]!) : undefined } : { element: UNKNOWN };
+        if (name === 'enumerate') {
+          if (vals.length === 0) return { element: UNKNOWN };
+          const v0 = vals[0]!;
+          const r: { element: Value; trips?: number; items?: Value[] } = { element: { k: 'tuple', items: [UNKNOWN_INT, elementOf(v0)] }, trips: vals.length === 1 ? lengthOf(v0) : undefined };
+          if (vals.length === 1 && v0.k === 'tuple' && v0.items.length <= MAX_UNROLL) r.items = v0.items.map((x, i): Value => ({ k: 'tuple', items: [int(i), x] }));
+          return r;
+        }
         if (vals.length === 0) return { element: UNKNOWN };
         const lens = vals.map(lengthOf);
         return { element: { k: 'tuple', items: vals.map(elementOf) }, trips: lens.every((l) => l !== undefined) ? Math.min(...(lens as number[])) : undefined };
       }
     }
     const v = this.evalExpr(iter, scope);
-    return { element: elementOf(v), trips: lengthOf(v) };
+    return { element: elementOf(v), trips: lengthOf(v), ...(v.k === 'tuple' && v.items.length <= MAX_UNROLL ? { items: v.items } : {}) };
+  }
+
+  /**
+   * A `for` over a short list of known items of different kinds (a network's layers:
+   * `for layer in self.layers: x = layer.forward(x)`) runs its body once per item, in order, as
+   * straight-line code. Only when the body has no break or continue (of this loop). What the
+   * iterations record at one place (a hover, a binding) is joined over them.
+   */
+  private unrollLoop(n: SyntaxNode, body: SyntaxNode, target: SyntaxNode[], items: Value[], scope: Scope, fn: FnCtx | null): void {
+    const st = this.stmt;
+    const marks = { records: st.records.length, symbols: st.symbols.length, hints: st.hints.length };
+    const savedJumps = this.loopJumps;
+    this.loopJumps = null;
+    try {
+      for (const item of items) {
+        this.tick();
+        for (const t of target.length === 1 ? [{ t: target[0]!, v: item }] : target.map((t, i) => ({ t, v: item.k === 'tuple' && item.items.length === target.length ? item.items[i]! : UNKNOWN })))
+          this.bindUnrolledTarget(t.t, scope, t.v);
+        this.execBlock(body.firstChild, scope, fn);
+      }
+    } finally {
+      this.loopJumps = savedJumps;
+    }
+    if (this.recording && this.stmt === st) {
+      st.records.splice(marks.records, Infinity, ...joinAt(st.records.slice(marks.records), (r) => `${r.from}:${r.to}`, (a, b) => (a.v === b.v ? a : { ...a, v: join(a.v, b.v), steps: valueKey(a.v) === valueKey(b.v) ? a.steps : [] })));
+      st.symbols.splice(marks.symbols, Infinity, ...joinAt(st.symbols.slice(marks.symbols), (y) => String(y.rel), (a, b) => (a.v === b.v ? a : { ...a, v: join(a.v, b.v) })));
+      st.hints.splice(marks.hints, Infinity, ...joinAt(st.hints.slice(marks.hints), (h) => String(h.offset), (a, b) => (a.label === b.label ? a : { ...a, label: '' })).filter((h) => h.label !== '' || h.rel !== undefined));
+    }
+    let elseBody = false;
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'else') elseBody = true;
+      else if (elseBody && c.name === 'Body') this.execBlock(c.firstChild, scope, fn);
+    }
+  }
+
+  private bindUnrolledTarget(t: SyntaxNode, scope: Scope, v: Value): void {
+    if (t.name === 'VariableName') {
+      this.bind(scope, this.text(t), { v, steps: [], origin: this.origin(t) });
+      return;
+    }
+    const kids = exprChildren(t);
+    kids.forEach((c, i) => this.bindUnrolledTarget(c, scope, v.k === 'tuple' && v.items.length === kids.length ? v.items[i]! : UNKNOWN));
+  }
+
+  /** Whether a loop body has a break or continue of its own (not of a nested loop). */
+  private hasJumps(body: SyntaxNode): boolean {
+    const cur = body.cursor();
+    const nested = new Set(['ForStatement', 'WhileStatement', 'FunctionDefinition', 'ClassDefinition', 'LambdaExpression']);
+    let found = false;
+    const walk = (): void => {
+      do {
+        if (cur.name === 'BreakStatement' || cur.name === 'ContinueStatement') found = true;
+        else if (!nested.has(cur.name) && cur.firstChild()) {
+          walk();
+          cur.parent();
+        }
+      } while (!found && cur.nextSibling());
+    };
+    if (cur.firstChild()) walk();
+    return found;
   }
 
 
@@ -1235,7 +1341,7 @@ export class Analyzer {
       else {
         const ann = p.ann ? this.annotationValue(p.ann) : undefined;
         const c = this.commentForParam(p.name, n, p.node);
-        v = ann ?? (c ? tensor(this.curLib, c.shape) : { k: 'unknown', sym: p.name });
+        v = ann ?? (c ? tensor(this.curLib, c.shape) : { k: 'unknown', sym: p.name, why: `${p.name} is a parameter of ${def.name}: its shape comes from the calls the analysis follows` });
         if (ann && ann.k === 'int') v = { k: 'int', d: symDim(p.name) };
       }
       local.vars.set(p.name, { v, steps: [], origin: this.origin(p.node) });
@@ -1247,9 +1353,11 @@ export class Analyzer {
     this.appendSinks = NO_SINKS;
     this.loopJumps = null;
     this.tries = [];
+    this.defTime++;
     try {
       if (body) this.withDepth(() => this.execBlock(body.firstChild, local, { returns: [], self: self ?? undefined }), undefined);
     } finally {
+      this.defTime--;
       this.appendSinks = saved.sinks;
       this.loopJumps = saved.jumps;
       this.tries = saved.tries;
@@ -1479,6 +1587,7 @@ export class Analyzer {
   evalExpr(n: SyntaxNode, scope: Scope): Value {
     return this.withDepth(() => {
       this.tick();
+      const whyStart = this.whySeq;
       const stepStart = this.steps.length;
       let origin: Origin | null = null;
       let steps: ShapeStep[] | null = null;
@@ -1492,8 +1601,12 @@ export class Analyzer {
           // A function used as a value (a callback, stored, returned) may be called where we don't follow.
           // (Lezer hands out fresh node objects: compare positions, not identity.)
           if (v.k === 'func' && !(n.parent?.name === 'CallExpression' && n.parent.firstChild?.from === n.from)) this.poison(v.def);
-        } else v = BUILTINS.has(this.text(n)) ? { k: 'builtin', path: `py.${this.text(n)}` } : this.declaredFree(n) ?? UNKNOWN;
+        } else v = BUILTINS.has(this.text(n)) ? { k: 'builtin', path: `py.${this.text(n)}` } : this.declaredFree(n) ?? withWhy(UNKNOWN, `${this.text(n)} is not assigned in this file before this point`);
       } else v = this.evalInner(n, scope);
+      // An unknown result says what stopped the analysis: the reason of an operand, when one had one.
+      const why = whyOf(v);
+      if (why !== undefined) this.lastWhy = { why, at: ++this.whySeq };
+      else if ((v.k === 'unknown' || (v.k === 'tensor' && v.shape === null)) && this.lastWhy && this.lastWhy.at > whyStart) v = withWhy(v, this.lastWhy.why);
       if (steps === null) steps = this.steps.length > stepStart ? this.steps.slice(Math.max(stepStart, this.steps.length - 8)) : EMPTY;
       // a subexpression's origin is its own line (Result.at finds it); names carry their binding's
       this.record(n, v, steps, origin);
@@ -1584,7 +1697,7 @@ export class Analyzer {
       case 'ComprehensionExpression':
         // Not followed: any list named inside may be stored or changed where we cannot see.
         this.touchNamesIn(n, scope);
-        return UNKNOWN;
+        return withWhy(UNKNOWN, `${CONSTRUCTS[n.name] ?? 'this construct'} is not followed by the shape analysis`);
       default:
         return UNKNOWN;
     }
@@ -1720,7 +1833,7 @@ export class Analyzer {
           return data.v;
         }
         const rule = RULES.get(callee.path);
-        if (!rule) return UNKNOWN;
+        if (!rule) return withWhy(UNKNOWN, callee.path.startsWith('.') ? `the method ${callee.path}() has no shape rule` : `unknown function ${callee.path}`);
         const lib = callee.self && callee.self.k === 'tensor' ? callee.self.lib : callee.path.startsWith('.') ? this.curLib : libOfPath(callee.path);
         let r = rule(this.ctx(n, pos, kw, nodes, callee.self, selfNode, lib));
         // A NumPy function of Python numbers (np.exp(0.5), np.sqrt(2)) gives a NumPy scalar, shape ().
@@ -1744,8 +1857,10 @@ export class Analyzer {
         if (r.k === 'tensor') this.steps.push(stepOf(`${callee.cls.name}.forward`, `${this.text(n)} → ${shapeText(r.shape)}`));
         return r;
       }
-      default:
-        return UNKNOWN;
+      default: {
+        const what = shortSource(this.text(calleeNode));
+        return withWhy(UNKNOWN, callee.k === 'unknown' && callee.why ? `unknown function ${what} (${callee.why})` : `unknown function ${what}`);
+      }
     }
   }
 
@@ -1812,6 +1927,10 @@ export class Analyzer {
       }
       case 'sum':
         return UNKNOWN;
+      case 'reversed':
+        // `for layer in reversed(self.layers)`: the same items, last first
+        if (a?.k === 'tuple' && pos.length === 1) return { k: 'tuple', items: [...a.items].reverse() };
+        return a?.k === 'tensor' && pos.length === 1 ? a : UNKNOWN;
       default:
         void n;
         return UNKNOWN;
@@ -2277,6 +2396,12 @@ function pyRound(x: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
+/** Source text on one line, shortened, for messages. */
+function shortSource(t: string): string {
+  const one = t.replace(/\s+/g, ' ').trim();
+  return one.length <= 50 ? one : `${one.slice(0, 49)}…`;
+}
+
 function isNum(v: Value): boolean {
   return v.k === 'int' || v.k === 'float' || v.k === 'bool';
 }
@@ -2309,6 +2434,33 @@ export function exprChildren(n: SyntaxNode): SyntaxNode[] {
 }
 
 const EMPTY: ShapeStep[] = [];
+
+/** Items with the same key joined into the first one's place (an unrolled loop's records). */
+function joinAt<T>(xs: T[], key: (x: T) => string, merge: (a: T, b: T) => T): T[] {
+  const at = new Map<string, number>();
+  const out: T[] = [];
+  for (const x of xs) {
+    const k = key(x);
+    const i = at.get(k);
+    if (i === undefined) {
+      at.set(k, out.length);
+      out.push(x);
+    } else out[i] = merge(out[i]!, x);
+  }
+  return out;
+}
+
+const CONSTRUCTS: Record<string, string> = {
+  YieldExpression: 'a yield',
+  AwaitExpression: 'an await',
+  LambdaExpression: 'a lambda',
+  ArrayComprehensionExpression: 'a list comprehension',
+  DictionaryExpression: 'a dict',
+  DictionaryComprehensionExpression: 'a dict comprehension',
+  SetExpression: 'a set',
+  SetComprehensionExpression: 'a set comprehension',
+  ComprehensionExpression: 'a generator expression',
+};
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();

@@ -45,6 +45,12 @@
  *   are the very same objects is reused, and its writes are replayed; so an
  *   edit inside one function re-analyzes that function and only the
  *   statements that read what it binds.
+ * - Workspace (issue 12): with a host (host.ts) in the options, `np.load` of a
+ *   literal path reads the .npy/.npz header and sklearn's bundled datasets
+ *   have their fixed shapes (datasets.ts); the workspace's own modules are
+ *   analyzed from their files and called there (imports.ts). A statement
+ *   records the files it read with their versions (`deps`) and is reused
+ *   only while they are unchanged.
  * - Cost: one pass over the tree, no quadratic steps; records are appended in
  *   traversal order and searched per statement by binary search over
  *   statement starts. Expression nesting is recursive under a depth budget of

@@ -802,6 +802,12 @@ for (const f of REDUCE) {
     return reduce(c, x, arg(c, 0, 'dim') ?? c.kw.get('axis'), boolArg(c, 'keepdim', 1, false), f, true);
   });
 }
+/** np.count_nonzero without an axis returns a Python int (not a NumPy scalar); with one, an array of counts. */
+def('np.count_nonzero', (c) => {
+  const ax = arg(c, 1, 'axis');
+  if (ax === undefined || ax.k === 'none') return UNKNOWN_INT;
+  return reduce(c, c.pos[0], ax, boolArg(c, 'keepdims', -1, false), 'count_nonzero', false);
+});
 for (const f of 'max min'.split(' ')) {
   def(`np.${f}`, (c) => reduce(c, c.pos[0], arg(c, 1, 'axis'), boolArg(c, 'keepdims', -1, false), f, false));
   const torchMax = (c: CallCtx, x: Value | undefined, rest: Value[]): Value => {

@@ -43,11 +43,13 @@ function toDiagnostic(d: ShapeDiagnostic, lines: LineIndex, uri: vscode.Uri): vs
     const to = lines.positionAt(Math.max(a, b));
     return new vscode.Range(from.line, from.character, to.line, to.character);
   };
-  const severity = d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error;
+  // 'information': an error the program catches on purpose (a try around it), not a problem to fix
+  const severity = d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : d.severity === 'information' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error;
   const diagnostic = new vscode.Diagnostic(range(d.from, d.to), d.message, severity);
   diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = d.code;
-  // e.g. the nn.Sequential layer that receives the wrong size, one click away in the Problems panel
+  // e.g. the nn.Sequential layer that receives the wrong size, or each call of a function that fails
+  // inside it, one click away in the Problems panel
   if (d.related?.length) diagnostic.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range(r.from, r.to)), r.message));
   return diagnostic;
 }

@@ -81,6 +81,8 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
     lines.push(`${title} : ${escapeMarkdown(describeKind(info))}, shape ${codeSpan(formatShape(info.shape))}`);
   } else if (info.kind === 'tensor') {
     lines.push(`${title} : ${escapeMarkdown(describeKind(info))}, shape unknown`);
+  } else if (info.unknownReason) {
+    lines.push(`${title} : shape unknown`);
   } else if (info.steps.length === 0) {
     return undefined; // a module, a float, a function… with nothing derived: no hover rather than noise
   } else {
@@ -94,6 +96,7 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
       lines.push(`${i + 1}. ${stepMarkdown(s.rule, s.detail)}`);
     });
   }
+  if (info.shape === null && info.unknownReason) lines.push('', ...unknownMarkdown(info.text, info.unknownReason));
   // the workspace files the value was read from (np.load's .npy/.npz, an imported module)
   const files = [...new Set(info.steps.flatMap((s) => (s.file ? [s.file] : [])))];
   if (files.length > 0) lines.push('', `From file ${files.map((f) => codeSpan(f)).join(', ')}`);
@@ -103,6 +106,18 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
   }
   if (options.cut) lines.push('', `*The analysis of this file stopped early (${escapeMarkdown(options.cut.trim())}); later shapes may be missing.*`);
   return lines.join('\n');
+}
+
+/**
+ * Why the shape is unknown, and how to declare it: the shape comment for the hovered name
+ * (`# X: (n, d)` on the line above its assignment; any name for an expression).
+ */
+export function unknownMarkdown(text: string, reason: string): string[] {
+  const name = text.trim();
+  const how = /^[A-Za-z_]\w*$/.test(name)
+    ? `a comment on the line above its assignment, ${codeSpan(`# ${name}: (n, d)`)}, or at the end of it, ${codeSpan('# shape: (n, d)')}`
+    : `a comment at the end of its assignment, ${codeSpan('# shape: (n, d)')}`;
+  return [`**Shape unknown:** ${escapeMarkdown(shorten(reason, 160))}.`, '', `Declare it with ${how} (sizes or names; ${codeSpan('()')} for a scalar).`];
 }
 
 /** One step: "*rule*: detail", or only the detail when it already starts with the rule. */
