@@ -1,0 +1,401 @@
+/**
+ * The shape analysis on code as a course writes it (issue 12): a network that keeps a list of layer
+ * objects, reductions and NumPy functions of plain numbers, constants folded, arrays unpacked,
+ * scipy.stats tests, unknown shapes that say why, and errors a `try` catches on purpose.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeShapes } from '../../core/shapes/index';
+import { hoverMarkdown } from '../../extension/shapes/format';
+
+const shapes = (src: string) => Object.fromEntries(analyzeShapes(src).symbols.map((s) => [`${s.name}@${s.line}`, s.shape]));
+
+const LAYERS = `import numpy as np
+
+
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.W = np.random.randn(n_in, n_out) * 0.1
+        self.b = np.zeros((1, n_out))
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, grad, lr):
+        dx = grad @ self.W.T
+        self.W -= lr * (self.x.T @ grad)
+        return dx
+
+
+class Sigmoid:
+    def forward(self, x):
+        self.y = 1 / (1 + np.exp(-x))
+        return self.y
+
+    def backward(self, grad, lr):
+        return grad * self.y * (1 - self.y)
+`;
+
+describe('a list of layer objects', () => {
+  it('built by appends in __init__ and iterated in forward and backward (reversed)', () => {
+    const src = `${LAYERS}
+
+class Network:
+    def __init__(self):
+        self.layers = []
+        self.layers.append(Dense(3, 4))
+        self.layers.append(Sigmoid())
+        self.layers.append(Dense(4, 2))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, grad, lr):
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad, lr)
+        return grad
+
+
+X = np.random.randn(10, 3)
+net = Network()
+out = net.forward(X)
+g = net.backward(np.ones((10, 2)), 0.1)
+`;
+    const s = shapes(src);
+    const line = (t: string) => src.split('\n').indexOf(t) + 1;
+    expect(s[`out@${line('out = net.forward(X)')}`]).toEqual([10, 2]);
+    expect(s[`g@${line('g = net.backward(np.ones((10, 2)), 0.1)')}`]).toEqual([10, 3]);
+    // inside the loop x takes the shapes (10, 4), (10, 4), (10, 2): only what they share is known
+    expect(s[`x@${line('            x = layer.forward(x)')}`]).toEqual([10, null]);
+  });
+
+  it('built by a method called once per layer (net.add(Dense(2, 3))), then predict', () => {
+    const src = `${LAYERS}
+
+class Network:
+    def __init__(self):
+        self.layers = []
+
+    def add(self, layer):
+        self.layers.append(layer)
+
+    def predict(self, x):
+        output = x
+        for layer in self.layers:
+            output = layer.forward(output)
+        return output
+
+
+net = Network()
+net.add(Dense(2, 3))
+net.add(Sigmoid())
+net.add(Dense(3, 1))
+net.add(Sigmoid())
+out = net.predict(np.zeros((4, 2)))
+loss = np.mean((out - np.ones((4, 1))) ** 2)
+`;
+    const s = shapes(src);
+    const line = (t: string) => src.split('\n').indexOf(t) + 1;
+    expect(s[`out@${line('out = net.predict(np.zeros((4, 2)))')}`]).toEqual([4, 1]);
+    expect(s[`loss@${line('loss = np.mean((out - np.ones((4, 1))) ** 2)')}`]).toEqual([]);
+  });
+
+  it('a literal list of layers, with enumerate', () => {
+    const src = `${LAYERS}
+layers = [Dense(2, 5), Sigmoid(), Dense(5, 1)]
+h = np.ones((7, 2))
+for i, layer in enumerate(layers):
+    h = layer.forward(h)
+final = h
+`;
+    const s = shapes(src);
+    expect(s[`final@${src.split('\n').indexOf('final = h') + 1}`]).toEqual([7, 1]);
+  });
+
+  it('a loop that may stop early is not run item by item: the result is not claimed', () => {
+    const src = `${LAYERS}
+layers = [Dense(2, 5), Sigmoid(), Dense(5, 1)]
+h = np.ones((7, 2))
+for layer in layers:
+    if stop_here():
+        break
+    h = layer.forward(h)
+final = h
+`;
+    const s = shapes(src);
+    expect(s[`final@${src.split('\n').indexOf('final = h') + 1}`]).not.toEqual([7, 1]);
+  });
+
+  it('appends under a condition leave the list unknown, never a wrong length', () => {
+    const src = `${LAYERS}
+
+class Network:
+    def __init__(self, deep):
+        self.layers = [Dense(2, 3)]
+        if deep:
+            self.layers.append(Dense(3, 3))
+        self.layers.append(Dense(3, 1))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+
+out = Network(flag).forward(np.ones((5, 2)))
+`;
+    const s = shapes(src);
+    const got = s[`out@${src.split('\n').indexOf('out = Network(flag).forward(np.ones((5, 2)))') + 1}`];
+    expect(got === null || (Array.isArray(got) && got[1] !== 3)).toBe(true);
+  });
+});
+
+describe('scalars, constants and unpacking', () => {
+  it('reductions over all axes are scalars whatever the input, even unknown', () => {
+    const s = shapes(`import numpy as np
+from helpers import load_scores
+scores = load_scores()
+avg = scores.mean()
+spread = np.std(scores)
+total = np.sum(scores)
+top = scores.max()
+per_column = scores.mean(axis=0)
+kept = np.sum(scores, keepdims=True)
+`);
+    expect(s['avg@4']).toEqual([]);
+    expect(s['spread@5']).toEqual([]);
+    expect(s['total@6']).toEqual([]);
+    expect(s['top@7']).toEqual([]);
+    // with an axis or keepdims, the shape depends on the input's
+    expect(s['per_column@8']).toBeNull();
+    expect(s['kept@9']).toBeNull();
+  });
+
+  it('not when the file uses pandas (a DataFrame mean is a Series)', () => {
+    const s = shapes(`import numpy as np
+import pandas as pd
+df = pd.read_csv("data.csv")
+avg = df.mean()
+`);
+    expect(s['avg@4']).toBeNull();
+  });
+
+  it('NumPy functions of Python numbers are NumPy scalars; np.random of no size is not claimed', () => {
+    const s = shapes(`import numpy as np
+e = np.exp(0.5)
+r = np.sqrt(2)
+lr = 0.1 * np.exp(-0.01 * 3)
+z = np.random.normal()
+`);
+    expect(s['e@2']).toEqual([]);
+    expect(s['r@3']).toEqual([]);
+    expect(s['lr@4']).toEqual([]);
+    expect(s['z@5']).toBeNull();
+  });
+
+  it('int(), round(), // and * fold constants into sizes', () => {
+    const s = shapes(`import numpy as np
+N = 1000
+n_test = int(0.05 * N)
+n_half = round(N / 4)
+n_seventh = N // 7
+X = np.random.randn(N, 3)
+X_test = X[:n_test]
+A = np.zeros((n_half, n_seventh))
+B = np.zeros(int(N * 0.25) + 1)
+C = np.zeros(round(2.5))
+`);
+    expect(s['X_test@7']).toEqual([50, 3]);
+    expect(s['A@8']).toEqual([250, 142]);
+    expect(s['B@9']).toEqual([251]);
+    // Python rounds halves to even: round(2.5) == 2
+    expect(s['C@10']).toEqual([2]);
+  });
+
+  it('unpacking a 1-D array gives scalars', () => {
+    const s = shapes(`import numpy as np
+rng = np.random.default_rng(0)
+flips = rng.integers(0, 2, size=100)
+heads, tails = np.bincount(flips, minlength=2)
+a, b, c = np.array([1.0, 2.0, 3.0])
+row0, row1 = np.zeros((2, 5))
+`);
+    expect(s['heads@4']).toEqual([]);
+    expect(s['tails@4']).toEqual([]);
+    expect(s['a@5']).toEqual([]);
+    expect(s['row1@6']).toEqual([5]);
+  });
+
+  it('np.array of a list built by appends in a loop has the trip count as length', () => {
+    const s = shapes(`import numpy as np
+rng = np.random.default_rng(1)
+means = []
+for trial in range(200):
+    sample = rng.normal(size=30)
+    means.append(sample.mean())
+means = np.array(means)
+`);
+    expect(s['means@7']).toEqual([200]);
+  });
+
+  it('scipy.stats tests return (statistic, pvalue) scalars, unpacked or by name', () => {
+    const s = shapes(`import numpy as np
+from scipy import stats
+from scipy.stats import ttest_ind, pearsonr
+a = np.random.normal(0, 1, 40)
+b = np.random.normal(0.5, 1, 40)
+t, p = ttest_ind(a, b)
+r, p_r = pearsonr(a, b)
+res = stats.mannwhitneyu(a, b)
+p_u = res.pvalue
+w, p_w = stats.wilcoxon(a - b)
+chi, p_chi = stats.chisquare([10, 12, 8])
+t2, p2 = stats.ttest_ind(np.ones((5, 3)), np.ones((5, 3)))
+`);
+    for (const k of ['t@6', 'p@6', 'r@7', 'p_r@7', 'p_u@9', 'w@10', 'p_w@10', 'chi@11', 'p_chi@11']) expect(s[k], k).toEqual([]);
+    // 2-D samples give one result per column: not claimed to be scalars
+    expect(s['t2@12']).toBeNull();
+  });
+});
+
+describe('unknown says why', () => {
+  const reasonOf = (src: string, name: string) => analyzeShapes(src).symbols.find((s) => s.name === name)?.unknownReason;
+
+  it('names the call, the import or the construct that stopped the analysis', () => {
+    const src = `import numpy as np
+import helpers
+from mytools import load_data
+x = helpers.make_batch(32)
+y = load_data("train")
+z = mystery(3)
+w = np.frobnicate(np.ones(3))
+v = [np.ones(2) for _ in range(3)]
+u = y + 1
+`;
+    expect(reasonOf(src, 'x')).toMatch(/helpers/);
+    expect(reasonOf(src, 'y')).toMatch(/load_data.*mytools|mytools/);
+    expect(reasonOf(src, 'z')).toMatch(/unknown function mystery/);
+    expect(reasonOf(src, 'w')).toMatch(/unknown function np\.frobnicate/);
+    expect(reasonOf(src, 'v')).toMatch(/list comprehension/);
+    // an unknown operand passes its reason on
+    expect(reasonOf(src, 'u')).toMatch(/mytools/);
+  });
+
+  it('the hover says why and how to declare the shape', () => {
+    const src = `import numpy as np
+data = mystery_loader()
+`;
+    const a = analyzeShapes(src);
+    const info = a.at(src.indexOf('data') + 1)!;
+    expect(info.unknownReason).toMatch(/unknown function mystery_loader/);
+    const md = hoverMarkdown(info)!;
+    expect(md).toContain('Shape unknown');
+    expect(md).toContain('mystery\\_loader');
+    expect(md).toContain('`# data: (n, d)`');
+  });
+
+  it('a known shape has no reason', () => {
+    const a = analyzeShapes('import numpy as np\nx = np.ones(3)\n');
+    expect(a.symbols[0]!.unknownReason).toBeUndefined();
+  });
+});
+
+describe('errors a try catches on purpose', () => {
+  it('a shape error under except ValueError is information, saying where it is caught', () => {
+    const src = `import numpy as np
+a = np.ones(3)
+b = np.ones((1, 3))
+try:
+    c = np.dot(a, b)
+except ValueError:
+    c = None
+`;
+    const d = analyzeShapes(src).diagnostics;
+    expect(d).toHaveLength(1);
+    expect(d[0]!.severity).toBe('information');
+    expect(d[0]!.message).toMatch(/\(3,\).*\(1, 3\)/);
+    expect(d[0]!.message).toMatch(/raises ValueError here, caught at line 6/);
+  });
+
+  it.each([
+    ['except:', 'information'],
+    ['except Exception as e:', 'information'],
+    ['except (TypeError, ValueError):', 'information'],
+    ['except TypeError:', 'error'],
+    ['except IndexError:', 'error'],
+  ])('%s → %s', (clause, severity) => {
+    const src = `import numpy as np\ntry:\n    c = np.ones(3) @ np.ones((2, 2))\n${clause}\n    pass\n`;
+    const d = analyzeShapes(src).diagnostics;
+    expect(d.map((x) => x.severity)).toEqual([severity]);
+  });
+
+  it('an index error is caught by except IndexError; PyTorch errors by RuntimeError', () => {
+    const np = analyzeShapes(`import numpy as np\nx = np.ones(3)\ntry:\n    y = x[5]\nexcept IndexError:\n    y = 0\n`).diagnostics;
+    expect(np.map((x) => x.severity)).toEqual(['information']);
+    const torch = analyzeShapes(`import torch\ntry:\n    y = torch.ones(3, 4) @ torch.ones(3, 4)\nexcept RuntimeError:\n    y = None\n`).diagnostics;
+    expect(torch.map((x) => x.severity)).toEqual(['information']);
+  });
+
+  it('the dot-product demonstration: one information diagnostic per place, each failing call linked', () => {
+    const src = `import numpy as np
+
+
+def dot(a, b):
+    try:
+        return np.dot(a, b)
+    except:
+        return "fails"
+
+
+u = np.array([1.0, 2.0, 3.0])
+row = np.array([[1.0, 2.0, 3.0]])
+col = np.array([[1.0], [2.0], [3.0]])
+
+print(dot(u, u))
+print(dot(row, col))
+print(dot(col, row))
+print(dot(u, row))
+print(dot(row, row))
+print(dot(col, col))
+print(dot(u, row))
+`;
+    const d = analyzeShapes(src).diagnostics;
+    expect(d.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(d).toHaveLength(1);
+    const info = d[0]!;
+    expect(info.severity).toBe('information');
+    expect(info.line).toBe(6);
+    expect(info.message).toMatch(/caught at line 7/);
+    expect(info.message).toMatch(/4 calls of dot fail here/);
+    // the failing calls, each call site once: dot(u, row), dot(row, row), dot(col, col), dot(u, row) again
+    expect(info.related!.map((r) => r.line)).toEqual([18, 19, 20, 21]);
+    expect(info.related![0]!.message).toMatch(/^dot\(u, row\) fails here: .*\(3,\) and \(1, 3\)/);
+  });
+
+  it('the same call outside the try is still an error', () => {
+    const src = `import numpy as np
+
+
+def dot(a, b):
+    return np.dot(a, b)
+
+
+u = np.ones(3)
+row = np.ones((1, 3))
+try:
+    dot(u, row)
+except ValueError:
+    pass
+dot(u, row)
+`;
+    const d = analyzeShapes(src).diagnostics;
+    expect(d.map((x) => x.severity).sort()).toEqual(['error', 'information']);
+    const err = d.find((x) => x.severity === 'error')!;
+    expect(err.related?.map((r) => r.line)).toEqual([14]);
+    const info = d.find((x) => x.severity === 'information')!;
+    expect(info.message).toMatch(/caught at line 12/);
+    expect(info.related?.map((r) => r.line)).toEqual([11]);
+  });
+});
