@@ -153,13 +153,13 @@ export class Workspace implements DataEnv {
           const all = m.names.get('__all__');
           const listed = all && all.k === 'tuple' ? all.items.map((x) => (x.k === 'str' ? x.s : '')) : undefined;
           for (const [k, v] of m.names) {
-            if (listed ? listed.includes(k) : !k.startsWith('_')) out.push({ name: k, v, steps: step(m, k) });
+            if (listed ? listed.includes(k) : !k.startsWith('_')) out.push({ name: k, v: own(v), steps: step(m, k) });
           }
           continue;
         }
         const bound = pm[2] ?? name;
         if (m && m.names.has(name)) {
-          out.push({ name: bound, v: m.names.get(name)!, steps: step(m, name) });
+          out.push({ name: bound, v: own(m.names.get(name)!), steps: step(m, name) });
           continue;
         }
         // `from pkg import mod` / `from . import mod`: a submodule
@@ -195,6 +195,14 @@ export class Workspace implements DataEnv {
     }
     return out;
   }
+}
+
+/**
+ * An object the module made, as the importer binds it: its attributes copied, so that the importer
+ * setting one (`net.W = …`) does not change the cached module that other files read too.
+ */
+function own(v: Value): Value {
+  return v.k === 'inst' ? { ...v, attrs: new Map(v.attrs) } : v;
 }
 
 function moduleClass(name: string): ClassDef {

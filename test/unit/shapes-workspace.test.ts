@@ -215,6 +215,21 @@ describe("the workspace's own modules", () => {
     expect(analyzeShapes(src, { host: h, file: p }).symbols.find((s) => s.name === 'B')?.shape).toEqual([1, 4, 5]);
   });
 
+  it("an importer changing an imported object's attribute does not change the module other files read", () => {
+    w('shared_net.py', `import numpy as np\nfrom layers import Dense\nnet = Dense(2, 3)\n`);
+    const h = host();
+    const a = run(`import numpy as np\nfrom shared_net import net\nnet.W = np.zeros((2, 9))\nnet.b = np.zeros(9)\nya = net.forward(np.ones((1, 2)))\n`, 'imp_a.py', h);
+    expect(sym(a, 'ya')).toEqual([1, 9]);
+    const b = run(`import numpy as np\nfrom shared_net import net\nyb = net.forward(np.ones((1, 2)))\n`, 'imp_b.py', h);
+    expect(sym(b, 'yb')).toEqual([1, 3]);
+  });
+
+  it('a file importing itself is unknown there, not a hang', () => {
+    const r = run(`import numpy as np\nfrom selfimp import g\ndef g(x):\n    return x\ny = g(np.ones(2))\n`, 'selfimp.py');
+    expect(sym(r, 'y')).toEqual([2]); // its own def, bound after the import
+    expect(r.a.cut).toBeUndefined();
+  });
+
   it('an in-memory host works the same (the extension passes open editors this way)', () => {
     const files = new Map<string, string>([
       ['/ws/a.py', 'import numpy as np\nfrom b import W\nY = np.ones((6, 3)) @ W\n'],
