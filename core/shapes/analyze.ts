@@ -302,6 +302,8 @@ export class Analyzer {
   private appendSinks: ReadonlyMap<number, AppendSink> = NO_SINKS;
   /** The last reason an unknown value gave (see `evalExpr`), numbered so a later expression knows whether it saw it. */
   private lastWhy: { why: string; at: number } | null = null;
+  /** Instance attributes set so far (`self.x = x`): a call that sets one is not memoized (a hit would skip the change). */
+  private instChanges = 0;
   /** How many function bodies analyzed at their def (parameters unknown) are running now. */
   private defTime = 0;
   private whySeq = 0;
@@ -599,6 +601,11 @@ export class Analyzer {
     const cur = prev ? cleanse(prev) : UNKNOWN;
     if (cur.k !== 'tuple' || !cur.list || !cur.cell || cur.items.length >= MAX_LIST) return false;
     const v = this.evalExpr(app.arg, scope);
+    // The instance is changed in place: the statement that made it cannot be reused by the next update
+    // (its binding would hold the changed instance), nor can the statements after this one.
+    const owner = cur.cell.owner as StmtState | null;
+    if (owner && owner !== this.stmt) owner.memoizable = false;
+    this.instChanges++;
     touchCell(cur.cell);
     o.attrs.set(app.attr.prop, { k: 'tuple', items: [...cur.items, v], list: true, cell: newCell() });
     return true;
@@ -830,6 +837,7 @@ export class Analyzer {
             return;
           }
           if (o.k === 'inst') {
+            this.instChanges++;
             const name = this.text(prop);
             const prev = o.attrs.get(name);
             o.attrs.set(name, this.branchDepth > 0 && prev ? join(prev, v) : v);
@@ -1416,6 +1424,7 @@ export class Analyzer {
     this.recording = false;
     this.callDepth++;
     const savedSteps = this.steps.length;
+    const changes0 = this.instChanges;
     try {
       const local = new Scope((def.scope as Scope | null) ?? this.global);
       const ps = this.params(node);
@@ -1437,7 +1446,8 @@ export class Analyzer {
       const result = r ?? NONE;
       // A def kept across many edits sees new argument shapes after each: keep the memo bounded.
       if (def.memo.size >= MAX_MEMO) def.memo.clear();
-      def.memo.set(key, { v: result, reads, obs, diags });
+      if (this.instChanges === changes0) def.memo.set(key, { v: result, reads, obs, diags });
+      else def.memo.delete(key);
       return result;
     } finally {
       this.steps.length = savedSteps;

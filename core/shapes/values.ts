@@ -81,7 +81,12 @@ export function cellDirty(c: ListCell, depth = 0): boolean {
 export function touchCell(c: ListCell, depth = 0): void {
   if (!c.dirty) {
     c.dirty = true;
-    if (c.owner !== cellContext.stmt) cellContext.foreign = true;
+    if (c.owner !== cellContext.stmt) {
+      cellContext.foreign = true;
+      // The statement that made the list holds it changed: the next update must make it afresh rather
+      // than reuse that statement (its binding would be the changed, unreadable list).
+      if (c.owner && typeof c.owner === 'object') (c.owner as { memoizable?: boolean }).memoizable = false;
+    }
   }
   if (c.parents && depth < 32) for (const p of c.parents) touchCell(p, depth + 1);
 }
