@@ -28,6 +28,7 @@ import {
   UNKNOWN_INT,
   int,
   join,
+  joinShown,
   numberValue,
   shapeText,
   stepOf,
@@ -1128,8 +1129,8 @@ export class Analyzer {
       this.loopJumps = savedJumps;
     }
     if (this.recording && this.stmt === st) {
-      st.records.splice(marks.records, Infinity, ...joinAt(st.records.slice(marks.records), (r) => `${r.from}:${r.to}`, (a, b) => (a.v === b.v ? a : { ...a, v: join(a.v, b.v), steps: valueKey(a.v) === valueKey(b.v) ? a.steps : [] })));
-      st.symbols.splice(marks.symbols, Infinity, ...joinAt(st.symbols.slice(marks.symbols), (y) => String(y.rel), (a, b) => (a.v === b.v ? a : { ...a, v: join(a.v, b.v) })));
+      st.records.splice(marks.records, Infinity, ...joinAt(st.records.slice(marks.records), (r) => `${r.from}:${r.to}`, (a, b) => (a.v === b.v ? a : { ...a, v: joinShown(a.v, b.v), steps: valueKey(a.v) === valueKey(b.v) ? a.steps : [] })));
+      st.symbols.splice(marks.symbols, Infinity, ...joinAt(st.symbols.slice(marks.symbols), (y) => String(y.rel), (a, b) => (a.v === b.v ? a : { ...a, v: joinShown(a.v, b.v) })));
       st.hints.splice(marks.hints, Infinity, ...joinAt(st.hints.slice(marks.hints), (h) => String(h.offset), (a, b) => (a.label === b.label ? a : { ...a, label: '' })).filter((h) => h.label !== '' || h.rel !== undefined));
     }
     let elseBody = false;
@@ -1696,10 +1697,15 @@ export class Analyzer {
         const b = this.evalExpr(kids[2]!, scope);
         return join(a, b);
       }
+      case 'ArrayComprehensionExpression': {
+        const r = this.evalListComp(n, scope);
+        if (r) return r;
+        this.touchNamesIn(n, scope);
+        return withWhy(UNKNOWN, 'a list comprehension with a condition or an iteration of unknown length is not followed by the shape analysis');
+      }
       case 'YieldExpression':
       case 'AwaitExpression':
       case 'LambdaExpression':
-      case 'ArrayComprehensionExpression':
       case 'DictionaryExpression':
       case 'DictionaryComprehensionExpression':
       case 'SetExpression':
@@ -1945,6 +1951,31 @@ export class Analyzer {
         void n;
         return UNKNOWN;
     }
+  }
+
+  /**
+   * `[f(k) for k in range(3)]`: one `for` over an iteration of known length, no condition. The element
+   * is evaluated once with the target bound to what every iteration binds (so it covers them all), and
+   * the list has that many copies of it. Anything else: null (not followed).
+   */
+  private evalListComp(n: SyntaxNode, scope: Scope): Value | null {
+    const kids: SyntaxNode[] = [];
+    for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== '[' && c.name !== ']' && c.name !== ',') kids.push(c);
+    const forAt = kids.findIndex((k) => k.name === 'for');
+    const inAt = kids.findIndex((k) => k.name === 'in');
+    if (forAt !== 1 || inAt < forAt + 2 || kids.length !== inAt + 2 || kids.some((k) => k.type.isError)) return null;
+    const elem = kids[0]!;
+    const targets = kids.slice(forAt + 1, inAt);
+    const { element, trips } = this.loopElement(kids[inAt + 1]!, scope);
+    if (trips === undefined || trips > MAX_LIST) return null;
+    const o = new Scope(scope);
+    if (targets.length === 1) this.bindLoopTarget(targets[0]!, o, element);
+    else targets.forEach((t, i) => this.bindLoopTarget(t, o, element.k === 'tuple' && element.items.length === targets.length ? element.items[i]! : UNKNOWN));
+    const v = this.evalExpr(elem, o);
+    const items: Value[] = [];
+    for (let i = 0; i < trips; i++) items.push(v);
+    this.steps.push(stepOf('list comprehension', `${trips} iterations → a list of ${trips}`));
+    return { k: 'tuple', items, list: true, cell: newCell() };
   }
 
   /** Marks every list named inside `n` as possibly changed (it is used in a construct we don't follow). */

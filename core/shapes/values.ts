@@ -202,11 +202,27 @@ export function join(a: Value, b: Value): Value {
   if (a === b) return a;
   const r = joinInner(a, b);
   // The result no longer says which list it is: whatever mutates it later cannot be followed.
-  if (r.k === 'unknown') {
+  if (r.k === 'unknown' && !quiet) {
     touchAll(a);
     touchAll(b);
   }
   return r;
+}
+
+let quiet = false;
+
+/**
+ * What a hover shows for a place that held `a` and then `b` (an unrolled loop's iterations): the
+ * join, without marking lists as changed (the values are shown, not bound to anything).
+ */
+export function joinShown(a: Value, b: Value): Value {
+  const saved = quiet;
+  quiet = true;
+  try {
+    return join(a, b);
+  } finally {
+    quiet = saved;
+  }
 }
 
 function joinInner(a: Value, b: Value): Value {

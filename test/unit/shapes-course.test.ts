@@ -240,6 +240,20 @@ means = np.array(means)
     expect(s['means@7']).toEqual([200]);
   });
 
+  it('a list comprehension over an iteration of known length has that length', () => {
+    const s = shapes(`import numpy as np
+X = np.random.randn(150, 4)
+y = np.random.randint(0, 3, size=150)
+class_means = np.array([X[y == k].mean(axis=0) for k in range(3)])
+squares = np.stack([row ** 2 for row in X[:5]])
+odd = np.array([k for k in range(10) if k % 2])
+`);
+    expect(s['class_means@4']).toEqual([3, 4]);
+    expect(s['squares@5']).toEqual([5, 4]);
+    // a condition makes the length depend on the data
+    expect(s['odd@6']).toBeNull();
+  });
+
   it('scipy.stats tests return (statistic, pvalue) scalars, unpacked or by name', () => {
     const s = shapes(`import numpy as np
 from scipy import stats
@@ -271,7 +285,7 @@ x = helpers.make_batch(32)
 y = load_data("train")
 z = mystery(3)
 w = np.frobnicate(np.ones(3))
-v = [np.ones(2) for _ in range(3)]
+v = [np.ones(2) for k in range(9) if k % 2]
 u = y + 1
 `;
     expect(reasonOf(src, 'x')).toMatch(/helpers/);
