@@ -13,6 +13,7 @@ import type { ShapeStep } from './types';
 import {
   type ClassDef,
   type SourceRef,
+  cellContext,
   cleanse,
   markReshaped,
   newCell,
@@ -844,9 +845,10 @@ export class Analyzer {
             o.attrs.set(name, this.branchDepth > 0 && prev ? join(prev, v) : v);
           }
         } else if (obj) {
-          // `lst[i] = v` changes the list
+          if (this.assignDictEntry(t, v, scope)) return;
+          // `lst[i] = v` changes the list (and `d[k] = v` the dict)
           const o = this.evalExpr(obj, scope);
-          if (o.k === 'tuple' && o.cell) touchCell(o.cell);
+          if ((o.k === 'tuple' || o.k === 'dict') && o.cell) touchCell(o.cell);
         }
         return;
       }
@@ -872,6 +874,11 @@ export class Analyzer {
     const steps = this.steps.slice(stepStart);
     this.steps.length = stepStart;
     if (target.name === 'VariableName') this.bindTarget(target, v, steps, scope, n);
+    // `p["w1"] -= lr * g`: the dict's entry takes the new value
+    else if (target.name === 'MemberExpression' && target.getChild('[') && !this.assignDictEntry(target, v, scope)) {
+      const o = target.firstChild ? this.evalExpr(target.firstChild, scope) : UNKNOWN;
+      if (o.k === 'dict') touchCell(o.cell);
+    }
   }
 
   private execIf(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
@@ -1703,10 +1710,15 @@ export class Analyzer {
         this.touchNamesIn(n, scope);
         return withWhy(UNKNOWN, 'a list comprehension with a condition or an iteration of unknown length is not followed by the shape analysis');
       }
+      case 'DictionaryExpression': {
+        const r = this.evalDict(n, scope);
+        if (r) return r;
+        this.touchNamesIn(n, scope);
+        return withWhy(UNKNOWN, 'a dict whose keys are not all string literals is not followed by the shape analysis');
+      }
       case 'YieldExpression':
       case 'AwaitExpression':
       case 'LambdaExpression':
-      case 'DictionaryExpression':
       case 'DictionaryComprehensionExpression':
       case 'SetExpression':
       case 'SetComprehensionExpression':
@@ -1978,6 +1990,93 @@ export class Analyzer {
     return { k: 'tuple', items, list: true, cell: newCell() };
   }
 
+  /** A string literal's text, when the node is a plain one (no f-string, no escapes). */
+  private literalKey(n: SyntaxNode | undefined): string | undefined {
+    if (!n || n.name !== 'String') return undefined;
+    const m = /^[rbuRBU]*(["'])([^"'\\]*)\1$/.exec(this.text(n));
+    return m ? m[2]! : undefined;
+  }
+
+  /** `{"w1": 0.1, "b": np.zeros(3)}`: string-literal keys only (no `**`); else null. */
+  private evalDict(n: SyntaxNode, scope: Scope): Value | null {
+    const kids: SyntaxNode[] = [];
+    for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== '{' && c.name !== '}' && c.name !== ',') kids.push(c);
+    if (kids.length % 3 !== 0 || kids.length / 3 > MAX_LIST) return null;
+    for (let i = 0; i < kids.length; i += 3) if (this.literalKey(kids[i]) === undefined || kids[i + 1]!.name !== ':' || kids[i + 2]!.type.isError) return null;
+    const keys: string[] = [];
+    const items: Value[] = [];
+    for (let i = 0; i < kids.length; i += 3) {
+      const key = this.literalKey(kids[i])!;
+      const v = this.evalExpr(kids[i + 2]!, scope);
+      const at = keys.indexOf(key);
+      if (at >= 0) items[at] = v;
+      else {
+        keys.push(key);
+        items.push(v);
+      }
+    }
+    return { k: 'dict', keys, items, cell: newCell() };
+  }
+
+  /**
+   * `p["w1"] = …` or `p["w1"] -= …` on a dict we know, through a name (`p`) or an instance's
+   * attribute on straight-line code (`self.params["W1"]`): the name or attribute is bound to the dict
+   * with that entry (the old dict object is marked changed, for other names of it). False otherwise.
+   */
+  private assignDictEntry(t: SyntaxNode, v: Value, scope: Scope): boolean {
+    const obj = t.firstChild;
+    const inner: SyntaxNode[] = [];
+    let inside = false;
+    for (let c = obj?.nextSibling ?? null; c; c = c.nextSibling) {
+      if (c.name === '[') inside = true;
+      else if (c.name === ']') break;
+      else if (inside) inner.push(c);
+    }
+    if (!obj || inner.length !== 1) return false;
+    const key = this.literalKey(inner[0]);
+    if (key === undefined) return false;
+    let cur: Value;
+    let inst: (Value & { k: 'inst' }) | undefined;
+    let prop = '';
+    if (obj.name === 'VariableName') {
+      const b = this.lookup(scope, this.text(obj));
+      cur = b ? cleanse(b.v) : UNKNOWN;
+    } else if (obj.name === 'MemberExpression' && !obj.getChild('[') && obj.firstChild?.name === 'VariableName' && obj.getChild('PropertyName') && this.branchDepth === 0) {
+      const o = this.evalExpr(obj.firstChild, scope);
+      if (o.k !== 'inst') return false;
+      inst = o;
+      prop = this.text(obj.getChild('PropertyName')!);
+      const a = o.attrs.get(prop);
+      cur = a ? cleanse(a) : UNKNOWN;
+    } else return false;
+    if (cur.k !== 'dict') return false;
+    const at = cur.keys.indexOf(key);
+    const keys = at >= 0 ? cur.keys : [...cur.keys, key];
+    const items = at >= 0 ? cur.items.map((x, i) => (i === at ? v : x)) : [...cur.items, v];
+    let next: Value;
+    if (cur.cell.parents) {
+      // a dict that may be one of several objects: they all may have changed, unseen
+      touchCell(cur.cell);
+      next = { k: 'dict', keys, items, cell: newCell() };
+    } else {
+      // The same object with a new version: other names for it now read an older version (unknown).
+      const cell = cur.cell;
+      cell.ver = (cell.ver ?? 0) + 1;
+      if (cell.owner !== cellContext.stmt) {
+        // made by another statement, which holds it changed: see touchCell
+        cellContext.foreign = true;
+        if (cell.owner && typeof cell.owner === 'object') (cell.owner as StmtState).memoizable = false;
+      }
+      next = { k: 'dict', keys, items, cell, ver: cell.ver };
+    }
+    // a call that sets entries is not memoized (a hit would skip the change)
+    this.instChanges++;
+    if (inst) {
+      inst.attrs.set(prop, next);
+    } else this.bind(scope, this.text(obj), { v: next, steps: [], origin: this.origin(obj) });
+    return true;
+  }
+
   /** Marks every list named inside `n` as possibly changed (it is used in a construct we don't follow). */
   private touchNamesIn(n: SyntaxNode, scope: Scope): void {
     const cur = n.cursor();
@@ -2040,6 +2139,10 @@ export class Analyzer {
         if (m && m.k === 'func') return { ...m, self: o };
         return UNKNOWN;
       }
+      case 'dict':
+        // methods are not followed; those that may change the dict mark it changed
+        if (!['get', 'keys', 'values', 'items', 'copy'].includes(name)) touchCell(o.cell);
+        return UNKNOWN;
       case 'tuple':
         if (o.cell && LIST_MUTATORS.has(name)) touchCell(o.cell);
         // a named result: `res = ttest_ind(a, b); res.pvalue`
@@ -2162,6 +2265,12 @@ export class Analyzer {
         if (s) this.steps.push(s);
         return r;
       }
+    }
+    if (o.k === 'dict') {
+      // p["w1"]: the entry (a missing key raises KeyError: unknown)
+      const key = groups.length === 1 && groups[0]!.length === 1 ? this.literalKey(groups[0]![0]) : undefined;
+      const at = key === undefined ? -1 : o.keys.indexOf(key);
+      return at >= 0 ? o.items[at]! : UNKNOWN;
     }
     if (o.k === 'tuple' && items.length === 1) {
       const it = items[0]!;

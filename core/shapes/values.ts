@@ -40,6 +40,11 @@ export type Value =
   | { k: 'str'; s: string }
   | { k: 'none' }
   | { k: 'tuple'; items: Value[]; list?: boolean; size?: boolean; cell?: ListCell; /** attribute names of the items (a named result: `res.pvalue`) */ fields?: string[] }
+  /**
+   * A dict made by a literal with string keys (`p = {"w1": 0.1, "b": 0.0}`), as long as nothing could
+   * have changed it unseen (the same rules as lists: a cell, touched by what we don't follow).
+   */
+  | { k: 'dict'; keys: string[]; items: Value[]; cell: ListCell; /** the cell's `ver` this value describes */ ver?: number }
   | { k: 'layer'; type: string; cfg: LayerCfg; at?: SourceRef }
   | { k: 'func'; def: FuncDef; self?: Value }
   | { k: 'class'; def: ClassDef }
@@ -59,6 +64,11 @@ export type Value =
  */
 export interface ListCell {
   dirty: boolean;
+  /**
+   * A dict's entries set so far through its one followed name (`p["w"] -= …`): the value with the
+   * same `ver` is the dict as it is now; an older value (another name for it) reads as unknown.
+   */
+  ver?: number;
   /** The top-level statement (an analyze.ts StmtState) that made the list, for incremental reuse. */
   owner: unknown;
   parents?: ListCell[];
@@ -93,7 +103,7 @@ export function touchCell(c: ListCell, depth = 0): void {
 
 /** Touches every list reachable from a value (it escapes to code we don't follow). */
 export function touchAll(v: Value, depth = 0): void {
-  if (v.k !== 'tuple' || depth > 8) return;
+  if ((v.k !== 'tuple' && v.k !== 'dict') || depth > 8) return;
   if (v.cell) touchCell(v.cell);
   for (const x of v.items) touchAll(x, depth + 1);
 }
@@ -113,8 +123,9 @@ export function markReshaped(v: Value): void {
 
 function hasDirty(v: Value, depth: number): boolean {
   if (v.k === 'tensor') return RESHAPED.has(v);
-  if (v.k !== 'tuple' || depth > 8) return false;
+  if ((v.k !== 'tuple' && v.k !== 'dict') || depth > 8) return false;
   if (v.cell && cellDirty(v.cell)) return true;
+  if (v.k === 'dict' && dictStale(v)) return true;
   for (const x of v.items) if (hasDirty(x, depth + 1)) return true;
   return false;
 }
@@ -122,6 +133,10 @@ function hasDirty(v: Value, depth: number): boolean {
 /** The value as a read sees it: lists that may have changed become unknown. */
 export function cleanse(v: Value, depth = 0): Value {
   if (v.k === 'tensor') return RESHAPED.has(v) ? { k: 'tensor', lib: v.lib, shape: null } : v;
+  if (v.k === 'dict') {
+    if (!hasDirty(v, depth)) return v;
+    return cellDirty(v.cell) || dictStale(v) ? UNKNOWN : { ...v, items: v.items.map((x) => cleanse(x, depth + 1)) };
+  }
   if (v.k !== 'tuple' || !hasDirty(v, depth)) return v;
   if (v.cell && cellDirty(v.cell)) return UNKNOWN;
   return { ...v, items: v.items.map((x) => cleanse(x, depth + 1)) };
@@ -247,6 +262,7 @@ function joinInner(a: Value, b: Value): Value {
   if (a.k === 'none' && b.k === 'none') return a;
   if (a.k === 'tuple' && b.k === 'tuple' && a.items.length === b.items.length && !!a.list === !!b.list) {
     const t: Value & { k: 'tuple' } = { k: 'tuple', items: a.items.map((x, i) => join(x, b.items[i]!)), list: a.list, size: a.size && b.size };
+    if (a.fields && b.fields && a.fields.join() === b.fields.join()) t.fields = a.fields;
     if (a.cell && a.cell === b.cell) t.cell = a.cell;
     else if (a.cell || b.cell) {
       const parents = [a.cell, b.cell].filter((c): c is ListCell => !!c);
@@ -254,8 +270,19 @@ function joinInner(a: Value, b: Value): Value {
     }
     return t;
   }
+  if (a.k === 'dict' && b.k === 'dict' && a.keys.length === b.keys.length && a.keys.every((k, i) => b.keys[i] === k)) {
+    const items = a.items.map((x, i) => join(x, b.items[i]!));
+    // the same dict on both paths, set differently: it is now as one of them left it (its entries are joined)
+    if (a.cell === b.cell) return { k: 'dict', keys: a.keys, items, cell: a.cell, ver: a.cell.ver };
+    return { k: 'dict', keys: a.keys, items, cell: { dirty: cellDirty(a.cell) || cellDirty(b.cell) || dictStale(a) || dictStale(b), owner: cellContext.stmt, parents: [a.cell, b.cell] } };
+  }
   if (a.k === 'mod' && b.k === 'mod' && a.path === b.path) return a;
   return UNKNOWN;
+}
+
+/** A dict value older than the latest entry set through its cell (read through another name). */
+export function dictStale(v: Value & { k: 'dict' }): boolean {
+  return (v.ver ?? 0) !== (v.cell.ver ?? 0);
 }
 
 function isScalarLike(v: Value): boolean {
@@ -276,6 +303,8 @@ export function valueKey(v: Value, depth = 0): string {
       return `s${JSON.stringify(v.s)}`;
     case 'tuple':
       return `${v.list ? 'L' : 'U'}[${v.items.map((x) => valueKey(x, depth + 1)).join(',')}]`;
+    case 'dict':
+      return `D{${v.keys.map((k, i) => `${JSON.stringify(k)}:${valueKey(v.items[i]!, depth + 1)}`).join(',')}}`;
     case 'layer':
       return `l${v.type}${cfgKey(v.cfg, depth)}`;
     case 'mod':

@@ -274,6 +274,67 @@ t2, p2 = stats.ttest_ind(np.ones((5, 3)), np.ones((5, 3)))
   });
 });
 
+describe('parameters kept in a dict', () => {
+  it('entries read and set by string keys, also in the training loop', () => {
+    const s = shapes(`import numpy as np
+X = np.random.randn(40, 2)
+y = np.random.rand(40)
+p = {"w1": 0.1, "w2": -0.2, "b": 0.0}
+for epoch in range(5):
+    for i in range(len(y)):
+        h = p["w1"] * X[i, 0] + p["w2"] * X[i, 1] + p["b"]
+        d = 2 * (h - y[i])
+        p["w1"] -= 0.1 * d * X[i, 0]
+        p["b"] -= 0.1 * d
+H = p["w1"] * X[:, 0] + p["w2"] * X[:, 1] + p["b"]
+params = {}
+params["W1"] = np.random.randn(2, 8)
+params["b1"] = np.zeros(8)
+Z = X @ params["W1"] + params["b1"]
+`);
+    expect(s['h@7']).toEqual([]);
+    expect(s['H@11']).toEqual([40]);
+    expect(s['Z@15']).toEqual([40, 8]);
+  });
+
+  it('in an instance attribute set in __init__', () => {
+    const s = shapes(`import numpy as np
+class Net:
+    def __init__(self):
+        self.params = {}
+        self.params["W"] = np.random.randn(2, 3)
+    def forward(self, x):
+        return x @ self.params["W"]
+out = Net().forward(np.ones((5, 2)))
+`);
+    expect(s['out@8']).toEqual([5, 3]);
+  });
+
+  it('a change the analysis cannot follow leaves the dict unknown, never stale', () => {
+    const s = shapes(`import numpy as np
+a = {"W": np.ones((2, 3))}
+alias = a
+alias["W"] = np.ones(7)
+A = a["W"]
+b = {"W": np.ones((2, 3))}
+b.update({"W": np.ones(5)})
+B = b["W"]
+c = {"W": np.ones((2, 3))}
+reset(c)
+C = c["W"]
+d = {"W": np.ones((2, 3))}
+d[key] = np.ones(4)
+D = d["W"]
+e = {"W": np.ones((2, 3))}
+if flag:
+    e["W"] = np.ones((2, 9))
+E = e["W"]
+`);
+    for (const k of ['A@5', 'B@8', 'C@11', 'D@14']) expect(s[k], k).toBeNull();
+    expect(s['E@18']).toEqual([2, null]);
+  });
+});
+
 describe('unknown says why', () => {
   const reasonOf = (src: string, name: string) => analyzeShapes(src).symbols.find((s) => s.name === name)?.unknownReason;
 
