@@ -406,6 +406,7 @@ export class Analyzer {
   /** The exception a shape error raises: IndexError for indices, ValueError in NumPy, RuntimeError in PyTorch. */
   private static exceptionOf(code: string, lib: Lib | undefined): string | undefined {
     if (code === 'index') return 'IndexError';
+    if (code === 'lstsq' || code === 'solve') return 'LinAlgError';
     if (code === 'sequential' || code === 'linear' || code === 'conv' || code === 'batchnorm') return 'RuntimeError';
     return lib === 'numpy' ? 'ValueError' : lib === 'torch' ? 'RuntimeError' : undefined;
   }
@@ -414,7 +415,8 @@ export class Analyzer {
   private catching(exc: string | undefined): Caught | undefined {
     for (let i = this.tries.length - 1; i >= 0; i--) {
       const t = this.tries[i]!;
-      for (const h of t.handlers) if (h.names === 'all' || (exc !== undefined && h.names.has(exc))) return { stmt: t.stmt, relLine: h.relLine, depth: t.depth };
+      // (NumPy's LinAlgError is a ValueError)
+      for (const h of t.handlers) if (h.names === 'all' || (exc !== undefined && (h.names.has(exc) || (exc === 'LinAlgError' && h.names.has('ValueError'))))) return { stmt: t.stmt, relLine: h.relLine, depth: t.depth };
     }
     return undefined;
   }
@@ -1886,8 +1888,16 @@ export class Analyzer {
         return r;
       }
       default: {
+        const cwhy = callee.k === 'unknown' ? callee.why : undefined;
+        const obj = calleeNode.name === 'MemberExpression' && !calleeNode.getChild('[') ? calleeNode.firstChild : null;
+        const prop = calleeNode.getChild('PropertyName');
+        if (obj && prop && !(cwhy ?? '').endsWith('does not read')) {
+          // a method of a value we know nothing of: what stopped the analysis is what made that value unknown
+          if (cwhy) return withWhy(UNKNOWN, cwhy);
+          return withWhy(UNKNOWN, `the method .${this.text(prop)}() of ${shortSource(this.text(obj))}, whose value is unknown`);
+        }
         const what = shortSource(this.text(calleeNode));
-        return withWhy(UNKNOWN, callee.k === 'unknown' && callee.why ? `unknown function ${what} (${callee.why})` : `unknown function ${what}`);
+        return withWhy(UNKNOWN, cwhy ? `unknown function ${what} (${cwhy})` : `unknown function ${what}`);
       }
     }
   }

@@ -427,7 +427,7 @@ def('np.clip torch.clip torch.clamp .clip .clamp .clamp_ .clamp_min .clamp_max',
 const BINARY = 'add subtract multiply divide true_divide floor_divide power mod fmod hypot logical_and logical_or logical_xor greater less equal not_equal greater_equal less_equal mul sub div pow eq ne gt lt ge le bitwise_and bitwise_or'.split(' ');
 for (const f of BINARY) def(`np.${f} torch.${f} .${f}`, binaryRule);
 def('np.where torch.where', (c) => {
-  if (c.pos.length === 1) return UNKNOWN;
+  if (c.pos.length === 1) return nonzero(c, c.pos[0]);
   return broadcast(c, [c.pos[0] ?? UNKNOWN, c.pos[1] ?? UNKNOWN, c.pos[2] ?? UNKNOWN], c.text, [c.argText(0), c.argText(1), c.argText(2)]);
 });
 for (const f of 'softmax log_softmax'.split(' ')) def(`F.${f} torch.${f} .${f}`, (c) => same(c, c.self ?? c.pos[0], f));
@@ -1156,8 +1156,57 @@ def('np.trace torch.trace .trace', (c) => {
   if (i1 === null || i2 === null || i1 === i2) return tensor(x.lib, null);
   return withShape(c, x.lib, x.shape.filter((_, i) => i !== i1 && i !== i2), 'trace');
 });
-def('np.unique torch.unique', (c) => (c.kw.size ? UNKNOWN : tensor(c.lib, [null])));
-def('np.nonzero np.argwhere torch.nonzero torch.argwhere', () => UNKNOWN);
+def('np.unique torch.unique', (c) => {
+  if (c.kw.size === 0) return tensor(c.lib, [null]);
+  // np.unique(a, return_counts=True) / return_index=True: 1-D arrays as long as the number of distinct values
+  if (c.lib !== 'numpy' || c.pos.length > 1 || ![...c.kw.keys()].every((k) => k === 'return_counts' || k === 'return_index')) return UNKNOWN;
+  const flags = [...c.kw.values()].map((v) => (v.k === 'bool' ? v.b : undefined));
+  if (flags.some((f) => f === undefined)) return UNKNOWN;
+  const n = 1 + flags.filter((f) => f).length;
+  if (n === 1) return tensor('numpy', [null]);
+  return { k: 'tuple', items: Array.from({ length: n }, () => tensor('numpy', [null])) };
+});
+/** np.nonzero(a), np.where(cond): one index array per axis of `a`, as long as the number of nonzero entries. */
+function nonzero(c: CallCtx, x: Value | undefined): Value {
+  const t = T(x);
+  if (!t || t.shape === null || t.shape.length === 0 || c.lib !== 'numpy') return UNKNOWN;
+  c.step('nonzero', `one index array per axis of ${fmt(t.shape)}, each as long as the number of nonzero entries`);
+  return { k: 'tuple', items: t.shape.map((): Value => ({ k: 'tensor', lib: 'numpy', shape: [null], dt: 'int' })) };
+}
+def('np.nonzero', (c) => nonzero(c, c.pos[0]));
+def('np.argwhere', (c) => {
+  const t = T(c.pos[0]);
+  return t && t.shape !== null ? withShape(c, 'numpy', [null, t.shape.length], 'argwhere') : UNKNOWN;
+});
+def('torch.nonzero torch.argwhere', () => UNKNOWN);
+/** np.diff(a, n=1, axis=-1): the axis is n shorter. */
+def('np.diff', (c) => {
+  const t = T(c.pos[0]);
+  if (!t || t.shape === null || t.shape.length === 0) return t ? tensor(t.lib, null) : UNKNOWN;
+  const nV = arg(c, 1, 'n');
+  const n = nV === undefined ? 1 : nV.k === 'int' && isInt(nV.d) && nV.d >= 0 ? nV.d : null;
+  const axV = arg(c, 2, 'axis');
+  const ax = axV === undefined ? t.shape.length - 1 : axV.k === 'int' && isInt(axV.d) ? normAxis(axV.d, t.shape.length) : null;
+  if (n === null || ax === null || c.kw.has('prepend') || c.kw.has('append')) return tensor(t.lib, null);
+  const d = t.shape[ax]!;
+  const out = t.shape.map((x, i) => (i !== ax ? x : isInt(d) ? Math.max(0, d - n) : null));
+  return withShape(c, t.lib, out, `diff (n=${n}) along axis ${ax}`);
+});
+/** np.linalg.lstsq(A, b): (x, residuals, rank, singular values); x is (n,) for b (m,), (n, k) for b (m, k). */
+def('np.linalg.lstsq', (c) => {
+  const A = T(c.pos[0]);
+  const b = T(c.pos[1]) ?? T(fromLiteral(c.pos[1] ?? UNKNOWN, 'numpy'));
+  if (!A || !b || A.shape?.length !== 2 || b.shape === null || (b.shape.length !== 1 && b.shape.length !== 2)) return { k: 'tuple', items: [tensor('numpy', null), tensor('numpy', null), UNKNOWN_INT, tensor('numpy', null)] };
+  const [m, n] = A.shape;
+  if (cmpDim(m!, b.shape[0]!) === 'unequal') {
+    c.error('lstsq', `lstsq: ${c.text} has A ${fmt(A.shape)} and b ${fmt(b.shape)}: ${fmt([m!])} rows and ${fmt([b.shape[0]!])} rows differ`);
+    return tensor('numpy', null);
+  }
+  const x = b.shape.length === 1 ? [n!] : [n!, b.shape[1]!];
+  const k = isInt(m!) && isInt(n!) ? Math.min(m, n) : null;
+  c.step('lstsq', `least squares of A ${fmt(A.shape)} and b ${fmt(b.shape)} → x ${fmt(x)}`);
+  return { k: 'tuple', items: [tensor('numpy', x), tensor('numpy', [null]), UNKNOWN_INT, tensor('numpy', [k])] };
+});
 
 // ---------- nn layers: construction ----------
 

@@ -254,6 +254,29 @@ odd = np.array([k for k in range(10) if k % 2])
     expect(s['odd@6']).toBeNull();
   });
 
+  it('np.linalg.lstsq, np.diff, np.nonzero / one-argument np.where, np.unique with counts', () => {
+    const s = shapes(`import numpy as np
+X1 = np.random.randn(442, 11)
+y = np.random.randn(442)
+beta, res, rank, sv = np.linalg.lstsq(X1, y, rcond=None)
+B = np.linalg.lstsq(X1, np.ones((442, 2)), rcond=None)[0]
+d = np.diff(y)
+d2 = np.diff(X1, n=2, axis=0)
+idx = np.where(np.abs(y) > 2)[0]
+rows, cols = np.nonzero(X1 > 1)
+values, counts = np.unique(np.random.randint(0, 5, size=50), return_counts=True)
+`);
+    expect(s['beta@4']).toEqual([11]);
+    expect(s['sv@4']).toEqual([11]);
+    expect(s['B@5']).toEqual([11, 2]);
+    expect(s['d@6']).toEqual([441]);
+    expect(s['d2@7']).toEqual([440, 11]);
+    // as long as the data decides: one dimension, its size unknown
+    expect(s['idx@8']).toEqual([null]);
+    expect(s['cols@9']).toEqual([null]);
+    expect(s['counts@10']).toEqual([null]);
+  });
+
   it('scipy.stats tests return (statistic, pvalue) scalars, unpacked or by name', () => {
     const s = shapes(`import numpy as np
 from scipy import stats
@@ -356,6 +379,16 @@ u = y + 1
     expect(reasonOf(src, 'v')).toMatch(/list comprehension/);
     // an unknown operand passes its reason on
     expect(reasonOf(src, 'u')).toMatch(/mytools/);
+  });
+
+  it('a method of an unknown value names the root cause, not a chain', () => {
+    const src = `import numpy as np
+import helpers
+x = helpers.make_batch(32)
+y = x.reshape(2, -1).T
+`;
+    expect(reasonOf(src, 'x')).toBe('unknown function helpers.make_batch (helpers is a module the analysis does not read)');
+    expect(reasonOf(src, 'y')).toBe(reasonOf(src, 'x'));
   });
 
   it('the hover says why and how to declare the shape', () => {
