@@ -13,7 +13,8 @@ import type { Parsed } from './parse/types';
 import { latexSymbol, toLatex, toNumpy, toText } from './print';
 import { recognize } from './recognize';
 import type { GradientFail, GradientOk, GradientOptions, GradientResult, PartialDerivative, Step } from './result';
-import { expandWhereSmaller, simplify } from './simplify';
+import { expandWhereSmaller, factorActivations, simplify } from './simplify';
+import { addNamedForms } from './named';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_DEPTH = 400;
@@ -90,7 +91,7 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
     budget.stage = `simplification of ∂/∂${v}`;
     let d: Expr;
     try {
-      d = expandWhereSmaller(simplify(result.raw, { budget }), { budget });
+      d = factorActivations(expandWhereSmaller(simplify(result.raw, { budget }), { budget }), { budget });
     } catch (err) {
       if (!(err instanceof BudgetExceeded)) throw err;
       d = result.raw;
@@ -133,12 +134,16 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
   if (check.points === 0 && partials.length && options.checkPoints !== 0) notes.push('The numeric check found no point where the function and its derivatives are all defined.');
   else if (!check.passed && check.maxRelError !== null) notes.push(`The numeric check disagrees (max relative error ${check.maxRelError.toExponential(2)}); please report this expression.`);
 
+  // A forward pass: each partial in the pass's own names too, checked; parameters before data.
+  budget.stage = "the forward pass's own names";
+  const ordered = addNamedForms({ parsed, gradient, partials, check, notes, budget, chosenOrder: Boolean(options.wrt?.length), data: options.data });
+
   const ok: GradientOk = {
     ok: true,
     lang: options.lang,
     variables,
     expression: { latex: toLatex(f), numpy: toNumpy(f), text: toText(f) },
-    gradient,
+    gradient: ordered,
     check,
     notes,
     elapsedMs: Math.round((now() - started) * 1000) / 1000,

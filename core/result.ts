@@ -36,6 +36,17 @@ export interface PartialDerivative {
   kinks: Kink[];
   /** Tree nodes in the simplified result. */
   size: number;
+  /**
+   * For a forward pass with named intermediates: the partial in the pass's own names, as the chain
+   * of local derivatives (2(out − y)·v·(1 − h²)·x). Its NumPy code runs where the pass's names are
+   * bound. Absent when the selection is not such a forward pass, or the form could not be made.
+   */
+  named?: { latex: string; numpy: string; text: string };
+  /**
+   * For a forward pass: whether `wrt` is data (inputs, targets) or a parameter. Parameters come
+   * first in `gradient`. Absent for a selection that is not a forward pass.
+   */
+  group?: 'parameters' | 'data';
 }
 
 export interface NumericCheck {
@@ -49,8 +60,13 @@ export interface NumericCheck {
   points: number;
   /** The points used (variable → value), for display. */
   at: Record<string, number>[];
-  /** True when maxRelError is small enough to trust the result (≤ 1e-5). */
+  /** True when maxRelError is small enough to trust the result (≤ 1e-5), and the named forms agree. */
   passed: boolean;
+  /**
+   * For results with named forms: each named form, evaluated with the intermediates computed from
+   * the inputs at the check's points, against the substituted partial.
+   */
+  named?: { points: number; maxRelError: number | null; passed: boolean };
 }
 
 export interface GradientOk {
@@ -86,4 +102,6 @@ export interface GradientOptions {
   checkPoints?: number;
   /** Seed of the check's random points (default fixed, so results are reproducible). */
   seed?: number;
+  /** Names the surrounding code binds to data (`np.load`, a dataset loader): their partials are grouped as data. */
+  data?: string[];
 }

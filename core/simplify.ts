@@ -35,6 +35,7 @@ import {
   withChildren as rebuild,
   numValue,
   rat,
+  size,
 } from './expr';
 import { op } from './ops';
 import { type NumExpr, addNum, compareNum, isInteger, isNumber, mulNum, powNum, toFloat } from './num';
@@ -618,3 +619,244 @@ export function isCanonical(e: Expr): boolean {
   return equals(simplify(e), e);
 }
 
+
+// ---------------------------------------------------------------------------
+// Textbook factoring of polynomials in σ(u) and tanh(u)
+
+/** Highest degree a polynomial in σ(u) / tanh(u) may reach to be factored (keeps the pass cheap). */
+const MAX_ACT_DEGREE = 12;
+const ACTIVATIONS: ReadonlySet<string> = new Set(['sigmoid', 'tanh']);
+
+type Poly = NumExpr[];
+
+function polyAdd(a: Poly, b: Poly): Poly {
+  const out: Poly = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) out.push(addNum((a[i] ?? ZERO) as NumExpr, (b[i] ?? ZERO) as NumExpr));
+  return polyTrim(out);
+}
+
+function polyMul(a: Poly, b: Poly): Poly {
+  const out: Poly = [];
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < b.length; j++) out[i + j] = addNum((out[i + j] ?? ZERO) as NumExpr, mulNum(a[i]!, b[j]!));
+  }
+  for (let i = 0; i < out.length; i++) out[i] ??= ZERO as NumExpr;
+  return polyTrim(out);
+}
+
+function polyTrim(a: Poly): Poly {
+  const out = [...a];
+  while (out.length && isZero(out[out.length - 1]!)) out.pop();
+  return out;
+}
+
+/** a = (c0 + c1·u) · q exactly, or undefined (c1 ≠ 0). */
+function polyDivLinear(a: Poly, c0: number, c1: number): Poly | undefined {
+  if (a.length < 2 || a.some((c) => c.kind !== 'num')) return undefined;
+  // Synthetic division from the top: q[n-1] = a[n]/c1, q[k-1] = (a[k] − c0·q[k])/c1.
+  const n = a.length - 1;
+  const q: Poly = new Array<NumExpr>(n);
+  let carry: NumExpr = ZERO as NumExpr;
+  for (let k = n; k >= 1; k--) {
+    const num = addNum(a[k]!, mulNum(rat(-c0) as NumExpr, carry));
+    carry = mulNum(num, rat(1, c1) as NumExpr);
+    q[k - 1] = carry;
+  }
+  // The remainder: a[0] − c0·q[0].
+  const rem = addNum(a[0]!, mulNum(rat(-c0) as NumExpr, q[0]!));
+  return isZero(rem) ? q : undefined;
+}
+
+/**
+ * A term as coefficient · (the factors free of the activation) · P(activation), or undefined
+ * when the activation occurs other than in a polynomial.
+ */
+function actTerm(t: Expr, atom: Expr): { coeff: NumExpr; rest: Expr[]; poly: Poly } | undefined {
+  const factors = t.kind === 'mul' ? t.factors : [t];
+  let coeff = ONE as NumExpr;
+  const rest: Expr[] = [];
+  let poly: Poly = [ONE as NumExpr];
+  for (const f of factors) {
+    if (isNumber(f)) {
+      coeff = mulNum(coeff, f);
+      continue;
+    }
+    const p = actPoly(f, atom, 0);
+    if (p === null) rest.push(f);
+    else if (p === undefined) return undefined;
+    else poly = polyMul(poly, p);
+    if (poly.length > MAX_ACT_DEGREE + 1) return undefined;
+  }
+  return { coeff, rest, poly };
+}
+
+/** The polynomial in `atom` that `e` is; null when `e` does not contain it; undefined when not a polynomial. */
+function actPoly(e: Expr, atom: Expr, level: number): Poly | null | undefined {
+  if (equals(e, atom)) return [ZERO as NumExpr, ONE as NumExpr];
+  if (!containsExpr(e, atom)) return null;
+  if (level > 3) return undefined;
+  if (e.kind === 'pow' && e.exp.kind === 'num' && e.exp.q === 1 && e.exp.p > 0 && e.exp.p <= MAX_ACT_DEGREE) {
+    const b = actPoly(e.base, atom, level + 1);
+    if (!b) return undefined;
+    let out: Poly = [ONE as NumExpr];
+    for (let i = 0; i < e.exp.p; i++) out = polyMul(out, b);
+    return out.length > MAX_ACT_DEGREE + 1 ? undefined : out;
+  }
+  if (e.kind === 'add') {
+    let out: Poly = [];
+    for (const t of e.terms) {
+      const term = actTerm(t, atom);
+      if (!term || term.rest.length) return undefined;
+      out = polyAdd(out, term.poly.map((c) => mulNum(c, term.coeff)));
+    }
+    return out;
+  }
+  if (e.kind === 'mul') {
+    const term = actTerm(e, atom);
+    return term && !term.rest.length ? term.poly.map((c) => mulNum(c, term.coeff)) : undefined;
+  }
+  return undefined;
+}
+
+function containsExpr(e: Expr, what: Expr): boolean {
+  if (equals(e, what)) return true;
+  return childrenOf(e).some((k) => containsExpr(k, what));
+}
+
+function findActivation(e: Expr, level = 0): Expr | undefined {
+  if (e.kind === 'call' && ACTIVATIONS.has(e.fn)) return e;
+  if (level > 4) return undefined;
+  for (const k of childrenOf(e)) {
+    const a = findActivation(k, level + 1);
+    if (a) return a;
+  }
+  return undefined;
+}
+
+function numGcd(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Σ cᵢuⁱ as written in a textbook: constant first (1 − 2σ(x), 1 − 3tanh²(x)). */
+function polyExpr(p: Poly, atom: Expr): Expr {
+  const terms: Expr[] = [];
+  p.forEach((c, i) => {
+    if (isZero(c)) return;
+    const u = i === 0 ? undefined : i === 1 ? atom : ({ kind: 'pow', base: atom, exp: rat(i) } as Expr);
+    if (!u) terms.push(c);
+    else if (isOne(c)) terms.push(u);
+    else terms.push({ kind: 'mul', factors: [c, u] });
+  });
+  return terms.length === 1 ? terms[0]! : { kind: 'add', terms };
+}
+
+/** Try to write a sum that is a polynomial in σ(u) or tanh(u) (times common factors) in factored form. */
+function factorSum(e: Extract<Expr, { kind: 'add' }>): Expr | undefined {
+  const atom = findActivation(e);
+  if (!atom || atom.kind !== 'call') return undefined;
+  let restKey: string | undefined;
+  let rest: Expr[] = [];
+  let poly: Poly = [];
+  for (const t of e.terms) {
+    const term = actTerm(t, atom);
+    if (!term) return undefined;
+    const k = term.rest.map(key).join('\u0001');
+    if (restKey === undefined) {
+      restKey = k;
+      rest = term.rest;
+    } else if (k !== restKey) return undefined;
+    poly = polyAdd(poly, term.poly.map((c) => mulNum(c, term.coeff)));
+  }
+  if (poly.length < 2 || poly.some((c) => c.kind !== 'num')) return undefined;
+  // u^a
+  let a = 0;
+  while (a < poly.length && isZero(poly[a]!)) a++;
+  let q = poly.slice(a);
+  const factors: Expr[] = [];
+  if (a > 0) factors.push(a === 1 ? atom : { kind: 'pow', base: atom, exp: rat(a) });
+  const oneMinusU: Expr = { kind: 'add', terms: [ONE, { kind: 'mul', factors: [rat(-1), atom] }] };
+  const onePlusU: Expr = { kind: 'add', terms: [ONE, atom] };
+  const powOf = (b: Expr, n: number): Expr => (n === 1 ? b : { kind: 'pow', base: b, exp: rat(n) });
+  if (atom.fn === 'tanh') {
+    // 1 − u² as a whole, then what is left of 1 − u and 1 + u.
+    const oneMinusU2: Expr = { kind: 'add', terms: [ONE, { kind: 'mul', factors: [rat(-1), { kind: 'pow', base: atom, exp: rat(2) }] }] };
+    let both = 0;
+    for (;;) {
+      const d1 = polyDivLinear(q, 1, -1);
+      const d2 = d1 && polyDivLinear(d1, 1, 1);
+      if (!d2) break;
+      q = d2;
+      both++;
+    }
+    if (both) factors.push(powOf(oneMinusU2, both));
+  }
+  for (const [c1, f] of [[-1, oneMinusU], [1, onePlusU]] as const) {
+    if (c1 === 1 && atom.fn !== 'tanh') break;
+    let n = 0;
+    for (;;) {
+      const d = polyDivLinear(q, 1, c1);
+      if (!d) break;
+      q = d;
+      n++;
+    }
+    if (n) factors.push(powOf(f, n));
+  }
+  // Content and sign of what is left, so it reads 1 − 2σ rather than −1/2 + σ.
+  q = polyTrim(q);
+  if (!q.length) return undefined;
+  let g = 0;
+  let l = 1;
+  for (const c of q) {
+    if (c.kind !== 'num') return undefined;
+    if (c.p === 0) continue;
+    g = numGcd(g, c.p);
+    l = (l / numGcd(l, c.q)) * c.q;
+    if (!Number.isSafeInteger(l)) return undefined;
+  }
+  const lead = q.find((c) => !isZero(c)) as Extract<NumExpr, { kind: 'num' }>;
+  const content = rat(lead.p < 0 ? -g : g, l) as NumExpr;
+  const normalized = q.map((c) => mulNum(c, rat(content.kind === 'num' ? content.q : 1, content.kind === 'num' ? content.p : 1) as NumExpr));
+  if (normalized.length > 1) factors.push(polyExpr(normalized, atom));
+  const out: Expr[] = [];
+  if (!isOne(content)) out.push(content);
+  out.push(...rest, ...factors);
+  const result = out.length === 1 ? out[0]! : ({ kind: 'mul', factors: out } as Expr);
+  return result;
+}
+
+/**
+ * Write sums that are polynomials in σ(u) or tanh(u) as a textbook does:
+ * σ(1 − σ)(1 − 2σ) rather than (1 − σ)²σ − σ² + σ³, −2 tanh(1 − tanh²) rather than
+ * 2tanh³ − 2tanh. A rewrite is kept only where it makes the tree smaller, so no
+ * result grows. A presentation pass: run it last (its products keep a textbook order).
+ */
+export function factorActivations(e: Expr, options: SimplifyOptions = {}): Expr {
+  const budget = options.budget ?? Budget.unlimited();
+  return rewriteBottomUp(e, budget, (x, go) => {
+    const kids = childrenOf(x);
+    let out = x;
+    if (kids.length) {
+      const next = kids.map(go);
+      if (next.some((k, i) => k !== kids[i])) {
+        if (x.kind === 'mul') {
+          // Keep the product flat, its number in front.
+          const flat: Expr[] = [];
+          let coeff = ONE as NumExpr;
+          for (const f of next) for (const g of f.kind === 'mul' ? f.factors : [f]) {
+            if (isNumber(g)) coeff = mulNum(coeff, g);
+            else flat.push(g);
+          }
+          out = isZero(coeff) ? ZERO : flat.length === 0 ? coeff : isOne(coeff) && flat.length === 1 ? flat[0]! : { kind: 'mul', factors: isOne(coeff) ? flat : [coeff, ...flat] };
+        } else out = rebuild(x, next);
+      }
+    }
+    if (out.kind === 'add') {
+      const f = factorSum(out);
+      if (f && size(f) < size(out)) out = f;
+    }
+    return out;
+  });
+}

@@ -178,3 +178,30 @@ describe('bad input never hurts', () => {
     }
   });
 });
+
+describe('textbook forms of activation derivatives (issue 12)', () => {
+  const grad = async (src: string) => {
+    const { computeGradient } = await import('../../core/gradient');
+    const r = computeGradient(src, { lang: 'python' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.check.passed, src).toBe(true);
+    return r.gradient[0]!;
+  };
+  it("d/dx[σ(x)(1 − σ(x))] = σ(x)(1 − σ(x))(1 − 2σ(x)), not (1 − σ)²σ − σ² + σ³", async () => {
+    const g = await grad('sigmoid(x)*(1 - sigmoid(x))');
+    expect(g.text).toBe('sigmoid(x)*(1 - sigmoid(x))*(1 - 2*sigmoid(x))');
+    expect(g.latex).toBe('\\sigma(x) (1 - \\sigma(x)) (1 - 2 \\sigma(x))');
+    // The logistic function written out is recognised first: the same form.
+    expect((await grad('1/(1 + np.exp(-x)) * (1 - 1/(1 + np.exp(-x)))')).text).toBe(g.text);
+  });
+  it('d/dx[tanh²(x)] and tanh′′(x) = −2 tanh(x)(1 − tanh²(x))', async () => {
+    expect((await grad('np.tanh(x)**2')).text).toBe('2*tanh(x)*(1 - tanh(x)^2)');
+    expect((await grad('1 - np.tanh(x)**2')).text).toBe('-2*tanh(x)*(1 - tanh(x)^2)');
+    expect((await grad('1 - np.tanh(x)**2')).latex).toBe('-2 \\tanh(x) (1 - \\tanh^{2}(x))');
+  });
+  it("relatives: softplus′′ = σ(1 − σ), (tanh(1 − tanh²))′ = (1 − tanh²)(1 − 3tanh²), σ(2x)(1 − σ(2x)) by the chain rule", async () => {
+    expect((await grad('sigmoid(x)')).text).toBe('sigmoid(x)*(1 - sigmoid(x))');
+    expect((await grad('np.tanh(x)*(1 - np.tanh(x)**2)')).text).toBe('(1 - tanh(x)^2)*(1 - 3*tanh(x)^2)');
+    expect((await grad('sigmoid(2*x)*(1 - sigmoid(2*x))')).text).toBe('2*sigmoid(2*x)*(1 - sigmoid(2*x))*(1 - 2*sigmoid(2*x))');
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { E, PI, add, call, cmp, div, int, mul, neg, numFromText, pow, rat, sqrt, sub, sym } from '../../core/expr';
+import { E, PI, add, call, cmp, div, int, mul, neg, numFromText, pow, rat, size, sqrt, sub, sym } from '../../core/expr';
+import { compile } from '../../core/evaluate';
 import { toLatex, toNumpy, toText } from '../../core/print';
 import { expandWhereSmaller, simplify } from '../../core/simplify';
 
@@ -104,5 +105,50 @@ describe('printers', () => {
     expect(toNumpy(call('where', cmp('>', x, int(0)), int(1), numFromText('0.01')))).toBe('np.where(x > 0, 1, 0.01)');
     expect(toNumpy(simplify(pow(x, rat(1, 3))))).toBe('np.cbrt(x)');
     expect(toNumpy(simplify(mul(int(-2), x, add(y, neg(x)))))).toBe('-2*x*(y - x)');
+  });
+});
+
+describe('factorActivations: textbook forms of polynomials in σ(u) and tanh(u)', () => {
+  const sg = call('sigmoid', x);
+  const th = call('tanh', x);
+  const one = int(1);
+  const values = (e: Parameters<typeof simplify>[0]) => [-1.7, -0.3, 0.4, 1.9].map((v) => compile(e)({ x: v, y: 0.7 }));
+  it('(1 − σ)²σ − σ² + σ³ → σ(1 − σ)(1 − 2σ), same values, smaller', async () => {
+    const { factorActivations } = await import('../../core/simplify');
+    const e = simplify(add(mul(pow(sub(one, sg), int(2)), sg), neg(pow(sg, int(2))), pow(sg, int(3))));
+    const f = factorActivations(e);
+    expect(toText(f)).toBe('sigmoid(x)*(1 - sigmoid(x))*(1 - 2*sigmoid(x))');
+    expect(toLatex(f)).toBe('\\sigma(x) (1 - \\sigma(x)) (1 - 2 \\sigma(x))');
+    expect(size(f)).toBeLessThan(size(e));
+    values(f).forEach((v, i) => expect(v).toBeCloseTo(values(e)[i]!, 12));
+  });
+  it('(1 − tanh²)² − 2tanh²(1 − tanh²) → (1 − tanh²)(1 − 3tanh²); 2tanh³ − 2tanh stays (factoring would grow it)', async () => {
+    const { factorActivations } = await import('../../core/simplify');
+    const e = simplify(add(mul(int(2), pow(th, int(3))), mul(int(-2), th)));
+    expect(factorActivations(e)).toBe(e);
+    const g = simplify(add(pow(sub(one, pow(th, int(2))), int(2)), mul(int(-2), pow(th, int(2)), sub(one, pow(th, int(2))))));
+    const fg = factorActivations(g);
+    expect(toText(fg)).toBe('(1 - tanh(x)^2)*(1 - 3*tanh(x)^2)');
+    values(fg).forEach((v, i) => expect(v).toBeCloseTo(values(g)[i]!, 12));
+  });
+  it('common factors free of the activation stay in front: y·σ(1 − σ)(1 − 2σ)', async () => {
+    const { factorActivations } = await import('../../core/simplify');
+    const e = simplify(mul(y, add(mul(pow(sub(one, sg), int(2)), sg), neg(pow(sg, int(2))), pow(sg, int(3)))));
+    const f = factorActivations(expandWhereSmaller(e));
+    values(f).forEach((v, i) => expect(v).toBeCloseTo(values(e)[i]!, 12));
+    expect(size(f)).toBeLessThanOrEqual(size(e));
+  });
+  it('never grows a result and leaves sums that are not polynomials in one activation alone', async () => {
+    const { factorActivations } = await import('../../core/simplify');
+    for (const e of [
+      simplify(add(sg, mul(x, sg, sub(one, sg)))),
+      simplify(add(th, call('sigmoid', y))),
+      simplify(add(pow(sg, int(2)), x)),
+      simplify(add(call('exp', sg), sg)),
+    ]) {
+      const f = factorActivations(e);
+      expect(size(f)).toBeLessThanOrEqual(size(e));
+      values(f).forEach((v, i) => expect(v).toBeCloseTo(values(e)[i]!, 12));
+    }
   });
 });
