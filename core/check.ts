@@ -9,7 +9,7 @@
 import { Budget } from './budget';
 import type { Expr } from './expr';
 import { type Env, compile } from './evaluate';
-import { forward, lookup } from './ops';
+import { forward, isModuleName, lookup } from './ops';
 import { toNumpy } from './print';
 import type { NumericCheck } from './result';
 
@@ -126,7 +126,8 @@ export function numericCheck(input: CheckInput): CheckResult {
 
 type Code = (env: Env) => number;
 
-const CODE_TOKEN = /\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)|(\*\*|<=|>=|==|!=|[-+*/(),<>]))/y;
+// A name may carry subscripts (`p["w1"]`, `X[i, 0]`): one variable, named by its text.
+const CODE_TOKEN = /\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*|\[[^[\]\n]*\])*)|(\*\*|<=|>=|==|!=|[-+*/(),<>]))/y;
 
 const CODE_CONSTANTS: Readonly<Record<string, number>> = { 'np.pi': Math.PI, 'np.e': Math.E, 'np.inf': Infinity, 'np.nan': NaN };
 
@@ -238,7 +239,8 @@ export function compileNumpyCode(code: string): Code {
         const v = CODE_CONSTANTS[t]!;
         return () => v;
       }
-      if (t.includes('.')) throw new Error(`unknown name "${t}"`);
+      // An attribute of the user's object (`self.w`) is a variable; a module's (`np.foo`) is not.
+      if (t.includes('.') && isModuleName(t.slice(0, t.indexOf('.')))) throw new Error(`unknown name "${t}"`);
       return (env) => env[t] ?? NaN;
     }
     i++;

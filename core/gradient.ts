@@ -6,17 +6,18 @@
  */
 import { Budget, BudgetExceeded } from './budget';
 import { differentiate, type KinkInfo } from './diff';
-import { type Expr, depth, expandedSize, freeSymbols, size } from './expr';
+import { type Expr, children, depth, expandedSize, freeSymbols, size } from './expr';
 import { numericCheck } from './check';
 import { parse } from './parse/index';
 import type { Parsed } from './parse/types';
+import { normalizeVariableName } from './parse/common';
+import { withDistinctSymbols } from './ops/latex';
 import { latexSymbol, toLatex, toNumpy, toText } from './print';
 import { recognize } from './recognize';
 import type { GradientFail, GradientOk, GradientOptions, GradientResult, PartialDerivative, Step } from './result';
 import { expandWhereSmaller, factorActivations, simplify } from './simplify';
 import { addNamedForms } from './named';
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_DEPTH = 400;
 /** Written-out size limits: beyond these, a formula is not something a person can read. */
 const MAX_INPUT_NODES = 20_000;
@@ -31,7 +32,9 @@ export function computeGradient(text: string, options: GradientOptions): Gradien
   try {
     const parsed = parse(text, options.lang);
     if (!parsed.ok) return { ok: false, error: { ...parsed.error, kind: 'parse' } };
-    return gradientOf(parsed.value, options, started);
+    // Subscripted names (`p["w1"]`) print as their textbook symbol unless another name prints the same.
+    const names = [...symbolNames(parsed.value.expr), ...(parsed.value.assignments ?? []).map((a) => a.name)];
+    return withDistinctSymbols(names, () => gradientOf(parsed.value, options, started));
   } catch (err) {
     if (err instanceof BudgetExceeded) {
       return fail(`${err.message} after ${Math.round(now() - started)} ms; raise mathlens.gradient.timeBudgetMs or select a smaller expression.`, 'budget');
@@ -60,8 +63,10 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
     return fail(`The expression is nested ${levels} levels deep (after substituting assignments); MathLens handles up to ${MAX_DEPTH}.`, 'unsupported');
   }
   const variables = freeSymbols(f);
-  const wrt = options.wrt && options.wrt.length ? [...new Set(options.wrt)] : variables;
-  for (const v of wrt) if (!IDENT.test(v)) return fail(`"${v}" is not a variable name.`, 'unsupported');
+  // A subscripted name may be written as the user spells it (`p['w1']`, `X[i,0]`): its normal form is the variable.
+  const wrtNames = options.wrt?.map((v) => normalizeVariableName(v) ?? v);
+  const wrt = wrtNames && wrtNames.length ? [...new Set(wrtNames)] : variables;
+  for (const v of wrt) if (!normalizeVariableName(v) || /'/.test(v)) return fail(`"${v}" is not a variable name.`, 'unsupported');
   const notes: string[] = [];
   for (const v of wrt) {
     if (!variables.includes(v)) notes.push(`The expression does not depend on ${v}, so its partial derivative is 0.`);
@@ -150,6 +155,21 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
   };
   if (parsed.target) ok.target = parsed.target;
   return ok;
+}
+
+/** The variable names of a tree, each shared subtree visited once (a substituted forward pass is a DAG). */
+function symbolNames(e: Expr): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<Expr>();
+  const stack = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x.kind === 'sym') names.add(x.name);
+    else stack.push(...children(x));
+  }
+  return names;
 }
 
 /** LaTeX of ∂target/∂x or d target/dx, for headings. */

@@ -71,6 +71,76 @@ export function variable(name: string, at: Span): Expr {
   }
 }
 
+/**
+ * The normal form of a subscripted variable's name (Python): attributes and subscripts on a name,
+ * string keys in double quotes, indices separated by ", ": `p["w1"]`, `X[i, 0]`, `W[0][1]`,
+ * `params.w1`, `self.w`, `self.W[0]`.
+ */
+export const SUBSCRIPTED_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:"[^"\\[\]\n]+"|-?\d+|[A-Za-z_][A-Za-z0-9_]*)(?:, (?:"[^"\\[\]\n]+"|-?\d+|[A-Za-z_][A-Za-z0-9_]*))*\])+$/;
+
+const IDENTIFIER = /^[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff']*$/;
+
+/** Is this a variable name: an identifier, or a subscripted name in its normal form? */
+export function isVariableName(name: string): boolean {
+  return IDENTIFIER.test(name) || SUBSCRIPTED_NAME.test(name);
+}
+
+/**
+ * The normal form of a name written by a user (`--wrt`, `--at`, a panel's input): `p['w1']` →
+ * `p["w1"]`, `X[i,0]` → `X[i, 0]`; undefined when it is not a variable name.
+ */
+export function normalizeVariableName(name: string): string | undefined {
+  const s = name.trim();
+  if (IDENTIFIER.test(s)) return s;
+  let out: string;
+  let i = 0;
+  const ident = /[A-Za-z_][A-Za-z0-9_]*/y;
+  const take = (re: RegExp): string | undefined => {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) return undefined;
+    i = re.lastIndex;
+    return m[0];
+  };
+  const head = take(ident);
+  if (!head) return undefined;
+  out = head;
+  const ws = /\s*/y;
+  const index = /\s*(?:"([^"\\[\]\n]+)"|'([^'"\\[\]\n]+)'|(-?\s*\d+)|([A-Za-z_][A-Za-z0-9_]*))\s*/y;
+  while (i < s.length) {
+    take(ws);
+    if (s[i] === '.') {
+      i++;
+      take(ws);
+      const a = take(ident);
+      if (!a) return undefined;
+      out += `.${a}`;
+    } else if (s[i] === '[') {
+      i++;
+      const parts: string[] = [];
+      for (;;) {
+        index.lastIndex = i;
+        const m = index.exec(s);
+        if (!m) return undefined;
+        i = index.lastIndex;
+        parts.push(m[1] !== undefined ? `"${m[1]}"` : m[2] !== undefined ? `"${m[2]}"` : m[3] !== undefined ? String(Number(m[3].replace(/\s+/g, ''))) : m[4]!);
+        if (s[i] === ',') i++;
+        else break;
+      }
+      if (s[i] !== ']') return undefined;
+      i++;
+      out += `[${parts.join(', ')}]`;
+    } else if (i < s.length) return undefined;
+  }
+  return SUBSCRIPTED_NAME.test(out) ? out : undefined;
+}
+
+/** A subscripted variable (`p["w1"]`, `X[i, 0]`, `self.w`): one scalar named by its normal form. */
+export function subscriptedVariable(name: string, at: Span): Expr {
+  if (!SUBSCRIPTED_NAME.test(name)) fail(`"${name}" cannot be used as a variable name`, at.offset, at.length);
+  return { kind: 'sym', name };
+}
+
 /** Replace variables by their definitions; iterative and sharing-aware (the tree may be a DAG). */
 export function substitute(e: Expr, env: ReadonlyMap<string, Expr>): Expr {
   if (env.size === 0) return e;

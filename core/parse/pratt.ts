@@ -16,7 +16,7 @@
  */
 import { call, cmp, NEG_ONE, numFromText, pow, rat, sqrt, float, mul, add } from '../expr';
 import type { CmpOp, Expr } from '../expr';
-import { DepthGuard, fail, negate, variable } from './common';
+import { DepthGuard, fail, negate, subscriptedVariable, variable } from './common';
 import type { Span } from './common';
 import { applyFunction, INVERSE, isUnaryDef } from './functions';
 import type { Arg, ArgValue, FnDef, FnTable } from './functions';
@@ -54,6 +54,11 @@ export interface Dialect {
   bareConstants: Readonly<Record<string, Expr>>;
   /** `self.w` / `this.w` read as the variable `w`. */
   selfNames: readonly string[];
+  /**
+   * Python: a name with subscripts or attributes (`p["w1"]`, `X[i, 0]`, `W[0][1]`, `params.w1`,
+   * `self.w`) is one scalar variable named by its normalised source text (see `subscriptedName`).
+   */
+  subscriptedNames?: boolean;
   keywords: ReadonlySet<string>;
   /** `True` → 1, `false` → 0. */
   literalKeywords: Readonly<Record<string, Expr>>;
@@ -77,6 +82,9 @@ export { isCond as isCondition } from '../print';
 
 /** Module names that are never variables, beyond the catalogue's (`plt.plot`, `nn.Linear`). */
 const NOT_VARIABLES = new Set(['plt', 'nn', 'jax', 'scipy', 'pd']);
+
+/** Attributes of an array, never part of a variable's name: `x.T` is a transpose, not a number of the user's. */
+const ARRAY_ATTRIBUTES = new Set(['T', 'mT', 'H', 'mH', 'shape', 'ndim', 'size', 'dtype', 'real', 'imag', 'flat', 'grad', 'device', 'data']);
 
 const has = <T>(o: Readonly<Record<string, T>>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -505,7 +513,60 @@ export class ExprParser {
     const span: Span = { offset: t.offset, length: last.offset + last.length - t.offset };
     const display = path.map((p) => p.text).join('.');
     if (this.isOp(this.peek(), '(')) return this.postfix(this.callPath(path, span, display));
+    if (this.isOp(this.peek(), '[') && this.canSubscript(path)) return this.postfix(this.subscripted(path));
     return this.postfix(this.valuePath(path));
+  }
+
+  /** Can this name path head a subscripted variable (not a module, not an array attribute such as `.T`)? */
+  private canSubscript(path: readonly Token[]): boolean {
+    const first = path[0]!.text;
+    if (!this.d.subscriptedNames || this.isModulePath(path)) return false;
+    if (isModuleName(first) || this.moduleRoots.has(first) || NOT_VARIABLES.has(first)) return false;
+    return path.slice(1).every((p) => !ARRAY_ATTRIBUTES.has(p.text));
+  }
+
+  /**
+   * `p["w1"]`, `X[i, 0]`, `W[0][1]`, `self.W[0]`: one scalar variable named by its normalised text:
+   * attributes joined by ".", string keys in double quotes, indices separated by ", ", as in
+   * `p["w1"]`, `X[i, 0]`. An index must be an integer, a name or a string key: a slice or an
+   * expression is not one number of the user's.
+   */
+  private subscripted(path: readonly Token[]): Expr {
+    const first = path[0]!;
+    let name = path.map((p) => p.text).join('.');
+    while (this.isOp(this.peek(), '[')) {
+      const openIdx = this.pos;
+      const open = this.next();
+      const parts: string[] = [];
+      for (;;) {
+        const t = this.peek();
+        let part: string | undefined;
+        if (t.kind === 'str' && !/["\\[\]\n]/.test(t.text) && t.text.length > 0) part = `"${t.text}"`;
+        else if (t.kind === 'num' && /^\d+$/.test(t.text.replace(/_/g, ''))) part = String(Number(t.text.replace(/_/g, '')));
+        else if (this.isOp(t, '-') && this.peek(1).kind === 'num' && /^\d+$/.test(this.peek(1).text.replace(/_/g, ''))) {
+          this.next();
+          part = `-${Number(this.peek().text.replace(/_/g, ''))}`;
+        } else if (t.kind === 'name' && !this.d.keywords.has(t.text) && !isModuleName(t.text)) part = t.text;
+        if (part === undefined || !(this.isOp(this.peek(1), ',') || this.isOp(this.peek(1), ']'))) {
+          const close = this.matchClose(openIdx);
+          const slice = this.toks.slice(this.pos, close > 0 ? close : this.pos + 1).some((u) => this.isOp(u, ':'));
+          fail(
+            slice
+              ? `slicing is not supported: "${name}[…]" with ":" is an array; a subscripted variable takes integer, name or string indices`
+              : `an index of "${name}[…]" must be an integer, a name or a string key, as in X[i, 0] or p["w1"]`,
+            t.offset,
+            Math.max(1, t.length),
+          );
+        }
+        this.next();
+        parts.push(part);
+        if (this.isOp(this.peek(), ']')) break;
+        this.next(); // ","
+      }
+      this.expectClose(open, ']');
+      name += `[${parts.join(', ')}]`;
+    }
+    return subscriptedVariable(name, first);
   }
 
   private callPath(path: readonly Token[], span: Span, display: string): Expr {
@@ -551,6 +612,7 @@ export class ExprParser {
       }
       fail(`unknown name "${text}"`, whole.offset, whole.length);
     }
+    if (this.canSubscript(path)) return subscriptedVariable(text, first);
     if (path.length === 2 && d.selfNames.includes(first.text)) return variable(end.text, end);
     const attr = path[1]!;
     fail(`attribute access "${text}" is not supported`, attr.offset - 1, end.offset + end.length - attr.offset + 1);

@@ -46,6 +46,7 @@ export const PYTHON: Dialect = {
   memberConstants: PYTHON_CONSTANTS,
   bareConstants: {},
   selfNames: ['self'],
+  subscriptedNames: true,
   keywords: KEYWORDS,
   literalKeywords: { True: int(1), False: int(0) },
   kwargs: true,

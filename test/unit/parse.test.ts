@@ -227,7 +227,7 @@ describe('python: function spellings', () => {
     ['(x + 1).exp()', '(exp (+ x 1))'],
     ['x.pow(2).sum', 'ERROR'],
     ['x.pow(2).exp().float()', '(exp (^ x 2))'],
-    ['self.w.exp()', '(exp w)'],
+    ['self.w.exp()', '(exp self.w)'],
     ['np.exp(x).sqrt()', '(^ (exp x) 1/2)'],
   ])('method %s', (src, want) => {
     if (want === 'ERROR') expect(parse(src, 'python').ok).toBe(false);
@@ -242,7 +242,7 @@ describe('python: function spellings', () => {
     ['math.e', 'ℯ'],
     ['math.tau', '(* 2 π)'],
     ['pi', 'pi'],
-    ['self.w * x + self.b', '(+ (* w x) b)'],
+    ['self.w * x + self.b', '(+ (* self.w x) self.b)'],
   ])('name %s', (src, want) => {
     expect(tree(src, 'python')).toBe(want);
   });
@@ -291,7 +291,7 @@ describe('python: forward passes', () => {
   it('names the target when returning a bare name', () => {
     const v = ok('def forward(self, x):\n    out = F.relu(self.w * x + self.b)\n    return out', 'python');
     expect(v.target).toBe('out');
-    expect(sx(v.expr)).toBe('(relu (+ (* w x) b))');
+    expect(sx(v.expr)).toBe('(relu (+ (* self.w x) self.b))');
   });
 
   it('accepts a one-line def and lambda', () => {
@@ -431,7 +431,10 @@ describe('errors: exact offsets and messages', () => {
     ['python', 'x[0] = 3', 'cannot assign to "x[0]": only plain names can be assigned', 0, 4],
     ['python', 'y = 1\nself.w = 3', 'cannot assign to "self.w": only plain names can be assigned', 6, 6],
     ['python', 'a, b = 1, 2', 'tuple assignment is not supported', 0, 4],
-    ['python', 'x[0] * 2', 'indexing is not supported', 1, 1],
+    ['python', 'np.exp(x)[0] * 2', 'indexing is not supported', 9, 1],
+    ['python', '(x + 1)[0] * 2', 'indexing is not supported', 7, 1],
+    ['python', 'x[1:3] * 2', 'slicing is not supported: "x[…]" with ":" is an array; a subscripted variable takes integer, name or string indices', 2, 1],
+    ['python', 'X[i + 1, 0]', 'an index of "X[…]" must be an integer, a name or a string key, as in X[i, 0] or p["w1"]', 2, 1],
     ['python', 'x.T * 2', 'attribute access "x.T" is not supported', 1, 2],
     ['python', 'np.foo', 'unknown name "np.foo"', 0, 6],
     ['python', 'np.exp * 2', '"np.exp" is a function: call it with arguments', 0, 6],
