@@ -30,7 +30,7 @@ function fail(message: string, kind: GradientFail['error']['kind'], offset = 0, 
 export function computeGradient(text: string, options: GradientOptions): GradientResult {
   const started = now();
   try {
-    const parsed = parse(text, options.lang);
+    const parsed = parse(text, options.lang, options.definitions !== undefined ? { definitions: options.definitions } : {});
     if (!parsed.ok) return { ok: false, error: { ...parsed.error, kind: 'parse' } };
     // Subscripted names (`p["w1"]`) print as their textbook symbol unless another name prints the same.
     const names = [...symbolNames(parsed.value.expr), ...(parsed.value.assignments ?? []).map((a) => a.name)];

@@ -56,7 +56,8 @@ export function computeSelection(
   const { shapes, onehot, origins } = selectionShapes(text, ctx);
   const matrix = options.mode !== 'gradient' || (options.lang === 'python' && isMatrixSelection(text, shapes));
   if (!matrix) {
-    const result = computeGradient(text, { lang: options.lang, budgetMs: options.budgetMs });
+    const definitions = options.lang === 'python' && ctx.documentText !== undefined ? { definitions: ctx.documentText } : {};
+    const result = computeGradient(text, { lang: options.lang, budgetMs: options.budgetMs, ...definitions });
     if (!result.ok && result.error.kind === 'parse') {
       // The one reading of a selection says why a plotting call, a string or a module name is not
       // an expression of numbers, where the parser alone would say "unknown method .plot()".

@@ -43,7 +43,7 @@ export function parse(text: string, lang: Lang, options?: ParseOptions): ParseRe
     if (text.trim() === '') return failure(text, 'empty selection', 0, 0);
     switch (lang) {
       case 'python':
-        return { ok: true, value: parsePython(text, maxDepth) };
+        return { ok: true, value: parsePython(text, maxDepth, options?.definitions) };
       case 'javascript':
         return { ok: true, value: parseJavaScript(text, maxDepth) };
       case 'latex':

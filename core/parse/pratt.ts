@@ -97,6 +97,11 @@ export class ExprParser {
   private absDepth = 0;
   private readonly moduleSet: ReadonlySet<string>;
   private readonly moduleRoots: ReadonlySet<string>;
+  /**
+   * A call of a bare name defined by the user (`sigmoid(h)` with `def sigmoid…` in the file):
+   * the expanded body, consuming the arguments; undefined when the name is not the user's.
+   */
+  userCall?: (p: ExprParser, name: Token, span: Span) => Expr | undefined;
 
   constructor(
     readonly text: string,
@@ -581,6 +586,8 @@ export class ExprParser {
         .join('.');
       if (k > 0 && k === path.length - 1) def = d.functions.resolve(module, path[k]!.text);
     } else if (path.length === 1) {
+      const expanded = this.userCall?.(this, path[0]!, span);
+      if (expanded) return expanded;
       def = d.functions.get(path[0]!.text);
     } else if (d.methods) {
       const recv = this.valuePath(path.slice(0, -1));

@@ -5,8 +5,12 @@
  * carry exact offsets.
  */
 import { int } from '../expr';
-import { augmented, buildResult, fail, variable } from './common';
-import type { Statement } from './common';
+import { augmented, buildResult, fail, ParseError, substitute, variable } from './common';
+import type { Span, Statement } from './common';
+import type { Expr } from '../expr';
+import type { Token } from './lexer';
+import { findDefinitions } from './userfns';
+import type { UserFunction } from './userfns';
 import { PYTHON_CONSTANTS, PYTHON_FUNCTIONS, PYTHON_METHODS, PYTHON_MODULES } from './functions';
 import { ExprParser } from './pratt';
 import type { Dialect } from './pratt';
@@ -92,9 +96,23 @@ function findAssign(p: ExprParser): number {
   return -1;
 }
 
-export function parsePython(text: string, maxDepth: number): Parsed {
+/**
+ * Parse a Python selection. `definitions` is the document around it: calls of functions it (or the
+ * selection) defines are expanded through their bodies (./userfns.ts).
+ */
+export function parsePython(text: string, maxDepth: number, definitions?: string): Parsed {
   const p = new ExprParser(text, PYTHON, maxDepth);
   if (p.peek().kind === 'eof') fail('empty selection', 0, 0);
+  const own: UserFunction[] = [];
+  const fns = new Map([...(definitions ? findDefinitions(definitions) : []), ...findDefinitions(text, own)]);
+  if (fns.size) new Expander(fns, maxDepth).attach(p);
+  // A `def` followed by more code in the selection only defines a function: skip it.
+  const lastCode = text.trimEnd().length;
+  const skip = own.filter((f) => f.to < lastCode && text.slice(f.to, lastCode).trim() !== '');
+  return buildResult(parseStatements(p, text, skip));
+}
+
+function parseStatements(p: ExprParser, text: string, skip: readonly UserFunction[] = []): Statement[] {
   const statements: Statement[] = [];
   for (;;) {
     while (p.peek().kind === 'nl' || p.isOp(p.peek(), ';')) p.next();
@@ -103,6 +121,11 @@ export function parsePython(text: string, maxDepth: number): Parsed {
     if (t.kind === 'name') {
       if (t.text === 'async' && p.isName(p.peek(1), 'def')) p.next();
       const k = p.peek();
+      const defined = k.text === 'def' ? skip.find((f) => f.from <= k.offset && k.offset < f.to) : undefined;
+      if (defined) {
+        while (p.peek().kind !== 'eof' && p.peek().offset < defined.to) p.next();
+        continue;
+      }
       if (k.text === 'def') {
         // `def f(x, y) -> float:` — the header only introduces names; skip it.
         let depth = 0;
@@ -177,7 +200,87 @@ export function parsePython(text: string, maxDepth: number): Parsed {
     statements.push({ kind: 'expr', expr, at: { offset: t.offset, length: p.prevEnd() - t.offset } });
     endStatement(p);
   }
-  return buildResult(statements);
+  return statements;
+}
+
+/** Most expansions of user functions in one selection (each call of each function counts). */
+const MAX_EXPANSIONS = 500;
+
+/** An error about a user function, reported at the outermost call in the selection. */
+class ExpansionError extends ParseError {}
+
+/** Expands calls of the user's functions through their bodies (inline expansion). */
+class Expander {
+  private readonly bodies = new Map<string, Expr>();
+  private readonly active: string[] = [];
+  private expansions = 0;
+
+  constructor(
+    private readonly fns: ReadonlyMap<string, UserFunction>,
+    private readonly maxDepth: number,
+  ) {}
+
+  attach(p: ExprParser): void {
+    p.userCall = (q, name, span) => this.call(q, name, span);
+  }
+
+  private call(p: ExprParser, nameTok: Token, span: Span): Expr | undefined {
+    const fn = this.fns.get(nameTok.text);
+    if (!fn || !p.isOp(p.peek(), '(')) return undefined;
+    const where = `${fn.name} (line ${fn.line})`;
+    if (fn.problem) throw new ExpansionError(`${fn.name} ${fn.problem}: select its body's expression instead`, span.offset, span.length);
+    if (this.active.includes(fn.name)) {
+      throw new ExpansionError(`${fn.name} calls itself (${[...this.active, fn.name].join(' → ')}): a recursive function cannot be expanded; select its body's expression instead`, span.offset, span.length);
+    }
+    if (++this.expansions > MAX_EXPANSIONS) {
+      throw new ExpansionError(`more than ${MAX_EXPANSIONS} calls of your own functions to expand: select a smaller part of the computation`, span.offset, span.length);
+    }
+    const args = p.parseArgs(p.next());
+    const env = new Map<string, Expr>();
+    let positional = 0;
+    for (const a of args) {
+      const param = a.name === undefined ? fn.params[positional++] : fn.params.find((q) => q.name === a.name);
+      if (!param) {
+        fail(a.name === undefined ? `${where} takes ${fn.params.length} argument${fn.params.length === 1 ? '' : 's'}` : `${where} has no parameter "${a.name}"`, a.offset, a.length);
+      }
+      if (a.value.kind !== 'expr') fail(`the argument "${param.name}" of ${fn.name} must be a number here`, a.offset, a.length);
+      env.set(param.name, a.value.expr);
+    }
+    for (const q of fn.params) {
+      if (env.has(q.name)) continue;
+      if (q.default === undefined) fail(`${where} needs the argument "${q.name}"`, span.offset, span.length);
+      env.set(q.name, this.parseBody(fn, `return ${q.default}`, span));
+    }
+    let body = this.bodies.get(fn.name);
+    if (!body) {
+      body = this.parseBody(fn, fn.body, span);
+      this.bodies.set(fn.name, body);
+    }
+    return substitute(body, env);
+  }
+
+  /** A body's value: straight-line statements ending with `return`, calls inside expanded too. */
+  private parseBody(fn: UserFunction, source: string, span: Span): Expr {
+    this.active.push(fn.name);
+    try {
+      const q = new ExprParser(source, PYTHON, this.maxDepth);
+      this.attach(q);
+      const statements = parseStatements(q, source);
+      const last = statements[statements.length - 1];
+      if (!last || last.kind !== 'return') {
+        throw new ExpansionError(`${fn.name} (line ${fn.line}) does not end with "return …": select its body's expression instead`, span.offset, span.length);
+      }
+      return buildResult(statements).expr;
+    } catch (err) {
+      if (err instanceof ExpansionError) throw new ExpansionError(err.message, span.offset, span.length);
+      if (err instanceof ParseError) {
+        throw new ExpansionError(`the body of ${fn.name} (line ${fn.line}) cannot be differentiated: ${err.message}`, span.offset, span.length);
+      }
+      throw err;
+    } finally {
+      this.active.pop();
+    }
+  }
 }
 
 function atStatementEndAfter(p: ExprParser): boolean {

@@ -30,4 +30,9 @@ export interface ParseOptions {
   maxDepth?: number;
   /** Maximum input length in characters (default 20000). */
   maxLength?: number;
+  /**
+   * Python: the document around the selection. Calls of the functions it defines (`def sigmoid(x):
+   * return …`, `relu = lambda z: …`) are expanded through their bodies, never taken by their names.
+   */
+  definitions?: string;
 }
