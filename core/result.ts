@@ -104,4 +104,9 @@ export interface GradientOptions {
   seed?: number;
   /** Names the surrounding code binds to data (`np.load`, a dataset loader): their partials are grouped as data. */
   data?: string[];
+  /**
+   * Python: the document around the selection. Calls of the functions it defines are differentiated
+   * through their bodies (a `def sigmoid(x): return np.tanh(x)` is tanh, never the built-in σ).
+   */
+  definitions?: string;
 }
