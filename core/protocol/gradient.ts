@@ -68,6 +68,11 @@ export interface PanelState {
   last?: ResultMessage | MatcalcResultMessage;
   /** Sections the user opened or closed, by variable (overrides `view.showSteps`). */
   open?: Record<string, boolean>;
+  /**
+   * Disclosures the user opened (closed by default): `substituted:<wrt>`, a partial's fully
+   * substituted form under its named form; `data`, the partials with respect to the data.
+   */
+  disclosed?: Record<string, boolean>;
 }
 
 function isResultSource(x: unknown): x is ResultSource {
@@ -91,9 +96,20 @@ function isGradientResult(x: unknown): x is GradientResult {
     x.ok === true &&
     isObject(x.expression) &&
     Array.isArray(x.gradient) &&
+    x.gradient.every(isPartialExtras) &&
     Array.isArray(x.variables) &&
     isObject(x.check) &&
     Array.isArray(x.notes)
+  );
+}
+
+/** A partial's optional fields, when present, have their types: `named` (three strings) and `group`. */
+function isPartialExtras(p: unknown): boolean {
+  if (!isObject(p)) return false;
+  const n = p.named;
+  return (
+    (n === undefined || (isObject(n) && typeof n.latex === 'string' && typeof n.numpy === 'string' && typeof n.text === 'string')) &&
+    (p.group === undefined || p.group === 'parameters' || p.group === 'data')
   );
 }
 
@@ -160,6 +176,7 @@ export function isPanelState(x: unknown): x is PanelState {
     isObject(x) &&
     x.version === 1 &&
     (x.last === undefined || (isExtensionToWebview(x.last) && (x.last.type === 'result' || x.last.type === 'matcalc'))) &&
-    (x.open === undefined || (isObject(x.open) && Object.values(x.open).every((v) => typeof v === 'boolean')))
+    (x.open === undefined || (isObject(x.open) && Object.values(x.open).every((v) => typeof v === 'boolean'))) &&
+    (x.disclosed === undefined || (isObject(x.disclosed) && Object.values(x.disclosed).every((v) => typeof v === 'boolean')))
   );
 }

@@ -20,6 +20,8 @@ export const CASES: Case[] = [
   { name: 'relu', text: 'np.maximum(w * x, 0)', lang: 'python' },
   { name: 'clip', text: 'np.clip(x, 0, 1)', lang: 'python' },
   { name: 'forward', text: 'z = w*x + b\na = sigmoid(z)\nloss = (a - y)**2', lang: 'python' },
+  // issue 12: the partials in the pass's own names, parameters first, the data grouped
+  { name: 'named', text: 'z = w*x + b\nh = np.tanh(z)\nout = v*h + c\nloss = (out - y)**2', lang: 'python' },
   { name: 'parseError', text: 'x = 1\ny = 2\nz = x **  * y', lang: 'python' },
   { name: 'xss', text: '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>', lang: 'math' },
 ];

@@ -37,6 +37,7 @@ const TEXTS = {
   relu: 'np.maximum(w * x, 0)',
   clip: 'np.clip(x, 0, 1)',
   forward: 'z = w*x + b\na = sigmoid(z)\nloss = (a - y)**2',
+  named: 'z = w*x + b\nh = np.tanh(z)\nout = v*h + c\nloss = (out - y)**2',
   parseError: 'x = 1\ny = 2\nz = x **  * y',
   xss: '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>',
 };
@@ -266,6 +267,65 @@ test('kinks are listed with a warning; a forward pass shows its target', async (
   const first = f.gradient[0];
   assert.equal(await page.getAttribute(`[data-testid="partial-${first.wrt}"]`, 'heading'), `∂${f.target}/∂${first.wrt}`);
   assert.ok((await page.textContent('[data-testid="gradient"] annotation')).startsWith('\\nabla \\mathit{loss}'));
+  assertClean(await cspViolations());
+});
+
+test("a forward pass: the partials in its own names first, the substituted form one click away, the data in a collapsed section", async () => {
+  const msg = resultMessage('named');
+  const r = msg.result;
+  assert.ok(r.ok, JSON.stringify(r));
+  const dw = r.gradient.find((p) => p.wrt === 'w');
+  assert.ok(dw.named, 'the engine gives ∂loss/∂w in the pass\'s names');
+  await post(msg);
+  const w = page.locator('[data-testid="partial-w"]');
+  await w.waitFor();
+  // The heading and the body show the named form; the substituted form is hidden behind a toggle.
+  assert.ok((await w.locator('.partial-result annotation').textContent()).includes(dw.named.latex));
+  assert.ok((await page.textContent('[data-testid="named-w"] annotation')).endsWith(`= ${dw.named.latex}`));
+  const toggle = page.locator('[data-testid="substituted-toggle-w"]');
+  const panel = page.locator('[data-testid="substituted-w"]');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await panel.isVisible(), false);
+  await clearPosted();
+  await page.click('[data-testid="copy-named-numpy-w"]');
+  await page.click('[data-testid="copy-named-latex-w"]');
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  assert.equal(await panel.isVisible(), true);
+  assert.ok((await panel.locator('annotation').first().textContent()).endsWith(`= ${dw.latex}`));
+  await page.click('[data-testid="copy-numpy-w"]');
+  const [namedNumpy, namedLatex, substitutedNumpy] = await posted();
+  assert.deepEqual(namedNumpy, { type: 'copy', text: `dloss_dw = ${dw.named.numpy}`, what: { format: 'numpy', wrt: 'w' } });
+  assert.equal(namedLatex.text, `\\frac{\\partial \\mathit{loss}}{\\partial w} = ${dw.named.latex}`);
+  assert.deepEqual(substitutedNumpy, { type: 'copy', text: `dloss_dw = ${dw.numpy}`, what: { format: 'numpy', wrt: 'w' } });
+  // Keyboard: the toggle is a button; Enter and Space work.
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await panel.isVisible(), false);
+  await page.keyboard.press(' ');
+  assert.equal(await panel.isVisible(), true);
+
+  // Parameters first; the data (x, y) in a collapsed section, still computed.
+  const order = await page.locator('vscode-collapsible[data-testid^="partial-"]').evaluateAll((els) => els.map((e) => e.dataset.testid));
+  assert.deepEqual(order, r.gradient.map((p) => `partial-${p.wrt}`));
+  assert.deepEqual(r.gradient.filter((p) => p.group === 'data').map((p) => p.wrt), ['x', 'y']);
+  const data = page.locator('[data-testid="data-partials"]');
+  assert.equal(await data.evaluate((el) => el.open), false);
+  assert.match(await data.getAttribute('heading'), /^With respect to the data \(x, y\)$/);
+  assert.equal(await data.locator('[data-testid="partial-x"]').count(), 1);
+  assert.equal(await data.locator('[data-testid="partial-w"]').count(), 0);
+  await data.evaluate((el) => el.shadowRoot.querySelector('.collapsible-header').click());
+  assert.equal(await data.evaluate((el) => el.open), true);
+  assert.equal(await page.locator('[data-testid="partial-x"]').isVisible(), true);
+  await page.screenshot({ path: join(out, 'panel-named.png'), fullPage: true });
+
+  // Both disclosures survive a reload (setState).
+  await page.reload();
+  await page.waitForSelector('[data-testid="partial-w"]');
+  assert.equal(await page.locator('[data-testid="substituted-w"]').isVisible(), true);
+  assert.equal(await page.getAttribute('[data-testid="substituted-toggle-w"]', 'aria-expanded'), 'true');
+  assert.equal(await page.locator('[data-testid="substituted-b"]').isVisible(), false);
+  assert.equal(await page.locator('[data-testid="data-partials"]').evaluate((el) => el.open), true);
   assertClean(await cspViolations());
 });
 

@@ -47,12 +47,17 @@ const actions: Actions = {
     state = { ...state, open: { ...state.open, [wrt]: open } };
     save();
   },
+  disclosed: (key, open) => {
+    state = { ...state, disclosed: { ...state.disclosed, [key]: open } };
+    save();
+  },
 };
 
 function showResult(msg: ResultMessage | MatcalcResultMessage): void {
   try {
     const isOpen = (wrt: string) => state.open?.[wrt] ?? msg.view.showSteps;
-    show(msg.type === 'matcalc' ? renderMatcalc(msg, actions, isOpen) : renderResult(msg, actions, isOpen));
+    const isDisclosed = (key: string) => state.disclosed?.[key] ?? false;
+    show(msg.type === 'matcalc' ? renderMatcalc(msg, actions, isOpen) : renderResult(msg, actions, isOpen, isDisclosed));
   } catch (e) {
     show(h('section', { class: 'error', testid: 'error', attrs: { role: 'alert' } }, `MathLens could not display this result: ${e instanceof Error ? e.message : String(e)}`));
   }

@@ -15,7 +15,12 @@ export interface Actions {
   insert(code: string, target: InsertTarget): void;
   /** A partial's section was opened or closed by the user. */
   toggled(wrt: string, open: boolean): void;
+  /** A disclosure that starts closed was opened or closed: `substituted:<wrt>` (a partial's substituted form), `data`. */
+  disclosed?(key: string, open: boolean): void;
 }
+
+/** Which closed-by-default disclosures the user opened (see `Actions.disclosed`). */
+export type IsDisclosed = (key: string) => boolean;
 
 const LANG_NAMES: Record<Lang, string> = { python: 'Python', javascript: 'JavaScript', latex: 'LaTeX', math: 'Math' };
 
@@ -44,13 +49,13 @@ export function renderLoading(msg: LoadingMessage): HTMLElement {
   );
 }
 
-export function renderResult(msg: ResultMessage, actions: Actions, isOpen: (wrt: string) => boolean): HTMLElement {
-  return msg.result.ok ? renderOk(msg.result, msg, actions, isOpen) : renderError(msg.result, msg);
+export function renderResult(msg: ResultMessage, actions: Actions, isOpen: (wrt: string) => boolean, isDisclosed: IsDisclosed = () => false): HTMLElement {
+  return msg.result.ok ? renderOk(msg.result, msg, actions, isOpen, isDisclosed) : renderError(msg.result, msg);
 }
 
 // ---------------------------------------------------------------- success
 
-function renderOk(r: GradientOk, msg: ResultMessage, actions: Actions, isOpen: (wrt: string) => boolean): HTMLElement {
+function renderOk(r: GradientOk, msg: ResultMessage, actions: Actions, isOpen: (wrt: string) => boolean, isDisclosed: IsDisclosed): HTMLElement {
   const { source } = msg;
   const meta = h(
     'div',
@@ -91,7 +96,7 @@ function renderOk(r: GradientOk, msg: ResultMessage, actions: Actions, isOpen: (
       'section',
       { class: 'partials', attrs: { 'aria-label': 'Partial derivatives' } },
       h('h2', {}, 'Partial derivatives'),
-      ...r.gradient.map((p) => renderPartial(r, p, actions, isOpen(p.wrt))),
+      ...partialsView(r, actions, isOpen, isDisclosed),
     ),
     renderCheck(r.check),
     renderNotes(r.notes),
@@ -134,7 +139,46 @@ export function adoptHeaderFix(el: VscodeCollapsible): void {
   else void customElements.whenDefined('vscode-collapsible').then(() => el.updateComplete).then(apply);
 }
 
-function renderPartial(r: GradientOk, p: PartialDerivative, actions: Actions, open: boolean): HTMLElement {
+/**
+ * The partials of a forward pass, parameters first; those with respect to the data (inputs,
+ * targets: `group: 'data'`) under a collapsed "with respect to the data" section, still all there.
+ */
+function partialsView(r: GradientOk, actions: Actions, isOpen: (wrt: string) => boolean, isDisclosed: IsDisclosed): HTMLElement[] {
+  const partial = (p: PartialDerivative) => renderPartial(r, p, actions, isOpen(p.wrt), isDisclosed);
+  const params = r.gradient.filter((p) => p.group !== 'data');
+  const data = r.gradient.filter((p) => p.group === 'data');
+  if (!params.length || !data.length) return r.gradient.map(partial);
+  const coll = h('vscode-collapsible', {
+    class: 'data-partials',
+    testid: 'data-partials',
+    attrs: { heading: `With respect to the data (${data.map((p) => p.wrt).join(', ')})` },
+  });
+  coll.open = isDisclosed('data');
+  adoptHeaderFix(coll);
+  coll.append(...data.map(partial));
+  wireCollapsible(coll, 'data', { toggled: (key, open) => actions.disclosed?.(key, open) }, () => undefined);
+  return [...params.map(partial), coll];
+}
+
+/** A native disclosure button (Enter and Space work, aria-expanded says its state) for `panel`. */
+function disclosure(key: string, testid: string, labels: [closed: string, open: string], panel: HTMLElement, open: boolean, actions: Actions): HTMLElement {
+  const id = `${testid}-panel`;
+  panel.id = id;
+  panel.hidden = !open;
+  const b = h('button', { class: 'disclosure', testid, attrs: { type: 'button', 'aria-expanded': String(open), 'aria-controls': id } }, open ? labels[1] : labels[0]);
+  // Looks like a link (styled through the CSSOM: the panel's CSP allows no inline style attributes).
+  Object.assign(b.style, { background: 'none', border: 'none', padding: '2px 0', font: 'inherit', cursor: 'pointer', color: 'var(--vscode-textLink-foreground)' });
+  b.addEventListener('click', () => {
+    const now = panel.hidden !== false;
+    panel.hidden = !now;
+    b.setAttribute('aria-expanded', String(now));
+    b.textContent = now ? labels[1] : labels[0];
+    actions.disclosed?.(key, now);
+  });
+  return b;
+}
+
+function renderPartial(r: GradientOk, p: PartialDerivative, actions: Actions, open: boolean, isDisclosed: IsDisclosed = () => false): HTMLElement {
   const title = derivativeText(r, p.wrt);
   const coll = h('vscode-collapsible', { class: 'partial', testid: `partial-${p.wrt}`, attrs: { heading: title } });
   coll.open = open;
@@ -144,13 +188,11 @@ function renderPartial(r: GradientOk, p: PartialDerivative, actions: Actions, op
     'div',
     { class: 'partial-head', attrs: { slot: 'decorations' } },
     h('span', { class: 'eq' }, '='),
-    math(p.latex, false, { class: 'partial-result' }),
+    math(p.named?.latex ?? p.latex, false, { class: 'partial-result' }),
     p.kinks.length ? h('span', { class: 'kink-flag', attrs: { title: 'Not differentiable everywhere', 'aria-label': 'has kinks' } }, '⚠') : null,
   );
 
-  const body = h(
-    'div',
-    { class: 'partial-body' },
+  const substituted: HTMLElement[] = [
     math(partialEquationLatex(r, p), true, { class: 'partial-eq' }),
     h(
       'div',
@@ -158,6 +200,32 @@ function renderPartial(r: GradientOk, p: PartialDerivative, actions: Actions, op
       button('Copy LaTeX', `copy-latex-${p.wrt}`, () => actions.copy(partialEquationLatex(r, p), { format: 'latex', wrt: p.wrt }), { secondary: true }),
       button('Copy NumPy', `copy-numpy-${p.wrt}`, () => actions.copy(numpyAssignment(r, p), { format: 'numpy', wrt: p.wrt }), { secondary: true }),
     ),
+  ];
+  let shown: HTMLElement[] = substituted;
+  if (p.named) {
+    // The forward pass's own names first; the fully substituted form one click away.
+    const named = { ...p, latex: p.named.latex, numpy: p.named.numpy };
+    const panel = h('div', { class: 'substituted', testid: `substituted-${p.wrt}` }, ...substituted);
+    const key = `substituted:${p.wrt}`;
+    shown = [
+      math(partialEquationLatex(r, named), true, { class: 'partial-eq named', testid: `named-${p.wrt}` }),
+      h(
+        'div',
+        { class: 'actions' },
+        button('Copy LaTeX', `copy-named-latex-${p.wrt}`, () => actions.copy(partialEquationLatex(r, named), { format: 'latex', wrt: p.wrt }), { secondary: true }),
+        button('Copy NumPy', `copy-named-numpy-${p.wrt}`, () => actions.copy(numpyAssignment(r, named), { format: 'numpy', wrt: p.wrt }), {
+          secondary: true,
+          title: "In the forward pass's own names: run it where they are bound, after the forward pass",
+        }),
+      ),
+      disclosure(key, `substituted-toggle-${p.wrt}`, ['Show the fully substituted form', 'Hide the fully substituted form'], panel, isDisclosed(key), actions),
+      panel,
+    ];
+  }
+  const body = h(
+    'div',
+    { class: 'partial-body' },
+    ...shown,
     p.kinks.length
       ? h(
           'ul',
@@ -213,13 +281,17 @@ export function wireCollapsible(coll: VscodeCollapsible, key: string, actions: P
     fill();
   };
   if (coll.open) show();
-  coll.addEventListener('vsc-collapsible-toggle', () => {
+  coll.addEventListener('vsc-collapsible-toggle', (e) => {
+    // A collapsible inside this one reports its own toggles.
+    if (e.target !== coll) return;
     if (coll.open) show();
     actions.toggled(key, coll.open);
   });
   coll.addEventListener('keydown', (e) => {
     const origin = e.composedPath()[0];
     if (e.key !== ' ' || !(origin instanceof HTMLElement) || !origin.classList.contains('collapsible-header')) return;
+    // Only this collapsible's own header (not one nested inside it).
+    if (origin.getRootNode() !== coll.shadowRoot) return;
     e.preventDefault();
     coll.open = !coll.open;
     coll.dispatchEvent(new CustomEvent('vsc-collapsible-toggle', { detail: { open: coll.open } }));
