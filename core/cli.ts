@@ -510,7 +510,8 @@ async function runBackprop(argv: string[]): Promise<number> {
       if (v === undefined) return usage('--at needs values, e.g. --at "x=0.5,w=-1.2" or --at "W=[[1,2],[3,4]]"');
       at ??= {};
       for (const part of splitTopLevel(v)) {
-        const m = /^([A-Za-z_]\w*)\s*=\s*(.+)$/.exec(part);
+        // A name may be subscripted: p["w1"]=0.5, X[i,0]=1 (its normal form is the graph's input).
+        const m = /^([A-Za-z_][^=]*?)\s*=\s*(.+)$/.exec(part);
         const value = m ? parseNumeric(m[2]!.replace(/\s+/g, '')) : undefined;
         if (!m || value === undefined) return usage(`--at: "${part}" is not name=number or name=[JSON array of numbers]`);
         at[m[1]!] = value;

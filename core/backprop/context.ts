@@ -16,7 +16,7 @@
  *   says so).
  */
 import type { Numeric } from './tensor';
-import { pythonCommentStart } from '../parse/common';
+import { normalizeVariableName, pythonCommentStart } from '../parse/common';
 
 const NAME = String.raw`[A-Za-z_][A-Za-z0-9_]*`;
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)`;
@@ -24,6 +24,7 @@ const NUMBER_RE = new RegExp(`^${NUMBER}$`);
 const ARRAY_RE = /^(?:np|numpy|torch)\.(?:array|asarray|tensor|as_tensor)\(\s*(\[[\s\S]*\])\s*(?:,\s*[A-Za-z_]\w*\s*=\s*[\w.]+\s*)*\)$/;
 const ASSIGN_RE = new RegExp(`^(\\s*)(${NAME}(?:\\s*,\\s*${NAME})*)\\s*(=|\\+=|-=|\\*=|/=|\\*\\*=|@=)(?!=)\\s*(.*)$`);
 const FOR_RE = new RegExp(`^\\s*(?:for|with|def|class)\\b(.*)`);
+const SUBSCRIPT_ASSIGN_RE = new RegExp(`^(\\s*)(${NAME}(?:\\s*\\.\\s*${NAME}|\\s*\\[[^\\]=]*\\])+)\\s*(=|\\+=|-=|\\*=|/=|\\*\\*=)(?!=)\\s*(.*)$`);
 /** Lines read above the selection, at most. */
 const MAX_LINES = 5000;
 
@@ -75,6 +76,21 @@ function splitTop(text: string): string[] {
   return parts.map((p) => p.trim()).filter((p, i, a) => p !== '' || i < a.length - 1);
 }
 
+/** The number entries of a dict literal bound to `name`, by their subscripted names (`p["w1"]`). */
+function dictEntries(name: string, rhs: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const braces = /^\{([\s\S]*)\}$/.exec(rhs);
+  const call = /^dict\(([\s\S]*)\)$/.exec(rhs);
+  if (!braces && !call) return out;
+  for (const part of splitTop((braces ?? call)![1]!)) {
+    const m = braces ? /^(['"])(\w+)\1\s*:\s*(.+)$/.exec(part) : /^()(\w+)\s*=\s*(.+)$/.exec(part);
+    if (!m) continue;
+    const v = literalValue(m[3]!);
+    if (typeof v === 'number') out[`${name}["${m[2]!}"]`] = v;
+  }
+  return out;
+}
+
 function stripComment(line: string): string {
   const at = pythonCommentStart(line);
   return at < 0 ? line : line.slice(0, at);
@@ -94,11 +110,33 @@ export function valuesAbove(documentText: string, startLine: number, names: Iter
     const loop = FOR_RE.exec(line);
     if (loop) {
       // `for w in …:`, `def f(w):`, `with … as w:`: any wanted name there is no longer certain.
-      for (const m of loop[1]!.matchAll(new RegExp(NAME, 'g'))) if (wanted.has(m[0])) delete out[m[0]];
+      for (const m of loop[1]!.matchAll(new RegExp(NAME, 'g'))) {
+        if (!wanted.has(m[0])) continue;
+        delete out[m[0]];
+        for (const k of Object.keys(out)) if (k.startsWith(`${m[0]}[`) || k.startsWith(`${m[0]}.`)) delete out[k];
+      }
+      continue;
+    }
+    const sub = SUBSCRIPT_ASSIGN_RE.exec(line);
+    if (sub) {
+      // `p["w1"] = 0.5`, `params.w1 = 0.5`: one entry, by its normal form.
+      const name = normalizeVariableName(sub[2]!);
+      const base = /^[A-Za-z_]\w*/.exec(sub[2]!)![0];
+      if (name === undefined || !(wanted.has(name) || wanted.has(base))) continue;
+      const v = sub[3] === '=' && sub[1]!.length === 0 ? literalValue(sub[4]!) : undefined;
+      if (typeof v === 'number') out[name] = v;
+      else delete out[name];
       continue;
     }
     const a = ASSIGN_RE.exec(line);
     if (!a) continue;
+    // `p = {"w1": 0.5, "b": 0.1}` / `p = dict(w1=0.5)`: its number entries are p["w1"], p["b"]; any other
+    // binding of p forgets them.
+    for (const target of a[2]!.split(',').map((x) => x.trim())) {
+      if (!wanted.has(target)) continue;
+      for (const k of Object.keys(out)) if (k.startsWith(`${target}[`) || k.startsWith(`${target}.`)) delete out[k];
+      if (a[3] === '=' && a[1]!.length === 0 && !a[2]!.includes(',')) Object.assign(out, dictEntries(target, a[4]!.trim()));
+    }
     const targets = a[2]!.split(',').map((s) => s.trim());
     if (!targets.some((t) => wanted.has(t))) continue;
     const indented = a[1]!.length > 0;

@@ -28,7 +28,7 @@
  * unsupported.
  */
 import { Budget, BudgetExceeded } from '../budget';
-import { fail, ParseError } from '../parse/common';
+import { ARRAY_ATTRIBUTES, fail, normalizeVariableName, ParseError } from '../parse/common';
 import { tokenize } from '../parse/lexer';
 import type { Token } from '../parse/lexer';
 import { PYTHON_MODULES } from '../parse/functions';
@@ -774,6 +774,14 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
           if (isOp(toks[pos]!, ',')) pos++;
           continue;
         }
+        const sub = subscriptedAt(b, toks, pos);
+        if (sub) {
+          const id = b.variable(sub.name, { ...t, offset: sub.from, length: sub.to - sub.from });
+          vals.push({ kind: 'node', id, from: sub.from, to: sub.to });
+          pos = sub.next;
+          expectOperand = false;
+          continue;
+        }
         // A dotted name: `np.exp`, `torch.nn.functional.relu`, `math.pi`.
         let end = pos;
         const parts = [t.text];
@@ -926,6 +934,38 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
   return { value: vals[0]!, next: pos };
 }
 
+/**
+ * A subscripted name at `toks[pos]` (`p["w1"]`, `X[i, 0]`, `W[0][1]`, `params.w1`, `self.w`): one input
+ * named by its normal form (core/parse/common.ts), and the token after it; undefined when the name has
+ * no subscript or attribute, or is a module or a value of the graph (indexing a computed value stays unsupported).
+ */
+function subscriptedAt(b: Builder, toks: Token[], pos: number): { name: string; next: number; from: number; to: number } | undefined {
+  const t = toks[pos]!;
+  if (t.kind !== 'name' || PYTHON.keywords.has(t.text) || b.env.has(t.text)) return undefined;
+  if (isModuleNameIn(t.text, 'python') || isModuleName(t.text) || MODULES.has(t.text)) return undefined;
+  let k = pos;
+  while (isOp(toks[k + 1]!, '.') && isName(toks[k + 2]!) && !isOp(toks[k + 3]!, '(') && !ARRAY_ATTRIBUTES.has(toks[k + 2]!.text)) k += 2;
+  while (isOp(toks[k + 1]!, '[')) {
+    let j = k + 2;
+    while (toks[j]!.kind !== 'eof' && !isOp(toks[j]!, ']') && !isOp(toks[j]!, '[') && toks[j]!.kind !== 'nl') j++;
+    if (!isOp(toks[j]!, ']')) fail(INDEXING, toks[k + 1]!.offset, toks[k + 1]!.length);
+    k = j;
+  }
+  if (k === pos) return undefined;
+  const last = toks[k]!;
+  const source = b.text.slice(t.offset, last.offset + last.length);
+  const name = normalizeVariableName(source);
+  if (name === undefined) {
+    const slice = /:/.test(source);
+    fail(
+      slice ? INDEXING : `an index of "${t.text}[…]" must be an integer, a name or a string key, as in X[i, 0] or p["w1"]`,
+      t.offset,
+      last.offset + last.length - t.offset,
+    );
+  }
+  return { name, next: k + 1, from: t.offset, to: last.offset + last.length };
+}
+
 /** `np.random.seed(`, `torch.manual_seed(`, `random.seed(` at `toks[pos]`: the dotted name, else undefined. */
 function seedCall(toks: Token[], pos: number): string | undefined {
   const parts: string[] = [];
@@ -1034,16 +1074,19 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
     if (t.kind === 'name' && PYTHON.keywords.has(t.text) && t.text !== 'True' && t.text !== 'False' && t.text !== 'None') {
       fail(`"${t.text}" statements are not supported`, t.offset, t.length);
     }
-    const nextTok = toks[pos + 1]!;
+    // `p["w1"] = 0.5`, `self.w = …`: an assignment to a subscripted name.
+    const lhs = subscriptedAt(b, toks, pos);
+    const lhsEnd = lhs ? lhs.next - 1 : pos;
+    const nextTok = toks[lhsEnd + 1]!;
     const assignOp = t.kind === 'name' && nextTok.kind === 'op' && (nextTok.text === '=' || AUGMENTED[nextTok.text] !== undefined) ? nextTok.text : undefined;
-    if (t.kind === 'name' && isOp(nextTok, ',')) {
+    if (t.kind === 'name' && !lhs && isOp(nextTok, ',')) {
       pos = tupleAssignment(b, toks, pos, (name, id) => {
         last = { id, name };
         if (name === 'loss') loss = last;
       });
       continue;
     }
-    if (t.kind === 'name' && isOp(nextTok, '[')) {
+    if (t.kind === 'name' && !lhs && isOp(nextTok, '[')) {
       // `x[0] = …` or an indexed expression
       fail(INDEXING, nextTok.offset, nextTok.length);
     }
@@ -1055,9 +1098,9 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
       continue;
     }
     if (assignOp) {
-      const name = t.text;
+      const name = lhs ? lhs.name : t.text;
       const nodesBefore = b.nodes.length;
-      const { value, next } = parseExpression(b, toks, pos + 2);
+      const { value, next } = parseExpression(b, toks, lhsEnd + 2);
       const end = toks[next]!;
       if (!atEnd(end)) fail(`unexpected "${end.src}"`, end.offset, end.length);
       if (value.kind !== 'node') fail(value.kind === 'str' ? 'a string is not a number' : `"${value.text}" is not a value`, value.from, value.to - value.from);

@@ -33,7 +33,8 @@ import {
   unbroadcast, zipWith, forLanes,
 } from './tensor';
 import type { Tensor } from './tensor';
-import { defaultValue, elementwise, fmt, hash, localDerivatives, nameLatex, needsPositive, partial, valueNotes } from './values';
+import { defaultValue, elementwise, fmt, graphNames, hash, localDerivatives, nameLatex, needsPositive, normalizedNames, partial, valueNotes } from './values';
+import { withDistinctSymbols } from '../ops/latex';
 import type { EdgeValue, Evaluated, LeafSource } from './values';
 
 /** Most entries one node may hold, and all nodes together. */
@@ -68,8 +69,10 @@ function declaredShapes(g: Graph, shapes: ShapedOptions['shapes']): Map<string, 
 /** Whether this graph needs the shaped evaluator (otherwise values.ts evaluates it exactly as before). */
 export function needsShapes(g: Graph, options: ShapedOptions): boolean {
   if (g.nodes.some((n) => ARRAY_OPS.has(n.op) || n.init !== undefined)) return true;
+  const at = normalizedNames(options.at);
+  const written = normalizedNames(options.values);
   for (const name of g.inputs.keys()) {
-    const v = options.at?.[name] ?? options.values?.[name];
+    const v = at?.[name] ?? written?.[name];
     if (v !== undefined && typeof v !== 'number') return true;
   }
   if (options.shapes === undefined && !g.text.includes('#')) return false;
@@ -317,6 +320,11 @@ function render(pieces: Piece[], braced: boolean): string {
 // ---------------------------------------------------------------------------
 
 export function evaluateShaped(g: Graph, options: ShapedOptions = {}): Evaluated {
+  const opts = { ...options, at: normalizedNames(options.at), values: normalizedNames(options.values) };
+  return withDistinctSymbols(graphNames(g), () => evaluateArrays(g, opts));
+}
+
+function evaluateArrays(g: Graph, options: ShapedOptions): Evaluated {
   const budget = options.budget ?? Budget.unlimited();
   const withLatex = options.latex ?? true;
   const notes: string[] = [];

@@ -29,6 +29,8 @@ import type { Expr } from '../expr';
 import { NUMBERS, opOf } from '../ops/index';
 import type { Builder, OpEntry } from '../ops/index';
 import { latexSymbol, toLatex } from '../print';
+import { withDistinctSymbols } from '../ops/latex';
+import { normalizeVariableName } from '../parse/common';
 import { atomicLatex } from './builders';
 import { fmt, fmtFactor } from './format';
 import { entryOf } from './graph';
@@ -422,7 +424,32 @@ export function nameLatex(g: Graph): (n: GraphNode) => string {
   };
 }
 
+/**
+ * Values by name, a subscripted name in its normal form (`p['w1']` → `p["w1"]`, `X[i,0]` → `X[i, 0]`),
+ * so `at` and the panel may spell it as the user writes it.
+ */
+export function normalizedNames<T>(values: Record<string, T> | undefined): Record<string, T> | undefined {
+  if (!values) return values;
+  const keys = Object.keys(values);
+  if (keys.every((k) => !/[[.'\s]/.test(k))) return values;
+  const out: Record<string, T> = {};
+  for (const k of keys) out[normalizeVariableName(k) ?? k] = values[k]!;
+  return out;
+}
+
+/** Every name a graph's LaTeX shows (its inputs and assigned names), kept apart (core/ops/latex.ts). */
+export function graphNames(g: Graph): string[] {
+  const names = new Set(g.inputs.keys());
+  for (const n of g.nodes) if (n.name !== undefined) names.add(n.name);
+  return [...names];
+}
+
 export function evaluateGraph(g: Graph, options: EvaluateOptions = {}): Evaluated {
+  const opts = { ...options, at: normalizedNames(options.at), values: normalizedNames(options.values) };
+  return withDistinctSymbols(graphNames(g), () => evaluateScalars(g, opts));
+}
+
+function evaluateScalars(g: Graph, options: EvaluateOptions): Evaluated {
   const budget = options.budget ?? Budget.unlimited();
   const withLatex = options.latex ?? true;
   const notes: string[] = [];

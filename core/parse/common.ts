@@ -135,6 +135,9 @@ export function normalizeVariableName(name: string): string | undefined {
   return SUBSCRIPTED_NAME.test(out) ? out : undefined;
 }
 
+/** Attributes of an array, never part of a variable's name: `x.T` is a transpose, not a number of the user's. */
+export const ARRAY_ATTRIBUTES: ReadonlySet<string> = new Set(['T', 'mT', 'H', 'mH', 'shape', 'ndim', 'size', 'dtype', 'real', 'imag', 'flat', 'grad', 'device', 'data']);
+
 /** A subscripted variable (`p["w1"]`, `X[i, 0]`, `self.w`): one scalar named by its normal form. */
 export function subscriptedVariable(name: string, at: Span): Expr {
   if (!SUBSCRIPTED_NAME.test(name)) fail(`"${name}" cannot be used as a variable name`, at.offset, at.length);

@@ -16,7 +16,7 @@
  */
 import { call, cmp, NEG_ONE, numFromText, pow, rat, sqrt, float, mul, add } from '../expr';
 import type { CmpOp, Expr } from '../expr';
-import { DepthGuard, fail, negate, subscriptedVariable, variable } from './common';
+import { ARRAY_ATTRIBUTES, DepthGuard, fail, negate, subscriptedVariable, variable } from './common';
 import type { Span } from './common';
 import { applyFunction, INVERSE, isUnaryDef } from './functions';
 import type { Arg, ArgValue, FnDef, FnTable } from './functions';
@@ -82,9 +82,6 @@ export { isCond as isCondition } from '../print';
 
 /** Module names that are never variables, beyond the catalogue's (`plt.plot`, `nn.Linear`). */
 const NOT_VARIABLES = new Set(['plt', 'nn', 'jax', 'scipy', 'pd']);
-
-/** Attributes of an array, never part of a variable's name: `x.T` is a transpose, not a number of the user's. */
-const ARRAY_ATTRIBUTES = new Set(['T', 'mT', 'H', 'mH', 'shape', 'ndim', 'size', 'dtype', 'real', 'imag', 'flat', 'grad', 'device', 'data']);
 
 const has = <T>(o: Readonly<Record<string, T>>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
