@@ -16,7 +16,7 @@ import { latexSymbol, toLatex, toNumpy, toText } from './print';
 import { recognize } from './recognize';
 import type { GradientFail, GradientOk, GradientOptions, GradientResult, PartialDerivative, Step } from './result';
 import { expandWhereSmaller, factorActivations, simplify } from './simplify';
-import { addNamedForms } from './named';
+import { addNamedForms, prepareNamed } from './named';
 
 const MAX_DEPTH = 400;
 /** Written-out size limits: beyond these, a formula is not something a person can read. */
@@ -133,15 +133,18 @@ export function gradientOf(parsed: Parsed, options: GradientOptions, started = n
   }
   if (allKinks.length) notes.push(`Not differentiable where ${allKinks.map((k) => k.plain).join(', ')}; see the kinks under each derivative.`);
 
+  // A forward pass: each partial in the pass's own names too (made before the check, which uses what is left of the budget).
+  budget.stage = "the forward pass's own names";
+  const named = prepareNamed(parsed, partials.map((p) => p.wrt), budget, notes);
+
   budget.stage = 'numeric check';
   const { codeNote, ...check } = numericCheck({ f, variables, partials, kinks: allKinks.map((k) => k.zero), points: options.checkPoints ?? 5, seed: options.seed, budget });
   if (codeNote) notes.push(codeNote);
   if (check.points === 0 && partials.length && options.checkPoints !== 0) notes.push('The numeric check found no point where the function and its derivatives are all defined.');
   else if (!check.passed && check.maxRelError !== null) notes.push(`The numeric check disagrees (max relative error ${check.maxRelError.toExponential(2)}); please report this expression.`);
 
-  // A forward pass: each partial in the pass's own names too, checked; parameters before data.
-  budget.stage = "the forward pass's own names";
-  const ordered = addNamedForms({ parsed, gradient, partials, check, notes, budget, chosenOrder: Boolean(options.wrt?.length), data: options.data });
+  // The named forms, checked at the check's points; parameters before data.
+  const ordered = addNamedForms({ parsed, named, gradient, partials, check, notes, chosenOrder: Boolean(options.wrt?.length), data: options.data });
 
   const ok: GradientOk = {
     ok: true,

@@ -297,28 +297,34 @@ export function isDataName(v: string, extra: ReadonlySet<string> = new Set()): b
  * and order the partials parameters first (unless the caller chose the order with `wrt`).
  * Mutates `gradient`'s entries, `check` and `notes`; returns the ordered list.
  */
+/** The named forms of a forward pass's partials (see `namedPartials`); a budget cut is a note, not a failure. */
+export function prepareNamed(parsed: Parsed, wrt: readonly string[], budget: Budget, notes: string[]): NamedPass | undefined {
+  if (!parsed.target || !parsed.assignments?.length) return undefined;
+  try {
+    return namedPartials(parsed, wrt, budget);
+  } catch (err) {
+    if (!(err instanceof BudgetExceeded) && !(err instanceof RangeError)) throw err;
+    notes.push("The partials in the forward pass's own names were cut by the time budget; the substituted forms are shown.");
+    return undefined;
+  }
+}
+
 export function addNamedForms(input: {
   parsed: Parsed;
+  /** From `prepareNamed`. */
+  named: NamedPass | undefined;
   gradient: PartialDerivative[];
   partials: readonly { wrt: string; d: Expr }[];
   check: NumericCheck;
   notes: string[];
-  budget: Budget;
   /** The caller chose the variables and their order. */
   chosenOrder: boolean;
   data?: readonly string[];
 }): PartialDerivative[] {
-  const { parsed, gradient, partials, check, notes, budget } = input;
+  const { parsed, gradient, partials, check, notes, named: pass } = input;
   if (!parsed.target || !parsed.assignments?.length) return gradient;
   const extra = new Set(input.data ?? []);
   for (const g of gradient) g.group = isDataName(g.wrt, extra) ? 'data' : 'parameters';
-  let pass: NamedPass | undefined;
-  try {
-    pass = namedPartials(parsed, partials.map((p) => p.wrt), budget);
-  } catch (err) {
-    if (!(err instanceof BudgetExceeded) && !(err instanceof RangeError)) throw err;
-    notes.push('The partials in the forward pass\'s own names were cut by the time budget; the substituted forms are shown.');
-  }
   if (pass) {
     const printed = new Map<string, { latex: string; numpy: string; text: string }>();
     for (const [v, d] of pass.partials) printed.set(v, printNamed(d));

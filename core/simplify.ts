@@ -853,10 +853,26 @@ export function factorActivations(e: Expr, options: SimplifyOptions = {}): Expr 
         } else out = rebuild(x, next);
       }
     }
-    if (out.kind === 'add') {
+    // Only sums a reader takes in at a glance (this keeps the pass linear on large results).
+    if (out.kind === 'add' && atMost(out, MAX_FACTOR_NODES)) {
       const f = factorSum(out);
       if (f && size(f) < size(out)) out = f;
     }
     return out;
   });
+}
+
+/** Largest sum (in tree nodes) the factoring pass looks at. */
+const MAX_FACTOR_NODES = 300;
+
+/** True when `e` has at most `cap` tree nodes (stops counting past it). */
+function atMost(e: Expr, cap: number): boolean {
+  let n = 0;
+  const stack: Expr[] = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (++n > cap) return false;
+    for (const c of childrenOf(x)) stack.push(c);
+  }
+  return true;
 }
