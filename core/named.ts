@@ -29,7 +29,8 @@ import type { Parsed } from './parse/types';
 import type { NumericCheck, PartialDerivative } from './result';
 import { toLatex, toNumpy, toText } from './print';
 import { recognize } from './recognize';
-import { expandWhereSmaller, factorActivations, simplify } from './simplify';
+import { expandWhereSmaller, factorActivations, key, simplify } from './simplify';
+import { substitute } from './parse/common';
 
 /** Beyond this many written-out nodes a named form is not readable: none is given. */
 const MAX_NAMED_NODES = 2_000;
@@ -42,14 +43,22 @@ export interface NamedPass {
 }
 
 /** The assignments of a forward pass that its output reads, or undefined when a named form is not meaningful. */
-function passOf(parsed: Parsed): { name: string; expr: Expr }[] | undefined {
+function passOf(parsed: Parsed, budget: Budget): { name: string; expr: Expr }[] | undefined {
   const all = parsed.assignments;
-  const target = parsed.target;
-  if (!all || all.length < 2 || !target) return undefined;
-  let ti = -1;
-  for (let i = all.length - 1; i >= 0; i--) if (all[i]!.name === target) { ti = i; break; }
-  if (ti < 1) return undefined;
-  const upto = all.slice(0, ti + 1);
+  if (!all || !all.length) return undefined;
+  let target = parsed.target;
+  let upto: { name: string; expr: Expr }[];
+  if (target) {
+    let ti = -1;
+    for (let i = all.length - 1; i >= 0; i--) if (all[i]!.name === target) { ti = i; break; }
+    if (ti < 1) return undefined;
+    upto = all.slice(0, ti + 1);
+  } else {
+    // `return (h - y)**2` or a bare expression after the assignments: the output, in the pass's names.
+    if (new Set(all.map((a) => a.name)).size !== all.length) return undefined;
+    upto = [...all, { name: OUTPUT, expr: fold(parsed.expr, all, budget) }];
+    target = OUTPUT;
+  }
   const assigned = new Map<string, number>();
   for (let i = 0; i < upto.length; i++) {
     if (assigned.has(upto[i]!.name)) return undefined; // a name reassigned means two values
@@ -70,6 +79,39 @@ function passOf(parsed: Parsed): { name: string; expr: Expr }[] | undefined {
   }
   const pass = upto.filter((a) => needed.has(a.name));
   return pass.length >= 2 ? pass : undefined;
+}
+
+/** The unnamed output of a pass that ends in `return <expression>`: a name no code has, never printed. */
+const OUTPUT = '\u0000output';
+
+/** `e` (the assignments substituted in) with every subtree equal to an assignment's value written as its name. */
+function fold(e: Expr, assignments: readonly { name: string; expr: Expr }[], budget: Budget): Expr {
+  const env = new Map<string, Expr>();
+  const byKey = new Map<string, string>();
+  for (const a of assignments) {
+    budget.tick();
+    const value = substitute(a.expr, env);
+    env.set(a.name, value);
+    // A name for a bare variable or number would only rename it.
+    if (value.kind !== 'sym' && value.kind !== 'num' && value.kind !== 'float') byKey.set(key(value), a.name);
+  }
+  const memo = new Map<Expr, Expr>();
+  const go = (x: Expr): Expr => {
+    const hit = memo.get(x);
+    if (hit) return hit;
+    budget.tick();
+    const name = byKey.get(key(x));
+    let out: Expr;
+    if (name !== undefined) out = sym(name);
+    else {
+      const kids = children(x);
+      const next = kids.map(go);
+      out = next.some((k, i) => k !== kids[i]) ? withChildren(x, next) : x;
+    }
+    memo.set(x, out);
+    return out;
+  };
+  return go(e);
 }
 
 /** Replace every subtree equal to `what` by `by`. */
@@ -149,7 +191,7 @@ const sumOf = (terms: readonly Expr[]): Expr => (terms.length === 0 ? ZERO : ter
  * not a forward pass with named intermediates.
  */
 export function namedPartials(parsed: Parsed, wrt: readonly string[], budget: Budget): NamedPass | undefined {
-  const pass = passOf(parsed);
+  const pass = passOf(parsed, budget);
   if (!pass) return undefined;
   const names = new Set(pass.map((a) => a.name));
   const adjoint = new Map<string, Expr[]>([[pass[pass.length - 1]!.name, [ONE]]]);
@@ -165,7 +207,7 @@ export function namedPartials(parsed: Parsed, wrt: readonly string[], budget: Bu
       let local = factorActivations(expandWhereSmaller(simplify(raw, { budget }), { budget }), { budget });
       if (isZero(local)) continue;
       // The definition's value is the name: d tanh(z)/dz = 1 − h².
-      if (def.kind !== 'sym' && def.kind !== 'num') local = replace(local, def, sym(name), budget);
+      if (def.kind !== 'sym' && def.kind !== 'num' && name !== OUTPUT) local = replace(local, def, sym(name), budget);
       local = pullContent(local);
       const c = chain([a, local]);
       if (isZero(c)) continue;
@@ -299,7 +341,7 @@ export function isDataName(v: string, extra: ReadonlySet<string> = new Set()): b
  */
 /** The named forms of a forward pass's partials (see `namedPartials`); a budget cut is a note, not a failure. */
 export function prepareNamed(parsed: Parsed, wrt: readonly string[], budget: Budget, notes: string[]): NamedPass | undefined {
-  if (!parsed.target || !parsed.assignments?.length) return undefined;
+  if (!parsed.assignments?.length) return undefined;
   try {
     return namedPartials(parsed, wrt, budget);
   } catch (err) {
@@ -322,7 +364,7 @@ export function addNamedForms(input: {
   data?: readonly string[];
 }): PartialDerivative[] {
   const { parsed, gradient, partials, check, notes, named: pass } = input;
-  if (!parsed.target || !parsed.assignments?.length) return gradient;
+  if (!parsed.assignments?.length) return gradient;
   const extra = new Set(input.data ?? []);
   for (const g of gradient) g.group = isDataName(g.wrt, extra) ? 'data' : 'parameters';
   if (pass) {

@@ -79,8 +79,21 @@ describe("the forward pass's own names", () => {
     }
   });
 
-  it('is absent where it would not mean one thing: no intermediates, a name assigned twice, a bare expression', () => {
-    for (const src of ['np.tanh(w*x + b)', 'loss = (w*x - y)**2', 'h = w*x\nh = np.tanh(h)\nloss = h**2', 'x = x*w\nloss = x**2', 'z = w*x\nnp.tanh(z)']) {
+  it('a function that returns an expression: the output is unnamed, the intermediates are named', () => {
+    const r = grad('def f(w, b, x, y):\n    z = w*x + b\n    h = np.tanh(z)\n    return (h - y)**2');
+    expect(r.gradient.map((g) => [g.wrt, g.named?.text])).toEqual([
+      ['b', '2*(h - y)*(1 - h^2)'],
+      ['w', '2*(h - y)*(1 - h^2)*x'],
+      ['x', '2*(h - y)*(1 - h^2)*w'],
+      ['y', '2*(y - h)'],
+    ]);
+    expect(r.check.named?.passed).toBe(true);
+    // The output's own value is never a factor (it has no name in the code): d/dz e^z stays e^z.
+    expect(grad('z = w*x\nnp.exp(z) + z').gradient.find((g) => g.wrt === 'w')!.named!.text).toBe('(1 + exp(z))*x');
+  });
+
+  it('is absent where it would not mean one thing: no intermediates, a name assigned twice, a name read before it is assigned', () => {
+    for (const src of ['np.tanh(w*x + b)', 'loss = (w*x - y)**2', 'h = w*x\nh = np.tanh(h)\nloss = h**2', 'x = x*w\nloss = x**2', 'a = w\nreturn a*x']) {
       const r = grad(src);
       for (const g of r.gradient) expect(g.named, `${src}: ∂/∂${g.wrt}`).toBeUndefined();
       expect(r.check.named, src).toBeUndefined();
