@@ -11,12 +11,15 @@ import { mappingItem, npLoad, npzMemberStep, sklearnDataset } from './datasets';
 import { type Workspace, foreignCall } from './imports';
 import type { ShapeStep } from './types';
 import {
+  type AttrChange,
   type ClassDef,
+  type ListCell,
   type SourceRef,
-  cellContext,
   cleanse,
   markReshaped,
+  newAttrs,
   newCell,
+  setAttr,
   touchAll,
   touchCell,
   type FuncDef,
@@ -147,6 +150,10 @@ export interface StmtState {
   observed: Observation[];
   observedDiags: ObservedDiag[];
   poisoned: Poison[];
+  /** The lists and dicts this statement marked changed (undone and replayed across updates). */
+  touched?: ListCell[];
+  /** The instance attributes this statement set (undone and replayed across updates). */
+  attrChanges?: AttrChange[];
   /** Workspace files the analysis read (np.load, imports) with their versions (undefined: missing). */
   deps?: Map<string, string | undefined>;
 }
@@ -605,13 +612,9 @@ export class Analyzer {
     const cur = prev ? cleanse(prev) : UNKNOWN;
     if (cur.k !== 'tuple' || !cur.list || !cur.cell || cur.items.length >= MAX_LIST) return false;
     const v = this.evalExpr(app.arg, scope);
-    // The instance is changed in place: the statement that made it cannot be reused by the next update
-    // (its binding would hold the changed instance), nor can the statements after this one.
-    const owner = cur.cell.owner as StmtState | null;
-    if (owner && owner !== this.stmt) owner.memoizable = false;
     this.instChanges++;
     touchCell(cur.cell);
-    o.attrs.set(app.attr.prop, { k: 'tuple', items: [...cur.items, v], list: true, cell: newCell() });
+    setAttr(o.attrs, app.attr.prop, { k: 'tuple', items: [...cur.items, v], list: true, cell: newCell() });
     return true;
   }
 
@@ -833,6 +836,9 @@ export class Analyzer {
       case 'MemberExpression': {
         const obj = t.firstChild;
         const prop = t.getChild('PropertyName');
+        // (a dict entry set through a name is a new binding of that name, which reuse replays)
+        const dictByName = !!obj && obj.name === 'VariableName' && !!t.getChild('[') && this.assignDictEntry(t, v, scope);
+        if (dictByName) return;
         if (this.stmt.from >= 0 && scope.isGlobal) this.stmt.memoizable = false;
         if (obj && prop && !t.getChild('[')) {
           const o = this.evalExpr(obj, scope);
@@ -844,7 +850,7 @@ export class Analyzer {
             this.instChanges++;
             const name = this.text(prop);
             const prev = o.attrs.get(name);
-            o.attrs.set(name, this.branchDepth > 0 && prev ? join(prev, v) : v);
+            setAttr(o.attrs, name, this.branchDepth > 0 && prev ? join(prev, v) : v);
           }
         } else if (obj) {
           if (this.assignDictEntry(t, v, scope)) return;
@@ -1480,7 +1486,7 @@ export class Analyzer {
   private execClass(n: SyntaxNode, scope: Scope): void {
     const nameNode = n.getChild('VariableName');
     if (!nameNode) return;
-    const cls: ClassDef = { name: this.text(nameNode), methods: new Map(), proto: new Map() };
+    const cls: ClassDef = { name: this.text(nameNode), methods: new Map(), proto: newAttrs() };
     const cv: Value = { k: 'class', def: cls };
     this.bind(scope, cls.name, { v: cv, steps: [], origin: this.origin(nameNode) });
     const body = n.getChild('Body');
@@ -1505,7 +1511,7 @@ export class Analyzer {
   }
 
   private instantiate(cls: ClassDef, pos: Value[], kw: Map<string, Value>): Value {
-    const inst: Value = { k: 'inst', cls, attrs: new Map() };
+    const inst: Value = { k: 'inst', cls, attrs: newAttrs() };
     for (const [k, v] of cls.proto) if (v.k === 'func' || v.k === 'int' || v.k === 'str') inst.attrs.set(k, v);
     const init = cls.methods.get('__init__');
     if (init && init.k === 'func') {
@@ -2063,26 +2069,14 @@ export class Analyzer {
     const at = cur.keys.indexOf(key);
     const keys = at >= 0 ? cur.keys : [...cur.keys, key];
     const items = at >= 0 ? cur.items.map((x, i) => (i === at ? v : x)) : [...cur.items, v];
-    let next: Value;
-    if (cur.cell.parents) {
-      // a dict that may be one of several objects: they all may have changed, unseen
-      touchCell(cur.cell);
-      next = { k: 'dict', keys, items, cell: newCell() };
-    } else {
-      // The same object with a new version: other names for it now read an older version (unknown).
-      const cell = cur.cell;
-      cell.ver = (cell.ver ?? 0) + 1;
-      if (cell.owner !== cellContext.stmt) {
-        // made by another statement, which holds it changed: see touchCell
-        cellContext.foreign = true;
-        if (cell.owner && typeof cell.owner === 'object') (cell.owner as StmtState).memoizable = false;
-      }
-      next = { k: 'dict', keys, items, cell, ver: cell.ver };
-    }
+    // The same object, changed: the old value (other names for it) reads unknown from now on; the
+    // name or attribute holds the new version (joins with the old one read as the new one).
+    touchCell(cur.cell);
+    const next: Value = { k: 'dict', keys, items, cell: cur.cell.parents ? newCell() : { ...newCell(), prev: cur.cell } };
     // a call that sets entries is not memoized (a hit would skip the change)
     this.instChanges++;
     if (inst) {
-      inst.attrs.set(prop, next);
+      setAttr(inst.attrs, prop, next);
     } else this.bind(scope, this.text(obj), { v: next, steps: [], origin: this.origin(obj) });
     return true;
   }

@@ -65,7 +65,7 @@ import { parseShapeDecls } from './comments';
 import { normalizePath } from './host';
 import { type ModuleCtx, Workspace } from './imports';
 import type { ShapeAnalysis, ShapeDiagnostic, ShapeHint, ShapeInfo, ShapeOptions, ShapeRelated, SymbolShape } from './types';
-import { type SourceRef, type Value, UNKNOWN, cellContext, join, kindOf, publicShape, shapeText, tensor, whyOf } from './values';
+import { type ListCell, type SourceRef, type Value, UNKNOWN, attrsOwner, cellContext, undoAttrs, valueKey, join, kindOf, publicShape, shapeText, tensor, whyOf } from './values';
 
 export type * from './types';
 
@@ -170,6 +170,12 @@ export class ShapeDocument {
     const states: StmtState[] = [];
     const change = this.change;
     const prev = this.prev;
+    // Lists changed by the previous update's statements are as they were made again; the changes of
+    // the statements reused below are replayed in program order (a fresh analysis sees the same).
+    for (const s of prev) for (const c of s.touched ?? []) c.dirty = false;
+    // (and instance attributes they set, last first)
+    for (let i = prev.length - 1; i >= 0; i--) undoAttrs(prev[i]!.attrChanges ?? []);
+    const savedCells = { stmt: cellContext.stmt, foreign: cellContext.foreign, touched: cellContext.touched, attrs: cellContext.attrs };
     let cut: string | undefined;
     // Set once a re-analyzed statement changed a list made by another statement: statements after it
     // may read that list through a binding that did not change, so none of them is reused.
@@ -204,8 +210,24 @@ export class ShapeDocument {
       let cand: StmtState | undefined;
       if (oldFrom !== undefined) {
         // statements of the previous update skipped over are gone
-        while (p < prev.length && prev[p]!.from < oldFrom) markWrites(prev[p++]!);
+        while (p < prev.length && prev[p]!.from < oldFrom) {
+          // a gone statement's changes to other statements' lists are undone: later ones must see that
+          if (foreignCells(prev[p]!).size > 0) listsChanged = true;
+          markWrites(prev[p++]!);
+        }
         if (p < prev.length && prev[p]!.from === oldFrom) cand = prev[p++];
+      }
+      // The previous version of a statement the edit falls in (it starts before the edit).
+      let edited: StmtState | undefined;
+      if (oldFrom === undefined && change && n.from < change.from) {
+        while (p < prev.length && prev[p]!.from < n.from) {
+          if (foreignCells(prev[p]!).size > 0) listsChanged = true;
+          markWrites(prev[p++]!);
+        }
+        if (p < prev.length && prev[p]!.from === n.from) {
+          edited = prev[p++]!;
+          markWrites(edited);
+        }
       }
       let st: StmtState | undefined;
       if (cand && !listsChanged && cand.len === n.to - n.from && cand.span === spanTo - spanFrom && cand.pass !== pass && cand.memoizable && depsCurrent(cand)) {
@@ -224,15 +246,24 @@ export class ShapeDocument {
           global.vars.set(name, b);
           changed.delete(name);
         }
+        for (const c of st.touched ?? []) c.dirty = true;
+        for (const a of st.attrChanges ?? []) a.attrs.set(a.key, a.after);
       } else {
         if (cand) markWrites(cand);
         st = { key: `s${++this.serial}`, len: n.to - n.from, span: spanTo - spanFrom, from: n.from, line, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: true, pass, observed: [], observedDiags: [], poisoned: [] };
         an.stmt = st;
         cellContext.stmt = st;
         cellContext.foreign = false;
+        cellContext.touched = st.touched = [];
+        cellContext.attrs = st.attrChanges = [];
         try {
           an.exec(n, global, null);
-          if (cellContext.foreign) listsChanged = true;
+          // Lists of other statements changed differently than by this statement's previous analysis:
+          // the statements after it may read them through bindings that did not change.
+          const before = cand ?? edited;
+          if ((cellContext.foreign || (before && foreignCells(before).size > 0)) && !sameCells(foreignCells(st), before ? foreignCells(before) : new Set())) listsChanged = true;
+          // instances of other statements left otherwise than before (statements after may read them)
+          if (!sameAttrs(st, before)) listsChanged = true;
         } catch (e) {
           // A budget cut, or a bug of ours: stop here, keeping everything reported before this
           // statement (its own half-done bindings would be stale for what follows, so nothing follows).
@@ -249,6 +280,7 @@ export class ShapeDocument {
       if (cut) break;
     }
     this.prev = states;
+    Object.assign(cellContext, savedCells);
     this.last = { an, global };
     return new Result(text, lineStarts, states, cut ?? an.cut);
   }
@@ -277,6 +309,43 @@ export class ShapeDocument {
 }
 
 const lineOf = lineAt;
+
+/** The lists and dicts made by other statements that a statement marked changed. */
+function foreignCells(s: StmtState): Set<ListCell> {
+  const out = new Set<ListCell>();
+  for (const c of s.touched ?? []) if (c.owner !== s) out.add(c);
+  return out;
+}
+
+/** What a statement left in instances made by other statements: the attribute and its value's shapes. */
+function foreignAttrs(s: StmtState): Map<Map<string, Value>, Map<string, string>> {
+  const out = new Map<Map<string, Value>, Map<string, string>>();
+  for (const a of s.attrChanges ?? []) {
+    if (attrsOwner(a.attrs) === s) continue;
+    let m = out.get(a.attrs);
+    if (!m) out.set(a.attrs, (m = new Map()));
+    m.set(a.key, valueKey(a.after));
+  }
+  return out;
+}
+
+function sameAttrs(st: StmtState, before: StmtState | undefined): boolean {
+  const a = foreignAttrs(st);
+  const b = before ? foreignAttrs(before) : new Map<Map<string, Value>, Map<string, string>>();
+  if (a.size !== b.size) return false;
+  for (const [k, m] of a) {
+    const n = b.get(k);
+    if (!n || n.size !== m.size) return false;
+    for (const [key, v] of m) if (n.get(key) !== v) return false;
+  }
+  return true;
+}
+
+function sameCells(a: Set<ListCell>, b: Set<ListCell>): boolean {
+  if (a.size !== b.size) return false;
+  for (const c of a) if (!b.has(c)) return false;
+  return true;
+}
 
 /**
  * Errors met inside function bodies while calls ran, one diagnostic per place (and per caught or

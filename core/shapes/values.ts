@@ -44,7 +44,7 @@ export type Value =
    * A dict made by a literal with string keys (`p = {"w1": 0.1, "b": 0.0}`), as long as nothing could
    * have changed it unseen (the same rules as lists: a cell, touched by what we don't follow).
    */
-  | { k: 'dict'; keys: string[]; items: Value[]; cell: ListCell; /** the cell's `ver` this value describes */ ver?: number }
+  | { k: 'dict'; keys: string[]; items: Value[]; cell: ListCell }
   | { k: 'layer'; type: string; cfg: LayerCfg; at?: SourceRef }
   | { k: 'func'; def: FuncDef; self?: Value }
   | { k: 'class'; def: ClassDef }
@@ -65,17 +65,59 @@ export type Value =
 export interface ListCell {
   dirty: boolean;
   /**
-   * A dict's entries set so far through its one followed name (`p["w"] -= …`): the value with the
-   * same `ver` is the dict as it is now; an older value (another name for it) reads as unknown.
+   * For a dict: the cell of the same dict before its latest entry was set through a followed name
+   * (`p["w"] -= …` makes a new cell whose `prev` is the old one, which is marked changed, so other
+   * names for the old value read unknown).
    */
-  ver?: number;
+  prev?: ListCell;
   /** The top-level statement (an analyze.ts StmtState) that made the list, for incremental reuse. */
   owner: unknown;
   parents?: ListCell[];
 }
 
-/** Who is touching cells now: a touch of a cell made by another statement sets `foreign`. */
-export const cellContext: { stmt: unknown; foreign: boolean } = { stmt: null, foreign: false };
+/**
+ * Who is touching cells now: a touch of a cell made by another statement sets `foreign`. The cells a
+ * statement marks changed are listed in `touched` (its StmtState's), so an update can undo the
+ * previous update's changes and replay those of the statements it reuses, in program order.
+ */
+export const cellContext: { stmt: unknown; foreign: boolean; touched: ListCell[] | null; attrs: AttrChange[] | null } = { stmt: null, foreign: false, touched: null, attrs: null };
+
+/** An instance attribute set by a statement (`self.W = …`, `self.layers.append(…)`), undone and replayed across updates. */
+export interface AttrChange {
+  attrs: Map<string, Value>;
+  key: string;
+  before: Value | undefined;
+  after: Value;
+}
+
+/** Sets an instance attribute, listing the change for the statement running now (see `cellContext`). */
+export function setAttr(attrs: Map<string, Value>, key: string, v: Value): void {
+  cellContext.attrs?.push({ attrs, key, before: attrs.get(key), after: v });
+  attrs.set(key, v);
+}
+
+const ATTR_OWNER = new WeakMap<Map<string, Value>, unknown>();
+
+/** An instance's attributes, made by the statement running now (see `setAttr`). */
+export function newAttrs(): Map<string, Value> {
+  const m = new Map<string, Value>();
+  ATTR_OWNER.set(m, cellContext.stmt);
+  return m;
+}
+
+/** The statement that made an instance's attributes (undefined when unknown). */
+export function attrsOwner(attrs: Map<string, Value>): unknown {
+  return ATTR_OWNER.get(attrs);
+}
+
+/** Undoes attribute changes, last first. */
+export function undoAttrs(changes: readonly AttrChange[]): void {
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const c = changes[i]!;
+    if (c.before === undefined) c.attrs.delete(c.key);
+    else c.attrs.set(c.key, c.before);
+  }
+}
 
 export function newCell(): ListCell {
   return { dirty: false, owner: cellContext.stmt };
@@ -89,14 +131,12 @@ export function cellDirty(c: ListCell, depth = 0): boolean {
 
 /** Marks a list (and what it may be) as possibly changed. */
 export function touchCell(c: ListCell, depth = 0): void {
+  // every touch is listed (not only the first): an update may replay this statement's and not another's
+  const t = cellContext.touched;
+  if (t && t[t.length - 1] !== c) t.push(c);
   if (!c.dirty) {
     c.dirty = true;
-    if (c.owner !== cellContext.stmt) {
-      cellContext.foreign = true;
-      // The statement that made the list holds it changed: the next update must make it afresh rather
-      // than reuse that statement (its binding would be the changed, unreadable list).
-      if (c.owner && typeof c.owner === 'object') (c.owner as { memoizable?: boolean }).memoizable = false;
-    }
+    if (c.owner !== cellContext.stmt) cellContext.foreign = true;
   }
   if (c.parents && depth < 32) for (const p of c.parents) touchCell(p, depth + 1);
 }
@@ -125,7 +165,6 @@ function hasDirty(v: Value, depth: number): boolean {
   if (v.k === 'tensor') return RESHAPED.has(v);
   if ((v.k !== 'tuple' && v.k !== 'dict') || depth > 8) return false;
   if (v.cell && cellDirty(v.cell)) return true;
-  if (v.k === 'dict' && dictStale(v)) return true;
   for (const x of v.items) if (hasDirty(x, depth + 1)) return true;
   return false;
 }
@@ -135,7 +174,7 @@ export function cleanse(v: Value, depth = 0): Value {
   if (v.k === 'tensor') return RESHAPED.has(v) ? { k: 'tensor', lib: v.lib, shape: null } : v;
   if (v.k === 'dict') {
     if (!hasDirty(v, depth)) return v;
-    return cellDirty(v.cell) || dictStale(v) ? UNKNOWN : { ...v, items: v.items.map((x) => cleanse(x, depth + 1)) };
+    return cellDirty(v.cell) ? UNKNOWN : { ...v, items: v.items.map((x) => cleanse(x, depth + 1)) };
   }
   if (v.k !== 'tuple' || !hasDirty(v, depth)) return v;
   if (v.cell && cellDirty(v.cell)) return UNKNOWN;
@@ -272,18 +311,23 @@ function joinInner(a: Value, b: Value): Value {
   }
   if (a.k === 'dict' && b.k === 'dict' && a.keys.length === b.keys.length && a.keys.every((k, i) => b.keys[i] === k)) {
     const items = a.items.map((x, i) => join(x, b.items[i]!));
-    // the same dict on both paths, set differently: it is now as one of them left it (its entries are joined)
-    if (a.cell === b.cell) return { k: 'dict', keys: a.keys, items, cell: a.cell, ver: a.cell.ver };
-    return { k: 'dict', keys: a.keys, items, cell: { dirty: cellDirty(a.cell) || cellDirty(b.cell) || dictStale(a) || dictStale(b), owner: cellContext.stmt, parents: [a.cell, b.cell] } };
+    // The same dict on both paths, one path having set entries (a later version): it is now as one
+    // of them left it, so its entries are joined and it is read as the later version.
+    if (a.cell === b.cell || laterVersion(b.cell, a.cell)) return { k: 'dict', keys: a.keys, items, cell: b.cell };
+    if (laterVersion(a.cell, b.cell)) return { k: 'dict', keys: a.keys, items, cell: a.cell };
+    return { k: 'dict', keys: a.keys, items, cell: { dirty: cellDirty(a.cell) || cellDirty(b.cell), owner: cellContext.stmt, parents: [a.cell, b.cell] } };
   }
   if (a.k === 'mod' && b.k === 'mod' && a.path === b.path) return a;
   return UNKNOWN;
 }
 
-/** A dict value older than the latest entry set through its cell (read through another name). */
-export function dictStale(v: Value & { k: 'dict' }): boolean {
-  return (v.ver ?? 0) !== (v.cell.ver ?? 0);
+/** Whether dict cell `later` was made from `earlier` by setting entries (a bounded walk back). */
+function laterVersion(later: ListCell, earlier: ListCell): boolean {
+  let c = later.prev;
+  for (let i = 0; c && i < MAX_VERSIONS; i++, c = c.prev) if (c === earlier) return true;
+  return false;
 }
+const MAX_VERSIONS = 4096;
 
 function isScalarLike(v: Value): boolean {
   return v.k === 'float' || v.k === 'int' || v.k === 'bool' || (v.k === 'tensor' && v.shape !== null && v.shape.length === 0);

@@ -507,3 +507,24 @@ dot(u, row)
     expect(info.related?.map((r) => r.line)).toEqual([11]);
   });
 });
+
+describe('editing keeps the analysis equal to a fresh one', () => {
+  // Lists, dicts and instances built in one statement and changed in others: after any edit, the
+  // statements reused from the previous analysis must not see the changes of statements re-analyzed.
+  it.each(['course_layer_list.py', 'course_dict_params.py', 'course_scalars_stats.py', 'np_lists.py'])('%s, a line inserted before each line in turn', async (file) => {
+    const { readFileSync } = await import('node:fs');
+    const { ShapeDocument } = await import('../../core/shapes/index');
+    const text = readFileSync(`test/fixtures/shapes/programs/ok/${file}`, 'utf8');
+    const lines = text.split('\n');
+    const doc = new ShapeDocument();
+    doc.update(text);
+    for (let i = 0; i < lines.length; i += 1) {
+      const edited = [...lines.slice(0, i), '# an inserted comment line', ...lines.slice(i)].join('\n');
+      const inc = doc.update(edited);
+      const fresh = analyzeShapes(edited);
+      expect(inc.symbols, `${file}, line inserted at ${i + 1}`).toEqual(fresh.symbols);
+      expect(inc.diagnostics.map((d) => [d.line, d.severity, d.message])).toEqual(fresh.diagnostics.map((d) => [d.line, d.severity, d.message]));
+      doc.update(text);
+    }
+  });
+});
