@@ -164,3 +164,19 @@ describe('mathlens grad --json', () => {
     }
   });
 });
+
+describe('the panel protocol carries the named form and the groups', () => {
+  it('accepts a result with named/group and a state with disclosures; rejects malformed ones', async () => {
+    const { isExtensionToWebview, isPanelState } = await import('../../core/protocol');
+    const result = grad(ISSUE);
+    const source = { text: ISSUE, lang: 'python', start: { line: 0, character: 0 }, endLine: 3 };
+    const msg = { type: 'result', result, source, view: { showSteps: true } };
+    expect(isExtensionToWebview(msg)).toBe(true);
+    const bad = (patch: object) => ({ ...msg, result: { ...result, gradient: [{ ...result.gradient[0], ...patch }] } });
+    expect(isExtensionToWebview(bad({ named: { latex: 1, numpy: 'x', text: 'x' } }))).toBe(false);
+    expect(isExtensionToWebview(bad({ named: 'x' }))).toBe(false);
+    expect(isExtensionToWebview(bad({ group: 'weights' }))).toBe(false);
+    expect(isPanelState({ version: 1, last: msg, disclosed: { 'substituted:w': true, data: false } })).toBe(true);
+    expect(isPanelState({ version: 1, disclosed: { data: 'yes' } })).toBe(false);
+  });
+});
