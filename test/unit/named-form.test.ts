@@ -180,3 +180,31 @@ describe('the panel protocol carries the named form and the groups', () => {
     expect(isPanelState({ version: 1, disclosed: { data: 'yes' } })).toBe(false);
   });
 });
+
+describe('a named form that disagrees fails the check', () => {
+  it('is caught at the check points, fails the check with a note, and is not shown', async () => {
+    const { Budget } = await import('../../core/budget');
+    const { addNamedForms, namedPartials } = await import('../../core/named');
+    const { parse } = await import('../../core/parse/index');
+    const { sym, mul } = await import('../../core/expr');
+    const parsed = parse(ISSUE, 'python');
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const r = grad(ISSUE);
+    const budget = Budget.unlimited();
+    const pass = namedPartials(parsed.value, r.variables, budget)!;
+    // Tamper with ∂loss/∂w: one factor v too many.
+    pass.partials.set('w', mul(pass.partials.get('w')!, sym('v')));
+    const { simplify } = await import('../../core/simplify');
+    const { differentiate } = await import('../../core/diff');
+    const partials = r.variables.map((v) => ({ wrt: v, d: simplify(differentiate(parsed.value.expr, v).raw) }));
+    const gradient = r.gradient.map((g) => ({ ...g, named: undefined }));
+    const check = { ...r.check, named: undefined, passed: true };
+    const notes: string[] = [];
+    addNamedForms({ parsed: parsed.value, named: pass, gradient, partials, check, notes, chosenOrder: false });
+    expect(check.passed).toBe(false);
+    expect(check.named).toMatchObject({ passed: false });
+    expect(notes.join(' ')).toMatch(/∂loss\/∂w/);
+    expect(gradient.find((g) => g.wrt === 'w')!.named).toBeUndefined();
+    expect(gradient.find((g) => g.wrt === 'b')!.named).toBeDefined();
+  });
+});
