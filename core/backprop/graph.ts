@@ -29,6 +29,8 @@
  */
 import { Budget, BudgetExceeded } from '../budget';
 import { ARRAY_ATTRIBUTES, fail, normalizeVariableName, ParseError } from '../parse/common';
+import { findDefinitions } from '../parse/userfns';
+import type { UserFunction } from '../parse/userfns';
 import { tokenize } from '../parse/lexer';
 import type { Token } from '../parse/lexer';
 import { PYTHON_MODULES } from '../parse/functions';
@@ -116,6 +118,8 @@ export interface GraphOptions {
   /** Longest selection accepted, in characters (default 1,000,000). */
   maxLength?: number;
   budget?: Budget;
+  /** The document around the selection: calls of the functions it defines are expanded through their bodies. */
+  definitions?: string;
 }
 
 export const DEFAULT_MAX_NODES = 20_000;
@@ -226,6 +230,10 @@ class Builder {
   readonly nodes: GraphNode[] = [];
   readonly inputs = new Map<string, number>();
   readonly env = new Map<string, number>();
+  /** The user's own functions (in the selection or the document): calls are expanded through their bodies. */
+  userFns = new Map<string, UserFunction>();
+  readonly expanding: string[] = [];
+  expansions = 0;
   readonly versions = new Map<string, number>();
   /** Values passed through a scalar-only call (`x.item()`): they must hold one entry. */
   readonly scalarOnly: { id: number; from: number; to: number; what: string }[] = [];
@@ -617,6 +625,10 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
         if (!allowed.includes(k) && !IGNORED_KEYWORDS.has(k)) fail(`"${frame.display}" has no supported argument "${k}"`, v.from, v.to - v.from);
       }
     };
+    if (frame.bare && b.userFns.has(fn)) {
+      vals.push(expandUserFunction(b, b.userFns.get(fn)!, positional, keywords, from, to));
+      return;
+    }
     if (IDENTITY_METHODS.has(fn) && frame.method) {
       arity(1);
       const v = positional[0]!;
@@ -934,6 +946,99 @@ function parseExpression(b: Builder, toks: Token[], start: number): { value: Ope
   return { value: vals[0]!, next: pos };
 }
 
+/** Most expansions of the user's functions in one graph. */
+const MAX_EXPANSIONS = 500;
+
+/**
+ * A call of the user's own function (`sigmoid(h)` with `def sigmoid(x): return …` in the file): its
+ * body's operations, built on the argument nodes (inline expansion), never the catalogue's function of
+ * that name. The body's nodes point at the call in the selection; their labels are the body's text.
+ */
+function expandUserFunction(b: Builder, fn: UserFunction, positional: Operand[], keywords: Map<string, Operand>, from: number, to: number): Operand {
+  const at = { offset: from, length: to - from };
+  if (fn.problem) fail(`${fn.name} ${fn.problem}: select its body's expression instead`, at.offset, at.length);
+  if (b.expanding.includes(fn.name)) {
+    fail(`${fn.name} calls itself (${[...b.expanding, fn.name].join(' → ')}): a recursive function cannot be expanded; select its body's expression instead`, at.offset, at.length);
+  }
+  if (++b.expansions > MAX_EXPANSIONS) fail(`more than ${MAX_EXPANSIONS} calls of your own functions to expand: select a smaller part of the computation`, at.offset, at.length);
+  const where = `${fn.name} (line ${fn.line})`;
+  if (positional.length > fn.params.length) fail(`${where} takes ${fn.params.length} argument${fn.params.length === 1 ? '' : 's'}`, at.offset, at.length);
+  const bound = new Map<string, number>();
+  const bind = (name: string, v: Operand): void => {
+    if (v.kind !== 'node') fail(`the argument "${name}" of ${fn.name} must be a number here`, v.from, v.to - v.from);
+    bound.set(name, v.id);
+  };
+  positional.forEach((v, i) => bind(fn.params[i]!.name, v));
+  for (const [k, v] of keywords) {
+    if (!fn.params.some((q) => q.name === k)) fail(`${where} has no parameter "${k}"`, v.from, v.to - v.from);
+    bind(k, v);
+  }
+  const saved = [...b.env];
+  const first = b.nodes.length;
+  b.expanding.push(fn.name);
+  const defaults = fn.params.filter((q) => !bound.has(q.name)).map((q) => {
+    if (q.default === undefined) fail(`${where} needs the argument "${q.name}"`, at.offset, at.length);
+    return `${q.name} = ${q.default}`;
+  });
+  const source = [...defaults, fn.body].join('\n');
+  let result: number | undefined;
+  try {
+    for (const [k, id] of bound) b.env.set(k, id);
+    const toks = tokenize(source, PYTHON.lex);
+    let pos = 0;
+    for (;;) {
+      while (toks[pos]!.kind === 'nl' || isOp(toks[pos]!, ';')) pos++;
+      const t = toks[pos]!;
+      if (t.kind === 'eof') break;
+      if (t.kind === 'str' && atEnd(toks[pos + 1]!)) {
+        pos++; // a docstring
+        continue;
+      }
+      if (isName(t, 'return')) {
+        const { value, next } = parseExpression(b, toks, pos + 1);
+        if (value.kind !== 'node') fail('a function must return a number', value.from, value.to - value.from);
+        result = value.id;
+        pos = next;
+        if (!atEnd(toks[pos]!)) fail(`unexpected "${toks[pos]!.src}"`, toks[pos]!.offset, toks[pos]!.length);
+        while (toks[pos]!.kind === 'nl' || isOp(toks[pos]!, ';')) pos++;
+        if (toks[pos]!.kind !== 'eof') fail('code after "return" is not supported', toks[pos]!.offset, toks[pos]!.length);
+        break;
+      }
+      const op = toks[pos + 1]!;
+      if (t.kind !== 'name' || !(isOp(op, '=') || AUGMENTED[op.text] !== undefined)) fail('only assignments and "return" are supported in a function body', t.offset, t.length);
+      const { value, next } = parseExpression(b, toks, pos + 2);
+      if (value.kind !== 'node') fail('a string is not a number', value.from, value.to - value.from);
+      let id = value.id;
+      if (!isOp(op, '=')) {
+        const current = b.env.get(t.text);
+        if (current === undefined) fail(`"${t.text}" is used before it is assigned`, t.offset, t.length);
+        id = b.add({ op: AUGMENTED[op.text]!, inputs: [current, id], from: t.offset, to: value.to });
+      }
+      b.env.set(t.text, id);
+      pos = next;
+      if (!atEnd(toks[pos]!)) fail(`unexpected "${toks[pos]!.src}"`, toks[pos]!.offset, toks[pos]!.length);
+    }
+    if (result === undefined) fail(`${where} does not end with "return …": select its body's expression instead`, at.offset, at.length);
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    const own = err.message.startsWith(`${fn.name} `) || / calls itself |more than \d+ calls/.test(err.message);
+    fail(own ? err.message : `the body of ${where} cannot be used here: ${err.message}`, at.offset, at.length);
+  } finally {
+    b.expanding.pop();
+    b.env.clear();
+    for (const [k, v] of saved) b.env.set(k, v);
+  }
+  // The body's nodes: labelled with the body's text, located at the call.
+  for (let i = first; i < b.nodes.length; i++) {
+    const n = b.nodes[i]!;
+    if (n.op !== 'input') n.label = source.slice(n.from, n.to).replace(/\s+/g, ' ').trim().slice(0, 60) || n.label;
+    n.from = from;
+    n.to = to;
+    n.line = b.line(from);
+  }
+  return { kind: 'node', id: result, from, to };
+}
+
 /**
  * A subscripted name at `toks[pos]` (`p["w1"]`, `X[i, 0]`, `W[0][1]`, `params.w1`, `self.w`): one input
  * named by its normal form (core/parse/common.ts), and the token after it; undefined when the name has
@@ -1056,6 +1161,11 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
   budget.stage = 'building the graph';
   const toks = tokenize(text, PYTHON.lex);
   const b = new Builder(text, options.maxNodes ?? DEFAULT_MAX_NODES, budget);
+  // The user's functions, the selection's own over the document's; a `def` followed by more code only defines.
+  const own: UserFunction[] = [];
+  b.userFns = new Map([...(options.definitions ? findDefinitions(options.definitions) : []), ...findDefinitions(text, own)]);
+  const lastCode = text.trimEnd().length;
+  const defined = own.filter((f) => f.to < lastCode && text.slice(f.to, lastCode).trim() !== '');
   let pos = 0;
   let last: { id: number; name: string } | undefined;
   let loss: { id: number; name: string } | undefined;
@@ -1068,6 +1178,11 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
     if (sawBare) fail('this expression has no effect: only the last statement can be a bare expression', t.offset, t.length);
     if (isName(t, 'import') || isName(t, 'from')) {
       while (!atEnd(toks[pos]!)) pos++;
+      continue;
+    }
+    const def = isName(t, 'def') ? defined.find((f) => f.from <= t.offset && t.offset < f.to) : undefined;
+    if (def) {
+      while (toks[pos]!.kind !== 'eof' && toks[pos]!.offset < def.to) pos++;
       continue;
     }
     if (isName(t, 'return')) fail('"return" is not supported: write the output as an assignment (loss = …)', t.offset, t.length);

@@ -31,7 +31,7 @@ export function backpropGraph(text: string, options: BackpropOptions = {}): Back
   const budget = new Budget(options.budgetMs ?? 2000);
   try {
     if (typeof text !== 'string') return { ok: false, error: { message: 'the selection is not text', offset: 0, length: 0 } };
-    const g = buildGraph(text, { budget, maxNodes: options.maxNodes });
+    const g = buildGraph(text, { budget, maxNodes: options.maxNodes, ...(options.definitions !== undefined ? { definitions: options.definitions } : {}) });
     const latex = g.nodes.length <= LATEX_LIMIT;
     // A graph of scalars only is evaluated exactly as before; vectors and matrices go to shaped.ts.
     const ev = needsShapes(g, options)

@@ -29,6 +29,11 @@ export interface BackpropOptions {
   budgetMs?: number;
   /** Node budget (default 20,000). */
   maxNodes?: number;
+  /**
+   * The document around the selection (Python): calls of the functions it defines are expanded through
+   * their bodies, never taken to be the built-in function of that name.
+   */
+  definitions?: string;
 }
 
 export interface BackpropNode {

@@ -29,6 +29,8 @@ interface Shown {
   shapes: Record<string, (number | string)[]>;
   /** Values written in the code above the selection. */
   values?: Record<string, Numeric>;
+  /** The document's text: the selection's calls of functions it defines are expanded through their bodies. */
+  definitions?: string;
 }
 
 /** The engine never throws by contract; this keeps the extension host safe even if it did. */
@@ -79,8 +81,9 @@ export class BackpropPanel extends PanelHost<ExtensionToBackprop, BackpropToExte
   }
 
   /** Computes the graph and shows it (or the located error). */
-  show(source: BackpropSource, shapes: Shown['shapes'], at: Record<string, Numeric> = {}, values: Record<string, Numeric> = {}): BackpropResult {
+  show(source: BackpropSource, shapes: Shown['shapes'], at: Record<string, Numeric> = {}, values: Record<string, Numeric> = {}, definitions?: string): BackpropResult {
     const options: BackpropOptions = { shapes: shapes as Shapes, values };
+    if (definitions !== undefined) options.definitions = definitions;
     if (Object.keys(at).length) options.at = at;
     const result = runBackprop(source.text, options);
     // The panel shows arrays by their corners: a large batch is not sent whole (panel.ts).
@@ -89,7 +92,7 @@ export class BackpropPanel extends PanelHost<ExtensionToBackprop, BackpropToExte
     delete src.errorPosition;
     if (!result.ok) src.errorPosition = positionInDocument(source.text, result.error.offset, source.start);
     const message: GraphMessage = { type: 'backprop', result: shown, source: src, at };
-    this.shown = { message, shapes, values };
+    this.shown = definitions !== undefined ? { message, shapes, values, definitions } : { message, shapes, values };
     void this.memento.update(LAST_KEY, this.shown);
     this.post(message);
     return result;
@@ -108,7 +111,7 @@ export class BackpropPanel extends PanelHost<ExtensionToBackprop, BackpropToExte
         this.post(await this.reveal(message.from, message.to));
         return;
       case 'recompute':
-        if (this.shown) this.show(this.shown.message.source, this.shown.shapes, message.at, this.shown.values);
+        if (this.shown) this.show(this.shown.message.source, this.shown.shapes, message.at, this.shown.values, this.shown.definitions);
         return;
     }
   }
@@ -170,6 +173,6 @@ export async function showBackpropGraph(deps: BackpropDeps): Promise<void> {
     const shapes: Shown['shapes'] = {};
     for (const [name, shape] of found.shapes) shapes[name] = [...shape];
     const values = valuesAbove(doc.getText(), selected.start.line, selectionNames(selected.text));
-    panel.show(source, shapes, {}, values);
+    panel.show(source, shapes, {}, values, doc.languageId === 'python' ? doc.getText() : undefined);
   });
 }

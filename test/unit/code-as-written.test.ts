@@ -193,4 +193,23 @@ describe("the user's own functions, by their bodies", () => {
     if (s.engine === 'scalar' && s.result.ok) expect(s.result.gradient.find((g) => g.wrt === 'w')!.text).toBe('x*(1 - tanh(w*x)^2)');
     else expect.unreachable();
   });
+
+  it('the backprop graph expands them too: a "sigmoid" whose body is tanh gets tanh\'s local derivative', () => {
+    const at = { w: 0.3, x: 0.5, b: 0.1 };
+    const u = at.w * at.x + at.b;
+    const tanhBody = backpropGraph('s = sigmoid(w*x + b)', { at, definitions: 'def sigmoid(x):\n    return np.tanh(x)\n' });
+    expect(tanhBody.ok).toBe(true);
+    if (!tanhBody.ok) return;
+    expect(tanhBody.nodes.some((n) => n.op === 'sigmoid')).toBe(false);
+    expect(tanhBody.leaves.find((l) => l.name === 'b')!.grad).toBeCloseTo(1 - Math.tanh(u) ** 2, 12);
+    const written = backpropGraph('s = sigmoid(w*x + b)', { at, definitions: SIGMOID_DEF });
+    const sig = 1 / (1 + Math.exp(-u));
+    expect(written.ok && written.leaves.find((l) => l.name === 'b')!.grad).toBeCloseTo(sig * (1 - sig), 12);
+    const inSelection = backpropGraph('def sq(u, k=2):\n    return u**k\nh = w*x\nout = sq(h)', { at });
+    expect(inSelection.ok && inSelection.leaves.find((l) => l.name === 'w')!.grad).toBeCloseTo(2 * at.w * at.x ** 2, 12);
+    const loop = backpropGraph('s = f(x)', { definitions: 'def f(x):\n    for i in range(2):\n        x = x*2\n    return x\n' });
+    expect(!loop.ok && [loop.error.message, loop.error.offset, loop.error.length]).toEqual(["f is defined with a loop at line 2: select its body's expression instead", 4, 4]);
+    const rec = backpropGraph('s = f(x)', { definitions: 'def f(x):\n    return f(x)\n' });
+    expect(!rec.ok && rec.error.message).toMatch(/^f calls itself/);
+  });
 });
