@@ -892,7 +892,35 @@ export class Analyzer {
   private execIf(n: SyntaxNode, scope: Scope, fn: FnCtx | null): void {
     const branches: Scope[] = [];
     let hasElse = false;
+    // While every condition so far is known to be false, a known condition picks its branch: it runs
+    // as straight-line code (`if i < len(sizes) - 2:` in a loop run item by item, the main guard).
+    let known = true;
+    let skip = false;
     for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (known && (c.name === 'Body' || c.name === 'else')) {
+        if (c.name === 'else') continue;
+        if (skip) {
+          skip = false;
+          continue;
+        }
+        // an else (no condition before it in this chain was true): it runs
+        this.execBlock(c.firstChild, scope, fn);
+        return;
+      }
+      if (known && c.name !== 'if' && c.name !== 'elif' && c.name !== ':' && !c.type.isError) {
+        const v = this.condition(c, scope);
+        if (v === true) {
+          const body = c.nextSibling?.name === ':' ? c.nextSibling.nextSibling : c.nextSibling;
+          if (body?.name === 'Body') this.execBlock(body.firstChild, scope, fn);
+          return;
+        }
+        if (v === false) {
+          skip = true;
+          continue;
+        }
+        known = false;
+        continue;
+      }
       if (c.name === 'Body') {
         const o = new Scope(scope, false, true);
         this.branchDepth++;
@@ -906,6 +934,14 @@ export class Analyzer {
       else if (c.name !== 'if' && c.name !== 'elif' && c.name !== ':' && !c.type.isError) this.evalExpr(c, scope);
     }
     this.merge(scope, branches, !hasElse);
+  }
+
+  /** A condition's truth when certain: comparisons of known numbers, True/False, the main guard. */
+  private condition(c: SyntaxNode, scope: Scope): boolean | undefined {
+    const t = this.text(c).replace(/\s+/g, '');
+    if (/^__name__==(["'])__main__\1$/.test(t) && !this.module && !this.lookup(scope, '__name__')) return true;
+    const v = this.evalExpr(c, scope);
+    return v.k === 'bool' ? v.b : undefined;
   }
 
   private merge(scope: Scope, branches: Scope[], includeBase: boolean): void {
@@ -944,7 +980,14 @@ export class Analyzer {
       const inIdx = kids.findIndex((k) => k.name === 'in');
       target = kids.slice(1, inIdx < 0 ? 1 : inIdx).filter((k) => k.name !== ',');
       const iter = inIdx >= 0 ? kids[inIdx + 1] : undefined;
-      if (iter) ({ element, trips, items } = this.loopElement(iter, scope));
+      if (iter) {
+        let rangeItems: Value[] | undefined;
+        ({ element, trips, items, rangeItems } = this.loopElement(iter, scope));
+        // `for i in range(len(sizes) - 1): self.layers.append(Dense(sizes[i], sizes[i + 1]))`: each
+        // iteration builds a different layer, so a short range that appends to an instance's list runs
+        // item by item, with i known in each.
+        if (rangeItems && this.hasAttrAppend(n.getChild('Body'))) items = rangeItems;
+      }
     } else {
       const cond = n.firstChild?.nextSibling;
       if (cond && cond.name !== 'Body') this.evalExpr(cond, scope);
@@ -1077,7 +1120,7 @@ export class Analyzer {
    * (iteration runs over the first axis), (int, item) for `enumerate`, items in step for `zip`,
    * and the join of a literal list's items. Anything else is unknown.
    */
-  private loopElement(iter: SyntaxNode, scope: Scope): { element: Value; trips?: number; items?: Value[] } {
+  private loopElement(iter: SyntaxNode, scope: Scope): { element: Value; trips?: number; items?: Value[]; rangeItems?: Value[] } {
     const elementOf = (v: Value): Value => {
       if (v.k === 'tensor') return v.shape && v.shape.length >= 1 ? tensor(v.lib, v.shape.slice(1)) : UNKNOWN;
       if (v.k === 'tuple' && v.items.length > 0) return v.items.reduce((a, b) => join(a, b));
@@ -1100,11 +1143,14 @@ export class Analyzer {
         if (name === 'range') {
           const ns = vals.map((v) => (v.k === 'int' && isInt(v.d) ? v.d : undefined));
           let trips: number | undefined;
+          let rangeItems: Value[] | undefined;
           if (ns.length >= 1 && ns.length <= 3 && ns.every((x) => x !== undefined)) {
             const [start, stop, step] = ns.length === 1 ? [0, ns[0]!, 1] : [ns[0]!, ns[1]!, ns[2] ?? 1];
             if (step !== 0) trips = Math.max(0, Math.ceil((stop - start) / step));
+            // the indices themselves, for a loop run item by item (`rangeUnroll`)
+            if (trips !== undefined && trips <= MAX_UNROLL) rangeItems = Array.from({ length: trips }, (_, k) => int(start + k * step));
           }
-          return { element: UNKNOWN_INT, trips };
+          return { element: UNKNOWN_INT, trips, ...(rangeItems ? { rangeItems } : {}) };
         }
         if (name === 'enumerate') {
           if (vals.length === 0) return { element: UNKNOWN };
@@ -1162,6 +1208,12 @@ export class Analyzer {
     }
     const kids = exprChildren(t);
     kids.forEach((c, i) => this.bindUnrolledTarget(c, scope, v.k === 'tuple' && v.items.length === kids.length ? v.items[i]! : UNKNOWN));
+  }
+
+  /** Whether a loop body appends to an instance's list as one of its statements (`self.layers.append(…)`). */
+  private hasAttrAppend(body: SyntaxNode | null): boolean {
+    for (let c = body?.firstChild ?? null; c; c = c.nextSibling) if (c.name === 'ExpressionStatement' && c.firstChild && this.appendCall(c.firstChild)?.attr) return true;
+    return false;
   }
 
   /** Whether a loop body has a break or continue of its own (not of a nested loop). */
@@ -1834,12 +1886,21 @@ export class Analyzer {
     if (!calleeNode) return UNKNOWN;
     const callee = this.evalExpr(calleeNode, scope);
     const { pos, kw, nodes, star, starred } = this.evalArgs(argList, scope);
-    if (!isPureCallee(callee)) {
+    const impure = !isPureCallee(callee);
+    try {
+      return this.callOf(n, calleeNode, callee, pos, kw, nodes, star, scope);
+    } finally {
       // Lists handed to code we don't follow (or follow only once, memoized) may come back changed.
-      for (const v of pos) touchAll(v);
-      for (const v of kw.values()) touchAll(v);
-      for (const v of starred) touchAll(v);
+      // (Marked after the call: a followed body reads them as they were passed, `MLP([4, 16, 3])`.)
+      if (impure) {
+        for (const v of pos) touchAll(v);
+        for (const v of kw.values()) touchAll(v);
+        for (const v of starred) touchAll(v);
+      }
     }
+  }
+
+  private callOf(n: SyntaxNode, calleeNode: SyntaxNode, callee: Value, pos: Value[], kw: Map<string, Value>, nodes: SyntaxNode[], star: boolean, scope: Scope): Value {
     if (star) return UNKNOWN;
     // errors met in the bodies this call runs point back to it
     if (this.callDepth === 0 && (callee.k === 'func' || callee.k === 'class' || callee.k === 'inst' || callee.k === 'layer' || callee.k === 'builtin')) this.topCall = this.sourceRef(n);
@@ -2199,7 +2260,14 @@ export class Analyzer {
       }
       return a.k === 'tensor' ? tensor(a.lib, null) : b.k === 'tensor' ? tensor(b.lib, null) : UNKNOWN;
     }
-    if (/^[<>=!]=?$/.test(op)) return { k: 'bool' };
+    if (/^[<>=!]=?$/.test(op)) {
+      // comparisons of numbers whose values are known are known
+      const x = numberValue(a);
+      const y = numberValue(b);
+      if (x === undefined || y === undefined) return { k: 'bool' };
+      const r = op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : op === '>=' ? x >= y : op === '==' ? x === y : op === '!=' ? x !== y : undefined;
+      return r === undefined ? { k: 'bool' } : { k: 'bool', b: r };
+    }
     if (a.k === 'int' && b.k === 'int') {
       switch (op) {
         case '+':

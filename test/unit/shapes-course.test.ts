@@ -102,6 +102,44 @@ loss = np.mean((out - np.ones((4, 1))) ** 2)
     expect(s[`loss@${line('loss = np.mean((out - np.ones((4, 1))) ** 2)')}`]).toEqual([]);
   });
 
+  it('built in a short range loop from a list of sizes passed to the constructor', () => {
+    const src = `${LAYERS}
+
+class MLP:
+    def __init__(self, sizes):
+        self.layers = []
+        for i in range(len(sizes) - 1):
+            self.layers.append(Dense(sizes[i], sizes[i + 1]))
+            if i < len(sizes) - 2:
+                self.layers.append(Sigmoid())
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+
+net = MLP([4, 16, 8, 3])
+out = net.forward(np.ones((32, 4)))
+`;
+    const s = shapes(src);
+    expect(s[`out@${src.split('\n').indexOf('out = net.forward(np.ones((32, 4)))') + 1}`]).toEqual([32, 3]);
+  });
+
+  it('a list passed to a function is read there as passed, and unknown after (the function may change it)', () => {
+    const s = shapes(`import numpy as np
+def total_rows(shapes):
+    n = shapes[0] + shapes[1]
+    shapes.append(5)
+    return np.zeros((n, 2))
+dims = [3, 4]
+Z = total_rows(dims)
+after = np.zeros(dims)
+`);
+    expect(s['Z@7']).toEqual([7, 2]);
+    expect(s['after@8']).toBeNull();
+  });
+
   it('a literal list of layers, with enumerate', () => {
     const src = `${LAYERS}
 layers = [Dense(2, 5), Sigmoid(), Dense(5, 1)]
@@ -294,6 +332,41 @@ t2, p2 = stats.ttest_ind(np.ones((5, 3)), np.ones((5, 3)))
     for (const k of ['t@6', 'p@6', 'r@7', 'p_r@7', 'p_u@9', 'w@10', 'p_w@10', 'chi@11', 'p_chi@11']) expect(s[k], k).toEqual([]);
     // 2-D samples give one result per column: not claimed to be scalars
     expect(s['t2@12']).toBeNull();
+  });
+});
+
+describe('conditions the analysis can decide', () => {
+  it('a known comparison runs its branch only; an unknown one joins the branches', () => {
+    const s = shapes(`import numpy as np
+n = 3
+if n > 2:
+    a = np.zeros(4)
+elif n > 1:
+    a = np.zeros(5)
+else:
+    a = np.zeros(6)
+if n < 0:
+    b = np.zeros(1)
+else:
+    b = np.zeros(2)
+if flag:
+    c = np.zeros((2, 1))
+else:
+    c = np.zeros((2, 2))
+C = c
+`);
+    expect(s['a@4']).toEqual([4]);
+    expect(s['b@12']).toEqual([2]);
+    expect(s['C@17']).toEqual([2, null]);
+  });
+
+  it('the main guard runs as the script does', () => {
+    const s = shapes(`import numpy as np
+if __name__ == "__main__":
+    X = np.ones((8, 3))
+Y = X * 2
+`);
+    expect(s['Y@4']).toEqual([8, 3]);
   });
 });
 
