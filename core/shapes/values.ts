@@ -297,7 +297,8 @@ function joinInner(a: Value, b: Value): Value {
   // `b = 0.0` then `b -= lr * np.mean(g)` in a loop: either broadcasts as shape (), so arithmetic
   // keeps working, but the value is reported as a number (no shape), not as a 0-d array.
   if (isScalarLike(a) && isScalarLike(b) && (a.k === 'float' || b.k === 'float' || a.k === 'tensor' || b.k === 'tensor')) return FLOAT;
-  if (a.k === 'bool' && b.k === 'bool') return a;
+  // (a known truth survives only when both paths agree: conditions are decided from it)
+  if (a.k === 'bool' && b.k === 'bool') return a.b === b.b ? a : { k: 'bool' };
   if (a.k === 'none' && b.k === 'none') return a;
   if (a.k === 'tuple' && b.k === 'tuple' && a.items.length === b.items.length && !!a.list === !!b.list) {
     const t: Value & { k: 'tuple' } = { k: 'tuple', items: a.items.map((x, i) => join(x, b.items[i]!)), list: a.list, size: a.size && b.size };

@@ -360,6 +360,21 @@ C = c
     expect(s['C@17']).toEqual([2, null]);
   });
 
+  it('a flag set in some iterations of a loop is not decided', () => {
+    const s = shapes(`import numpy as np
+done = False
+for t in range(10):
+    if t > limit:
+        done = True
+    if done:
+        z = np.ones((2, 3))
+    else:
+        z = np.ones((2, 4))
+Z = z
+`);
+    expect(s['Z@10']).toEqual([2, null]);
+  });
+
   it('the main guard runs as the script does', () => {
     const s = shapes(`import numpy as np
 if __name__ == "__main__":
