@@ -13,6 +13,7 @@
  */
 import { computeGradient } from './gradient';
 import type { Lang } from './parse/types';
+import { indexedOnly } from './parse/common';
 import type { GradientResult } from './result';
 import { hessianPerVector, matrixGradient, matrixJacobian } from './matcalc/index';
 import type { MatOptions, MatResult } from './matcalc/index';
@@ -54,7 +55,10 @@ export function computeSelection(
   ctx: SelectionContext = {},
 ): SelectionResult {
   const { shapes, onehot, origins } = selectionShapes(text, ctx);
-  const matrix = options.mode !== 'gradient' || (options.lang === 'python' && isMatrixSelection(text, shapes));
+  // `X[i, 0]` of a matrix X is one number of the selection (a subscripted variable), not an array.
+  const indexed = options.lang === 'python' ? indexedOnly(text, shapes) : new Set<string>();
+  const arrays = indexed.size ? new Map([...shapes].filter(([n]) => !indexed.has(n))) : shapes;
+  const matrix = options.mode !== 'gradient' || (options.lang === 'python' && isMatrixSelection(text, arrays));
   if (!matrix) {
     const definitions = options.lang === 'python' && ctx.documentText !== undefined ? { definitions: ctx.documentText } : {};
     const result = computeGradient(text, { lang: options.lang, budgetMs: options.budgetMs, ...definitions });

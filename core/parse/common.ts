@@ -138,6 +138,32 @@ export function normalizeVariableName(name: string): string | undefined {
 /** Attributes of an array, never part of a variable's name: `x.T` is a transpose, not a number of the user's. */
 export const ARRAY_ATTRIBUTES: ReadonlySet<string> = new Set(['T', 'mT', 'H', 'mH', 'shape', 'ndim', 'size', 'dtype', 'real', 'imag', 'flat', 'grad', 'device', 'data']);
 
+/**
+ * The names of `shapes` that the selection only reads as single entries, indexed once per axis
+ * (`X[i, 0]` or `X[i][0]` of a matrix, `v[2]` of a vector): those are scalars of the selection, not
+ * arrays. A name also read whole, or with fewer indices than axes (`X[0]` of a matrix is a row),
+ * is not one of them. Python text; strings and comments are not looked into.
+ */
+export function indexedOnly(text: string, shapes: ReadonlyMap<string, readonly unknown[]>): Set<string> {
+  const out = new Set<string>();
+  const code = text
+    .split(/\r\n|\r|\n/)
+    .map((l) => (pythonCommentStart(l) < 0 ? l : l.slice(0, pythonCommentStart(l))))
+    .join('\n');
+  for (const [name, shape] of shapes) {
+    if (shape.length === 0) continue;
+    const uses = [...code.matchAll(new RegExp(`(?<![\\w.'"])${name.replace(/[^\w]/g, '')}\\b((?:\\s*\\[[^\\[\\]\\n]*\\])*)`, 'g'))];
+    if (!uses.length) continue;
+    const full = uses.every((m) => {
+      const groups = m[1]!.match(/\[[^[\]]*\]/g) ?? [];
+      const indices = groups.flatMap((g) => g.slice(1, -1).split(','));
+      return groups.length > 0 && indices.length === shape.length && indices.every((x) => x.trim() !== '' && !x.includes(':'));
+    });
+    if (full) out.add(name);
+  }
+  return out;
+}
+
 /** A subscripted variable (`p["w1"]`, `X[i, 0]`, `self.w`): one scalar named by its normal form. */
 export function subscriptedVariable(name: string, at: Span): Expr {
   if (!SUBSCRIPTED_NAME.test(name)) fail(`"${name}" cannot be used as a variable name`, at.offset, at.length);

@@ -104,6 +104,22 @@ describe('subscripted names in Compute Gradient', () => {
   });
 });
 
+describe('Compute Gradient of a selection with arrays of known shape', () => {
+  const run1 = (sel: string) =>
+    computeSelection(sel, { lang: 'python', budgetMs: 2000, mode: 'gradient' }, { documentText: `# X: (4, 2)\n${sel}\n`, startLine: 1, endLine: 1 });
+
+  it('X[i, 0] of a matrix is one number: the scalar engine', () => {
+    const s = run1('h = p["w1"]*X[i,0] + p["w2"]*X[i][1]');
+    expect(s.engine).toBe('scalar');
+    expect(s.result.ok && s.engine === 'scalar' && s.result.gradient.map((g) => g.wrt).sort()).toEqual(['X[i, 0]', 'X[i][1]', 'p["w1"]', 'p["w2"]']);
+  });
+
+  it('X[0] of a matrix is a row, and X read whole is an array: not scalars', () => {
+    expect(run1('out = X[0]*2').engine).toBe('matcalc');
+    expect(run1('out = X[0, 1] + np.sum(X)').engine).toBe('matcalc');
+  });
+});
+
 describe('subscripted names in the backprop graph', () => {
   it('are input leaves named by their text, take values by that text, and agree with the gradient', () => {
     const env = bindings();
