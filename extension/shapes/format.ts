@@ -81,7 +81,7 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
     lines.push(`${title} : ${escapeMarkdown(describeKind(info))}, shape ${codeSpan(formatShape(info.shape))}`);
   } else if (info.kind === 'tensor') {
     lines.push(`${title} : ${escapeMarkdown(describeKind(info))}, shape unknown`);
-  } else if (info.unknownReason) {
+  } else if (info.unknownReason && !isUnreadModule(info.text, info.unknownReason)) {
     lines.push(`${title} : shape unknown`);
   } else if (info.steps.length === 0) {
     return undefined; // a module, a float, a function… with nothing derived: no hover rather than noise
@@ -96,7 +96,7 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
       lines.push(`${i + 1}. ${stepMarkdown(s.rule, s.detail)}`);
     });
   }
-  if (info.shape === null && info.unknownReason) lines.push('', ...unknownMarkdown(info.text, info.unknownReason));
+  if (info.shape === null && info.unknownReason && !isUnreadModule(info.text, info.unknownReason)) lines.push('', ...unknownMarkdown(info.text, info.unknownReason));
   // the workspace files the value was read from (np.load's .npy/.npz, an imported module)
   const files = [...new Set(info.steps.flatMap((s) => (s.file ? [s.file] : [])))];
   if (files.length > 0) lines.push('', `From file ${files.map((f) => codeSpan(f)).join(', ')}`);
@@ -106,6 +106,12 @@ export function hoverMarkdown(info: ShapeInfo, options: HoverOptions = {}): stri
   }
   if (options.cut) lines.push('', `*The analysis of this file stopped early (${escapeMarkdown(options.cut.trim())}); later shapes may be missing.*`);
   return lines.join('\n');
+}
+
+/** The hovered name is itself a module the analysis does not read (it has no shape to declare). */
+function isUnreadModule(text: string, reason: string): boolean {
+  const t = text.trim();
+  return reason.startsWith(`${t} is a module `) || reason.startsWith(`${t} is the module `);
 }
 
 /**

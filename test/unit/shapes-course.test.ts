@@ -492,6 +492,13 @@ data = mystery_loader()
     expect(md).toContain('`# data: (n, d)`');
   });
 
+  it('no hover for a module name the analysis does not read (nothing to declare)', () => {
+    const src = 'import helpers\nx = helpers.load()\n';
+    const a = analyzeShapes(src);
+    expect(hoverMarkdown(a.at(src.lastIndexOf('helpers') + 2)!)).toBeUndefined();
+    expect(hoverMarkdown(a.at(src.indexOf('x =') + 0)!)).toContain('helpers is a module the analysis does not read');
+  });
+
   it('a known shape has no reason', () => {
     const a = analyzeShapes('import numpy as np\nx = np.ones(3)\n');
     expect(a.symbols[0]!.unknownReason).toBeUndefined();
