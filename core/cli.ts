@@ -123,7 +123,7 @@ function parseGradArgs(argv: string[]): GradArgs {
       const l = value();
       if (!(LANGS as readonly string[]).includes(l)) throw new UsageError(`unknown language "${l}" (expected ${LANGS.join(', ')})`);
       out.lang = l as Lang;
-    } else if (name === '--wrt') out.wrt = value().split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (name === '--wrt') out.wrt = splitTopLevel(value()).map((s) => s.trim()).filter(Boolean); // X[i,0] keeps its comma
     else if (name === '--shapes') out.shapes = value();
     else if (name === '--budget') {
       const n = Number(value());
