@@ -2356,6 +2356,7 @@ export class Analyzer {
       }
       return o.size ? UNKNOWN_INT : UNKNOWN;
     }
+    if (o.k === 'builtin' && (o.path === 'np.c_' || o.path === 'np.r_')) return this.indexConcat(o.path, items, n);
     if (o.k === 'layer' && o.type === 'Sequential' && items.length === 1) {
       const it = items[0]!;
       const layers = (o.cfg.layers ?? []) as Value[];
@@ -2366,6 +2367,52 @@ export class Analyzer {
       }
     }
     return UNKNOWN;
+  }
+
+  /**
+   * `np.c_[A, b]`: columns side by side (a 1-D array is one column); `np.r_[a, b]`: 1-D arrays and
+   * numbers one after another (2-D arrays stacked by rows). Slices and strings inside are not followed.
+   */
+  private indexConcat(path: string, items: Idx[], n: SyntaxNode): Value {
+    const why = `${path}[…] with these items is not followed by the shape analysis`;
+    const parts: Shape[] = [];
+    for (const it of items) {
+      if (it.kind !== 'val') return withWhy(tensor('numpy', null), why);
+      const v = it.v;
+      if (v.k === 'int' || v.k === 'float' || v.k === 'bool') parts.push([]);
+      else if (v.k === 'tensor' || v.k === 'tuple') {
+        const t = v.k === 'tensor' ? v : fromLiteral(v, 'numpy');
+        if (t.k !== 'tensor' || t.shape === null || t.shape.length > 2) return withWhy(tensor('numpy', null), why);
+        parts.push(t.shape);
+      } else return withWhy(tensor('numpy', null), why);
+    }
+    if (parts.length === 0) return withWhy(tensor('numpy', null), why);
+    let out: Shape;
+    if (path === 'np.c_') {
+      // every part becomes 2-D with the rows first: (n,) → (n, 1); numbers are not followed here
+      if (parts.some((p) => p!.length === 0)) return withWhy(tensor('numpy', null), why);
+      const cols = parts.map((p) => (p!.length === 1 ? [p![0]!, 1] : p!));
+      const rows = cols[0]![0]!;
+      for (const c of cols) {
+        const eq = cmpDim(c[0]!, rows);
+        if (eq === 'unequal') {
+          this.diag(n, 'concat', `concat: ${this.text(n)} joins columns of ${shapeText(c)} and ${shapeText(cols[0]!)}: their numbers of rows differ`, undefined, 'numpy');
+          return tensor('numpy', null);
+        }
+      }
+      out = [rows, cols.reduce<Dim>((a, c) => addDim(a, c[1]!), 0)];
+    } else {
+      const ranks = new Set(parts.map((p) => Math.max(1, p!.length)));
+      if (ranks.size !== 1) return withWhy(tensor('numpy', null), why);
+      if (ranks.has(1)) out = [parts.reduce<Dim>((a, p) => addDim(a, p!.length === 0 ? 1 : p![0]!), 0)];
+      else {
+        const cols = parts[0]![1]!;
+        if (parts.some((p) => cmpDim(p![1]!, cols) !== 'equal')) return withWhy(tensor('numpy', null), why);
+        out = [parts.reduce<Dim>((a, p) => addDim(a, p![0]!), 0), cols];
+      }
+    }
+    this.steps.push(stepOf(path, `${this.text(n)}: ${parts.map((p) => shapeText(p)).join(', ')} → ${shapeText(out)}`));
+    return tensor('numpy', out);
   }
 
   private indexItem(g: SyntaxNode[], scope: Scope): Idx {

@@ -292,6 +292,27 @@ odd = np.array([k for k in range(10) if k % 2])
     expect(s['odd@6']).toBeNull();
   });
 
+  it('np.c_ and np.r_ (the normal equation with a bias column)', () => {
+    const s = shapes(`import numpy as np
+m = 100
+X = 2 * np.random.rand(m, 1)
+y = 4 + 3 * X + np.random.randn(m, 1)
+X_b = np.c_[np.ones((m, 1)), X]
+theta = np.linalg.inv(X_b.T.dot(X_b)).dot(X_b.T).dot(y)
+pairs = np.c_[np.arange(5), np.zeros(5)]
+v = np.r_[np.ones(3), 0.5, np.zeros(2)]
+R = np.r_[np.ones((2, 4)), np.zeros((3, 4))]
+bad = np.c_[np.ones(3), np.ones(4)]
+`);
+    expect(s['X_b@5']).toEqual([100, 2]);
+    expect(s['theta@6']).toEqual([2, 1]);
+    expect(s['pairs@7']).toEqual([5, 2]);
+    expect(s['v@8']).toEqual([6]);
+    expect(s['R@9']).toEqual([5, 4]);
+    const d = analyzeShapes('import numpy as np\nbad = np.c_[np.ones(3), np.ones(4)]\n').diagnostics;
+    expect(d.map((x) => [x.line, x.severity, x.code])).toEqual([[2, 'error', 'concat']]);
+  });
+
   it('np.linalg.lstsq, np.diff, np.nonzero / one-argument np.where, np.unique with counts', () => {
     const s = shapes(`import numpy as np
 X1 = np.random.randn(442, 11)
