@@ -47,6 +47,8 @@ const USAGE = `Usage:
   next to FILE, then in the workspace folder (--root, default: the current
   directory). With --json, prints one JSON line per file:
   {"ok": true, "file": "...", "symbols": [...], "diagnostics": [...]}
+  (a symbol whose shape is unknown carries "unknownReason": what stopped the
+  analysis)
   or {"ok": false, "file": "...", "error": {"message": "..."}}.
   Exit code: 0 when every file was read, 1 when not.
 
@@ -309,7 +311,7 @@ function runShapes(argv: string[]): number {
       const out: Record<string, unknown> = {
         ok: true,
         file,
-        symbols: r.symbols.map((s) => ({ name: s.name, line: s.line, column: s.column, shape: s.shape })),
+        symbols: r.symbols.map((s) => ({ name: s.name, line: s.line, column: s.column, shape: s.shape, ...(s.unknownReason ? { unknownReason: s.unknownReason } : {}) })),
         diagnostics: r.diagnostics.map((d) => ({
           line: d.line,
           column: d.column,
@@ -326,7 +328,7 @@ function runShapes(argv: string[]): number {
     } else {
       const lines = [`${file}:`];
       const fmt = (s: (number | string | null)[] | null): string => (s === null ? '?' : `(${s.map((d) => (d === null ? '?' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`);
-      for (const s of r.symbols) lines.push(`  ${s.line}:${s.column}  ${s.name}: ${fmt(s.shape)}`);
+      for (const s of r.symbols) lines.push(`  ${s.line}:${s.column}  ${s.name}: ${fmt(s.shape)}${s.unknownReason ? `  (${s.unknownReason})` : ''}`);
       for (const d of r.diagnostics) {
         lines.push(`  ${d.line}:${d.column}  ${d.severity}: ${d.message}`);
         for (const x of d.related ?? []) lines.push(`      ${x.line}:${x.column}  ${x.message}`);
