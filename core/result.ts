@@ -105,8 +105,8 @@ export interface GradientOptions {
   /** Names the surrounding code binds to data (`np.load`, a dataset loader): their partials are grouped as data. */
   data?: string[];
   /**
-   * Python: the document around the selection. Calls of the functions it defines are differentiated
+   * Python: the document around the selection (or several texts: imported workspace modules first, then the document; a later text's definition wins). Calls of the functions it defines are differentiated
    * through their bodies (a `def sigmoid(x): return np.tanh(x)` is tanh, never the built-in σ).
    */
-  definitions?: string;
+  definitions?: string | readonly string[];
 }

@@ -60,7 +60,7 @@ export function computeSelection(
   const arrays = indexed.size ? new Map([...shapes].filter(([n]) => !indexed.has(n))) : shapes;
   const matrix = options.mode !== 'gradient' || (options.lang === 'python' && isMatrixSelection(text, arrays));
   if (!matrix) {
-    const definitions = options.lang === 'python' && ctx.documentText !== undefined ? { definitions: ctx.documentText } : {};
+    const definitions = options.lang === 'python' && ctx.documentText !== undefined ? { definitions: [...(ctx.modules ?? []), ctx.documentText] } : {};
     const result = computeGradient(text, { lang: options.lang, budgetMs: options.budgetMs, ...definitions });
     if (!result.ok && result.error.kind === 'parse') {
       // The one reading of a selection says why a plotting call, a string or a module name is not

@@ -36,6 +36,8 @@ export interface SelectionContext {
   startLine?: number;
   /** The shape engine's analysis of the document (Python files). */
   analysis?: Pick<ShapeAnalysis, 'symbols'>;
+  /** The texts of the workspace modules the document imports from (`from layers import *`), for the user's functions. */
+  modules?: readonly string[];
 }
 
 export interface SelectionShapes {

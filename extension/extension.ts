@@ -32,9 +32,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const memento = context.workspaceState;
   const history = new History(memento);
   const shapes = registerShapeFeatures(() => new ShapeDocument());
-  const gradient: GradientDeps = { extensionUri, panels: GradientPanel.slot(extensionUri, memento), history, analysisOf: shapes.analysisOf };
+  const gradient: GradientDeps = { extensionUri, panels: GradientPanel.slot(extensionUri, memento), history, analysisOf: shapes.analysisOf, modulesOf: shapes.modulesOf };
   const matrix: MatrixDeps = { extensionUri, panels: matrixPanelSlot(extensionUri), history };
-  const backprop: BackpropDeps = { extensionUri, panels: BackpropPanel.slot(extensionUri, memento), analysisOf: shapes.analysisOf };
+  const backprop: BackpropDeps = { extensionUri, panels: BackpropPanel.slot(extensionUri, memento), analysisOf: shapes.analysisOf, modulesOf: shapes.modulesOf };
   const reopen = async (id: string): Promise<boolean> => {
     const e = history.get(id);
     if (e?.kind === 'gradient' && e.text !== undefined) {

@@ -29,7 +29,7 @@
  */
 import { Budget, BudgetExceeded } from '../budget';
 import { ARRAY_ATTRIBUTES, fail, normalizeVariableName, ParseError } from '../parse/common';
-import { findDefinitions } from '../parse/userfns';
+import { findDefinitions, findDefinitionsIn } from '../parse/userfns';
 import type { UserFunction } from '../parse/userfns';
 import { tokenize } from '../parse/lexer';
 import type { Token } from '../parse/lexer';
@@ -119,7 +119,7 @@ export interface GraphOptions {
   maxLength?: number;
   budget?: Budget;
   /** The document around the selection: calls of the functions it defines are expanded through their bodies. */
-  definitions?: string;
+  definitions?: string | readonly string[];
 }
 
 export const DEFAULT_MAX_NODES = 20_000;
@@ -1163,7 +1163,7 @@ export function buildGraph(text: string, options: GraphOptions = {}): Graph {
   const b = new Builder(text, options.maxNodes ?? DEFAULT_MAX_NODES, budget);
   // The user's functions, the selection's own over the document's; a `def` followed by more code only defines.
   const own: UserFunction[] = [];
-  b.userFns = new Map([...(options.definitions ? findDefinitions(options.definitions) : []), ...findDefinitions(text, own)]);
+  b.userFns = new Map([...findDefinitionsIn(options.definitions), ...findDefinitions(text, own)]);
   const lastCode = text.trimEnd().length;
   const defined = own.filter((f) => f.to < lastCode && text.slice(f.to, lastCode).trim() !== '');
   let pos = 0;

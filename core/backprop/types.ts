@@ -30,10 +30,10 @@ export interface BackpropOptions {
   /** Node budget (default 20,000). */
   maxNodes?: number;
   /**
-   * The document around the selection (Python): calls of the functions it defines are expanded through
+   * The document around the selection (Python), or several texts (imported workspace modules first, then the document; a later text's definition wins): calls of the functions it defines are expanded through
    * their bodies, never taken to be the built-in function of that name.
    */
-  definitions?: string;
+  definitions?: string | readonly string[];
 }
 
 export interface BackpropNode {

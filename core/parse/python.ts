@@ -9,7 +9,7 @@ import { augmented, buildResult, fail, ParseError, substitute, variable } from '
 import type { Span, Statement } from './common';
 import type { Expr } from '../expr';
 import type { Token } from './lexer';
-import { findDefinitions } from './userfns';
+import { findDefinitions, findDefinitionsIn } from './userfns';
 import type { UserFunction } from './userfns';
 import { PYTHON_CONSTANTS, PYTHON_FUNCTIONS, PYTHON_METHODS, PYTHON_MODULES } from './functions';
 import { ExprParser } from './pratt';
@@ -100,11 +100,11 @@ function findAssign(p: ExprParser): number {
  * Parse a Python selection. `definitions` is the document around it: calls of functions it (or the
  * selection) defines are expanded through their bodies (./userfns.ts).
  */
-export function parsePython(text: string, maxDepth: number, definitions?: string): Parsed {
+export function parsePython(text: string, maxDepth: number, definitions?: string | readonly string[]): Parsed {
   const p = new ExprParser(text, PYTHON, maxDepth);
   if (p.peek().kind === 'eof') fail('empty selection', 0, 0);
   const own: UserFunction[] = [];
-  const fns = new Map([...(definitions ? findDefinitions(definitions) : []), ...findDefinitions(text, own)]);
+  const fns = new Map([...findDefinitionsIn(definitions), ...findDefinitions(text, own)]);
   if (fns.size) new Expander(fns, maxDepth).attach(p);
   // A `def` followed by more code in the selection only defines a function: skip it.
   const lastCode = text.trimEnd().length;

@@ -31,8 +31,8 @@ export interface ParseOptions {
   /** Maximum input length in characters (default 20000). */
   maxLength?: number;
   /**
-   * Python: the document around the selection. Calls of the functions it defines (`def sigmoid(x):
+   * Python: the document around the selection (or several texts: imported workspace modules first, then the document; a later text's definition wins). Calls of the functions it defines (`def sigmoid(x):
    * return …`, `relu = lambda z: …`) are expanded through their bodies, never taken by their names.
    */
-  definitions?: string;
+  definitions?: string | readonly string[];
 }

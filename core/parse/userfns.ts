@@ -202,3 +202,17 @@ export function findDefinitions(text: string, all?: UserFunction[]): Map<string,
   }
   return found;
 }
+
+/**
+ * The functions defined in several texts, later texts first in precedence order reversed: the texts are
+ * given from the least to the most specific (imported workspace modules, then the document), and a later
+ * text's definition of a name replaces an earlier one's, as Python's later binding does.
+ */
+export function findDefinitionsIn(texts: string | readonly string[] | undefined): Map<string, UserFunction> {
+  if (texts === undefined) return new Map();
+  const list = typeof texts === 'string' ? [texts] : texts;
+  const out = new Map<string, UserFunction>();
+  for (const t of list) for (const [name, f] of findDefinitions(t)) out.set(name, f);
+  return out;
+}
+

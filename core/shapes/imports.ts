@@ -70,23 +70,7 @@ export class Workspace implements DataEnv {
 
   /** Candidate files of a module name, in Python's search order for a script. */
   private candidates(name: string, level: number): string[] {
-    const rel = name.split('.').filter((s) => s).join('/');
-    const bases: string[] = [];
-    if (level > 0) {
-      if (!this.dir) return [];
-      let d = this.dir;
-      for (let i = 1; i < level; i++) d = dirName(d);
-      bases.push(d);
-    } else {
-      if (this.dir) bases.push(this.dir);
-      if (this.root && this.root !== this.dir) bases.push(this.root);
-    }
-    const out: string[] = [];
-    for (const b of bases) {
-      if (rel) out.push(joinPath(b, `${rel}.py`));
-      out.push(joinPath(b, rel ? `${rel}/__init__.py` : '__init__.py'));
-    }
-    return out;
+    return moduleCandidates(this.dir, this.root, name, level);
   }
 
   /** The module `name` (with `level` leading dots), analyzed; undefined when missing, cyclic or too deep. */
@@ -240,3 +224,55 @@ export function foreignCall(def: FuncDef, pos: Value[], kw: Map<string, Value>, 
 function scratchStmt(): unknown {
   return { key: 'foreign', len: 0, span: 0, from: 0, line: 1, text: '', records: [], symbols: [], diags: [], hints: [], reads: new Map(), writes: new Map(), memoizable: false, pass: -1, observed: [], observedDiags: [], poisoned: [] };
 }
+
+/** Candidate files of a module name (`level` leading dots) imported from a file in `dir`, in Python's search order for a script. */
+export function moduleCandidates(dir: string | undefined, root: string | undefined, name: string, level: number): string[] {
+  const rel = name.split('.').filter((x) => x).join('/');
+  const bases: string[] = [];
+  if (level > 0) {
+    if (!dir) return [];
+    let d = dir;
+    for (let i = 1; i < level; i++) d = dirName(d);
+    bases.push(d);
+  } else {
+    if (dir) bases.push(dir);
+    if (root && root !== dir) bases.push(root);
+  }
+  const out: string[] = [];
+  for (const b of bases) {
+    if (rel) out.push(joinPath(b, `${rel}.py`));
+    out.push(joinPath(b, rel ? `${rel}/__init__.py` : '__init__.py'));
+  }
+  return out;
+}
+
+/** Most modules whose text `importedModuleTexts` returns. */
+const MAX_IMPORTED_TEXTS = 16;
+
+/**
+ * The texts of the workspace modules a document imports names from (`from layers import *`,
+ * `from .nn import sigmoid`), one level deep, in import order: where Compute Gradient and the backprop
+ * graph find the definitions of the user's own functions that a selection calls. Library modules and
+ * missing files are skipped; nothing larger than MAX_MODULE_BYTES is read.
+ */
+export function importedModuleTexts(documentText: string, file: string | undefined, host: ShapeHost): string[] {
+  const dir = file ? dirName(file) : undefined;
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const line of documentText.split('\n')) {
+    const m = /^from\s+(\.*)([\w.]*)\s+import\s+/.exec(line);
+    if (!m) continue;
+    for (const p of moduleCandidates(dir, host.root, m[2]!, m[1]!.length)) {
+      if (seen.has(p)) break;
+      const st = host.stat(p);
+      if (!st) continue;
+      seen.add(p);
+      const text = st.size <= MAX_MODULE_BYTES ? host.readText(p, MAX_MODULE_BYTES) : undefined;
+      if (text !== undefined) out.push(text);
+      break;
+    }
+    if (out.length >= MAX_IMPORTED_TEXTS) break;
+  }
+  return out;
+}
+

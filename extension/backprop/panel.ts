@@ -18,7 +18,7 @@ import { selectedText } from '../common/selection';
 import { insertBelow } from '../common/insert';
 import { PanelHost, PanelSlot } from '../common/panelHost';
 import { positionInDocument } from '../common/positions';
-import type { AnalysisOf } from '../shapes';
+import type { AnalysisOf, ModulesOf } from '../shapes';
 
 type Shapes = NonNullable<BackpropOptions['shapes']>;
 type GraphMessage = Extract<ExtensionToBackprop, { type: 'backprop' }>;
@@ -30,7 +30,7 @@ interface Shown {
   /** Values written in the code above the selection. */
   values?: Record<string, Numeric>;
   /** The document's text: the selection's calls of functions it defines are expanded through their bodies. */
-  definitions?: string;
+  definitions?: string | string[];
 }
 
 /** The engine never throws by contract; this keeps the extension host safe even if it did. */
@@ -81,7 +81,7 @@ export class BackpropPanel extends PanelHost<ExtensionToBackprop, BackpropToExte
   }
 
   /** Computes the graph and shows it (or the located error). */
-  show(source: BackpropSource, shapes: Shown['shapes'], at: Record<string, Numeric> = {}, values: Record<string, Numeric> = {}, definitions?: string): BackpropResult {
+  show(source: BackpropSource, shapes: Shown['shapes'], at: Record<string, Numeric> = {}, values: Record<string, Numeric> = {}, definitions?: string | string[]): BackpropResult {
     const options: BackpropOptions = { shapes: shapes as Shapes, values };
     if (definitions !== undefined) options.definitions = definitions;
     if (Object.keys(at).length) options.at = at;
@@ -144,6 +144,7 @@ export interface BackpropDeps {
   extensionUri: vscode.Uri;
   panels: PanelSlot<BackpropPanel>;
   analysisOf: AnalysisOf;
+  modulesOf: ModulesOf;
 }
 
 export async function showBackpropGraph(deps: BackpropDeps): Promise<void> {
@@ -173,6 +174,6 @@ export async function showBackpropGraph(deps: BackpropDeps): Promise<void> {
     const shapes: Shown['shapes'] = {};
     for (const [name, shape] of found.shapes) shapes[name] = [...shape];
     const values = valuesAbove(doc.getText(), selected.start.line, selectionNames(selected.text));
-    panel.show(source, shapes, {}, values, doc.languageId === 'python' ? doc.getText() : undefined);
+    panel.show(source, shapes, {}, values, doc.languageId === 'python' ? [...deps.modulesOf(doc), doc.getText()] : undefined);
   });
 }

@@ -15,7 +15,7 @@ import { positionInDocument } from '../common/positions';
 import { readGradientSettings } from '../common/settings';
 import { selectedText } from '../common/selection';
 import type { History } from '../side/history';
-import type { AnalysisOf } from '../shapes';
+import type { AnalysisOf, ModulesOf } from '../shapes';
 
 /** Budgets from this size up get a notification (with its own progress) instead of the status bar spinner. */
 const NOTIFICATION_BUDGET_MS = 5000;
@@ -64,6 +64,8 @@ export interface GradientDeps {
   history: History;
   /** The shape analysis of a Python document, when shapes are enabled. */
   analysisOf: AnalysisOf;
+  /** The workspace modules a document imports from, where the user's own functions may be defined. */
+  modulesOf: ModulesOf;
 }
 
 /** Shows a History entry again: computes its text anew (the document it came from may have changed). */
@@ -101,7 +103,7 @@ export async function computeGradientOfSelection(deps: GradientDeps, mode: Selec
     },
     async () => {
       await nextTurn();
-      const ctx: SelectionContext = { documentText: doc.getText(), startLine: selected.start.line, endLine: selected.endLine };
+      const ctx: SelectionContext = { documentText: doc.getText(), startLine: selected.start.line, endLine: selected.endLine, modules: deps.modulesOf(doc) };
       const analysis = deps.analysisOf(doc);
       if (analysis) ctx.analysis = analysis;
       // Synchronous and bounded by its own time budget.

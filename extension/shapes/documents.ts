@@ -88,7 +88,7 @@ export class ShapeDocuments implements vscode.Disposable {
   private readonly hosts = new Map<string, ShapeHost>();
 
   /** Where the analysis of `document` may read workspace files: only saved files of a trusted workspace. */
-  private optionsFor(document: vscode.TextDocument): ShapeOptions | undefined {
+  optionsFor(document: vscode.TextDocument): ShapeOptions | undefined {
     const uri = document.uri as vscode.Uri | undefined;
     if (!uri || uri.scheme !== 'file' || vscode.workspace.isTrusted !== true) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder?.(uri);

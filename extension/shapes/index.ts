@@ -5,6 +5,7 @@
  * commands that want the shapes around a selection use `analysisOf`.
  */
 import * as vscode from 'vscode';
+import { importedModuleTexts } from '../../core/shapes/imports';
 import { ShapeDiagnostics } from './diagnostics';
 import { ShapeDocuments, type ShapeEngineDocument } from './documents';
 import { ShapeHoverProvider } from './hover';
@@ -25,7 +26,10 @@ export function shapeSettings(scope?: vscode.TextDocument): ShapeSettings {
 /** The current analysis of a document (Python, shapes enabled), for the gradient and backprop commands. */
 export type AnalysisOf = (document: vscode.TextDocument) => ShapeAnalysis | undefined;
 
-export function registerShapeFeatures(createEngine: () => ShapeEngineDocument): { disposable: vscode.Disposable; analysisOf: AnalysisOf } {
+/** The texts of the workspace modules a Python document imports names from (for the user's own functions). */
+export type ModulesOf = (document: vscode.TextDocument) => string[];
+
+export function registerShapeFeatures(createEngine: () => ShapeEngineDocument): { disposable: vscode.Disposable; analysisOf: AnalysisOf; modulesOf: ModulesOf } {
   const documents = new ShapeDocuments(createEngine, shapeSettings);
   const hints = new ShapeInlayHintsProvider(documents, shapeSettings);
   const disposables: vscode.Disposable[] = [
@@ -43,7 +47,15 @@ export function registerShapeFeatures(createEngine: () => ShapeEngineDocument): 
       return undefined; // shapes are a help here, never a reason to fail
     }
   };
-  return { disposable: vscode.Disposable.from(...disposables), analysisOf };
+  const modulesOf: ModulesOf = (document) => {
+    try {
+      const options = documents.optionsFor(document);
+      return options?.host ? importedModuleTexts(document.getText(), options.file, options.host) : [];
+    } catch {
+      return [];
+    }
+  };
+  return { disposable: vscode.Disposable.from(...disposables), analysisOf, modulesOf };
 }
 
 /** Flips `mathlens.shapes.inlayHints` in the user settings. */
