@@ -61,7 +61,8 @@ export function computeSelection(
   const matrix = options.mode !== 'gradient' || (options.lang === 'python' && isMatrixSelection(text, arrays));
   if (!matrix) {
     const definitions = options.lang === 'python' && ctx.documentText !== undefined ? { definitions: [...(ctx.modules ?? []), ctx.documentText] } : {};
-    const result = computeGradient(text, { lang: options.lang, budgetMs: options.budgetMs, ...definitions });
+    const data = options.lang === 'python' && ctx.documentText !== undefined ? loadedDataNames(ctx.documentText) : [];
+    const result = computeGradient(text, { lang: options.lang, budgetMs: options.budgetMs, ...definitions, ...(data.length ? { data } : {}) });
     if (!result.ok && result.error.kind === 'parse') {
       // The one reading of a selection says why a plotting call, a string or a module name is not
       // an expression of numbers, where the parser alone would say "unknown method .plot()".
@@ -84,3 +85,24 @@ export function computeSelection(
   }
   return { engine: 'matcalc', result, shapes: origins };
 }
+
+/** Calls whose result is data, not parameters: loaded files and datasets. */
+const LOADS = /^\s*([A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_][\w]*)*)\s*=\s*(?:np|numpy|pd|pandas|torch)?\.?(?:load|loadtxt|genfromtxt|read_csv|fromfile)\s*\(|^\s*([A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_][\w]*)*)\s*=\s*(?:[\w.]*\.)?(?:load_\w+|fetch_\w+|make_\w+)\s*\(/;
+/** Lines of a document read for loaded-data names. */
+const MAX_DATA_LINES = 20_000;
+
+/**
+ * The names a document binds to loaded data (`X = np.load("x.npy")`, `X, y = load_iris(return_X_y=True)`,
+ * `df = pd.read_csv(…)`): a forward pass's partials with respect to them are grouped as data.
+ */
+export function loadedDataNames(documentText: string): string[] {
+  const out = new Set<string>();
+  const lines = documentText.split('\n');
+  for (let i = 0; i < lines.length && i < MAX_DATA_LINES; i++) {
+    const m = LOADS.exec(lines[i]!);
+    const names = m?.[1] ?? m?.[2];
+    if (names) for (const n of names.split(',')) out.add(n.trim());
+  }
+  return [...out];
+}
+

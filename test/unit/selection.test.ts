@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeSelection, isMatrixSelection, selectionNames, selectionShapes } from '../../core/selection';
+import { computeSelection, isMatrixSelection, loadedDataNames, selectionNames, selectionShapes } from '../../core/selection';
 import { ShapeDocument } from '../../core/shapes';
 import { isExtensionToWebview } from '../../core/protocol';
 
@@ -170,5 +170,16 @@ describe('computeSelection: array operations without declared shapes', () => {
   it('scalar selections stay on the scalar engine', () => {
     const r = computeSelection('0.5*(y_true - y_pred)**2', gradient);
     expect(r.engine).toBe('scalar');
+  });
+});
+
+describe('names bound to loaded data', () => {
+  it('are found in the document (np.load, sklearn loaders, read_csv) and their partials are grouped as data', () => {
+    const doc = 'import numpy as np\nfeats = np.load("x.npy")\nA, b = load_iris(return_X_y=True)\ndf = pd.read_csv("d.csv")\nw = 0.5\n';
+    expect(loadedDataNames(doc).sort()).toEqual(['A', 'b', 'df', 'feats']);
+    const r = computeSelection('z = w*feats + c\nloss = (z - 1)**2', { lang: 'python', budgetMs: 2000, mode: 'gradient' }, { documentText: doc });
+    if (!r.result.ok) throw new Error(r.result.error.message);
+    const groups = Object.fromEntries(r.result.gradient.map((g) => [g.wrt, (g as { group?: string }).group]));
+    expect(groups).toEqual({ w: 'parameters', c: 'parameters', feats: 'data' });
   });
 });
