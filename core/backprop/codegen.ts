@@ -39,7 +39,9 @@ export function variableNames(g: Graph): string[] {
     return s;
   };
   // Inputs first, so they keep their own names.
-  for (const n of g.nodes) if (n.op === 'input') names[n.id] = claim(n.name!, `in${n.id}`);
+  // A subscripted name (p["w1"], X[i, 0], self.w) gets an identifier made from its text: p_w1, X_i_0, self_w.
+  const identifier = (name: string): string => name.replace(/\W+/g, '_').replace(/^_+|_+$/g, '');
+  for (const n of g.nodes) if (n.op === 'input') names[n.id] = claim(valid(n.name!) ? n.name! : identifier(n.name!), `in${n.id}`);
   for (const n of g.nodes) {
     if (n.op === 'input') continue;
     if (n.op === 'const') {
@@ -53,6 +55,12 @@ export function variableNames(g: Graph): string[] {
     } else names[n.id] = claim(`t${n.id}`, `t${n.id}`);
   }
   return names;
+}
+
+/** `  # p["w1"]` after an input whose Python name differs from the text it was written as. */
+function inputNote(g: Graph, id: number, v: string[]): string {
+  const name = g.nodes[id]?.name;
+  return name !== undefined && name !== v[id] ? `  # ${name}` : '';
 }
 
 function forwardLine(n: GraphNode, v: string[]): string {
@@ -144,7 +152,7 @@ export function numpyBackward(g: Graph, ev: Evaluated): string {
   const v = variableNames(g);
   const out = g.nodes[g.output]!;
   const lines: string[] = ['# inputs'];
-  for (const l of ev.leaves) lines.push(`${v[l.id]} = ${pyFloat(l.value as number)}`);
+  for (const l of ev.leaves) lines.push(`${v[l.id]} = ${pyFloat(l.value as number)}${inputNote(g, l.id, v)}`);
   lines.push('', '# forward pass');
   for (const n of g.nodes) if (n.op !== 'input' && n.op !== 'const') lines.push(`${v[n.id]} = ${forwardLine(n, v)}`);
   lines.push('', `# backward pass: d_<v> is the gradient of ${v[out.id]} with respect to v (+= adds up every use)`);
@@ -335,7 +343,7 @@ export function numpyBackwardShaped(g: Graph, ev: Evaluated): string {
   const out = g.nodes[g.output]!;
   const need = new Set<string>();
   const body: string[] = ['# inputs'];
-  for (const l of ev.leaves) body.push(`${v[l.id]} = ${pyArray(info.tensors[l.id]!, info.indexLeaves.has(l.id))}`);
+  for (const l of ev.leaves) body.push(`${v[l.id]} = ${pyArray(info.tensors[l.id]!, info.indexLeaves.has(l.id))}${inputNote(g, l.id, v)}`);
   const consts = g.nodes.filter((n) => n.op === 'const' && n.init);
   if (consts.length) {
     body.push('', '# constants');

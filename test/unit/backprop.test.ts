@@ -465,3 +465,14 @@ describe('the one reading of a selection, in the backprop graph', () => {
     }
   });
 });
+
+describe('the NumPy code of a graph on code as written', () => {
+  it('names a subscripted input by an identifier made from its text, with the text beside it', () => {
+    const r = backpropGraph('out = p["w1"]*X[i,0] + self.b', { at: { 'p["w1"]': 0.5, 'X[i, 0]': 2, 'self.b': 0.1 } });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.numpy).toContain('p_w1 = 0.5  # p["w1"]');
+    expect(r.numpy).toContain('X_i_0 = 2.0  # X[i, 0]');
+    expect(r.numpy).toContain('self_b = 0.1  # self.b');
+    expect(r.numpy).toContain('d_p_w1 += d_t2 * X_i_0');
+  });
+});
