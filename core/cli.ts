@@ -24,6 +24,7 @@ import { isMatrixSelection, jacobianOfVector } from './selection';
 import { LANGS, type Lang } from './parse/types';
 import { op } from './ops/index';
 import type { GradientResult } from './result';
+import { runVerify } from './verify/cli';
 
 const USAGE = `Usage:
   mathlens grad [--lang python|javascript|latex|math] [--wrt x,y] [--json] [EXPR]
@@ -92,6 +93,18 @@ const USAGE = `Usage:
    "shape": …, "value": …, "grad": …}], "notes": […]} (values and gradients
   of arrays are nested lists) or
   {"ok": false, "error": {"message": "…", "offset": …, "length": …}}.
+
+  mathlens verify [--json] [--budget MS] FILE...
+
+  Checks the derivatives a Python file writes by hand (d/df next to f,
+  sigmoid_prime next to sigmoid, dx/dy next to f(x, y), mse_prime next to
+  mse, or "# derivative of f") against MathLens's own derivative, without
+  running the code. With --json, prints one JSON line per file:
+  {"ok": true, "file": "...", "checks": [{"line": 20, "name": "d",
+   "wrt": "x", "of": "f", "verdict": "correct"|"wrong"|"unknown",
+   "expected": {"latex": "...", "numpy": "..."}, "message": "..."}]}
+  or {"ok": false, "file": "...", "error": {"message": "..."}}.
+  Exit code: 0 when every check is correct, 1 otherwise, 2 on a usage error.
 
   mathlens --version | --help`;
 
@@ -228,6 +241,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'shapes') return runShapes(rest);
   if (command === 'matrix') return runMatrix(rest);
   if (command === 'backprop') return runBackprop(rest);
+  if (command === 'verify') return runVerify(rest, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), usage: USAGE });
   if (command !== 'grad' && command !== 'jacobian' && command !== 'hessian') {
     process.stderr.write(`mathlens: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
