@@ -128,11 +128,13 @@ function findPairs(text: string, defs: Map<string, UserFunction>): { pairs: Pair
       continue;
     }
     if (!wrtName) {
-      if (fn.params.length !== 1) {
-        unpaired.push({ deriv: g, of: ofName, reason: `${ofName} takes ${fn.params.length} arguments: MathLens cannot tell which one ${g.name} differentiates by` });
+      // Parameters with a default (`alpha=0.01`) are settings, not the variable.
+      const required = fn.params.filter((p) => p.default === undefined);
+      if (required.length !== 1) {
+        unpaired.push({ deriv: g, of: ofName, reason: `${ofName} takes ${required.length} arguments without a default: MathLens cannot tell which one ${g.name} differentiates by` });
         continue;
       }
-      wrtName = fn.params[0]!.name;
+      wrtName = required[0]!.name;
     }
     if (!fn.params.some((p) => p.name === wrtName)) {
       unpaired.push({ deriv: g, of: ofName, reason: `${ofName} has no parameter ${wrtName}` });
@@ -268,13 +270,18 @@ function checkScalar(pair: Pair, text: string, budgetMs: number): VerifyCheck {
   const diffs: number[] = [];
   let first: { env: Record<string, number>; e: number; g: number } | undefined;
   const mismatches: { env: Record<string, number>; e: number; g: number }[] = [];
+  let notFinite: { env: Record<string, number>; e: number; g: number } | undefined;
   for (let i = 0; i < TRIES; i++) {
     const env: Record<string, number> = {};
     for (const v of vars) env[v] = samplePoint(rand, i);
     const fv = fC(env);
     const ev = eC(env);
     const gv = gC(env);
-    if (!Number.isFinite(fv) || !Number.isFinite(ev) || !Number.isFinite(gv)) continue;
+    if (!Number.isFinite(fv) || !Number.isFinite(ev)) continue;
+    if (!Number.isFinite(gv)) {
+      notFinite ??= { env, e: ev, g: gv };
+      continue;
+    }
     valid++;
     if (!agree(ev, gv, REL_TOL)) {
       first ??= { env, e: ev, g: gv };
@@ -302,6 +309,18 @@ function checkScalar(pair: Pair, text: string, budgetMs: number): VerifyCheck {
       difference: difference!,
     };
   }
+  if (notFinite) {
+    // Where f and its derivative are finite, the learner's is not: a derivative must be defined there.
+    const at = Object.entries(notFinite.env).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ');
+    return {
+      ...base,
+      verdict: 'wrong',
+      expected,
+      message: `${pair.deriv.name} is not d${pair.fn.name}/d${pair.wrt}: it is not finite where ${pair.fn.name} and its derivative are. At ${at} it gives ${fmt(notFinite.g)}, the correct derivative ${expected.numpy} gives ${fmt(notFinite.e)}.`,
+      counterexample: { point: notFinite.env, expected: notFinite.e, actual: notFinite.g },
+      difference: { kind: 'differs', text: `it is not finite where ${pair.fn.name} and its derivative are` },
+    };
+  }
   if (valid < MIN_POINTS) return unknown(`only ${valid} of ${TRIES} random points were in the domain of both functions (${MIN_POINTS} needed)`, expected);
   const symbolic = simplifiesToZero(sub(eExpr, gExpr));
   if (!symbolic && !tight) return unknown(`${pair.deriv.name} agrees with the correct derivative to 1e-7 but not to 1e-9 at ${valid} points, and the difference does not simplify to 0`, expected);
@@ -311,7 +330,9 @@ function checkScalar(pair: Pair, text: string, budgetMs: number): VerifyCheck {
 /** The body of a function as one matrix-calculus text in the given names: `.size` of a vector read as len(). */
 function arrayBody(fn: UserFunction, vectors: readonly string[]): string {
   let body = fn.body;
-  for (const v of vectors) body = body.replace(new RegExp(`\\b${v}\\.size\\b`, 'g'), `len(${v})`);
+  for (const v of vectors) {
+    body = body.replace(new RegExp(`\\b${v}\\.size\\b`, 'g'), `len(${v})`).replace(new RegExp(`\\bnp\\.size\\(\\s*${v}\\s*\\)`, 'g'), `len(${v})`);
+  }
   return body;
 }
 
@@ -352,12 +373,14 @@ function checkArray(pair: Pair, budgetMs: number): VerifyCheck {
   let first: VerifyCheck['counterexample'] | undefined;
   let sizeMismatch: string | undefined;
   for (const n of [3, 5]) {
-    for (let t = 0; t < 12; t++) {
+    for (let t = 0; t < 24; t++) {
+      // Odd tries stay inside (0, 1), the domain of probabilities (cross-entropy); even ones are normal.
+      const draw = t % 2 === 1 ? () => 0.05 + 0.9 * rand() : normal;
       const fEnv: MatEnv = new Map();
       const gEnv: MatEnv = new Map();
       const point: Record<string, number[]> = {};
       fParams.forEach((p, i) => {
-        const data = Array.from({ length: n }, normal);
+        const data = Array.from({ length: n }, draw);
         point[p] = data;
         fEnv.set(p, tensor([n], data));
         gEnv.set(gParams[i]!, tensor([n], data));
