@@ -324,38 +324,47 @@ export function readZipDirectory(bytes: Uint8Array): ZipEntry[] {
     cdOffset = u64(bytes, z + 48);
   }
   if (cdOffset + cdSize > len) throw new BinFail('truncated .npz: the zip directory points past the end of the file', len);
+  return readZipCentralDirectory(bytes.subarray(cdOffset, cdOffset + cdSize), entries, cdOffset);
+}
+
+/**
+ * The `count` entries of a zip central directory `cd` (its bytes alone: the .npy viewer passes a slice
+ * of the file, the shape analysis the bytes it read through its host). `base` is where `cd` starts in
+ * the file, so errors name file offsets.
+ */
+export function readZipCentralDirectory(cd: Uint8Array, count: number, base = 0): ZipEntry[] {
   const out: ZipEntry[] = [];
-  let p = cdOffset;
-  for (let e = 0; e < entries; e++) {
-    if (p + 46 > len || u32(bytes, p) !== 0x02014b50) throw new BinFail('corrupt .npz: bad zip directory entry', p);
-    const flags = u16(bytes, p + 8);
-    const method = u16(bytes, p + 10);
-    const crc = u32(bytes, p + 16);
-    let compressedSize = u32(bytes, p + 20);
-    let size = u32(bytes, p + 24);
-    const nameLen = u16(bytes, p + 28);
-    const extraLen = u16(bytes, p + 30);
-    const commentLen = u16(bytes, p + 32);
-    let localOffset = u32(bytes, p + 42);
-    const name = new TextDecoder('utf-8').decode(bytes.subarray(p + 46, p + 46 + nameLen));
-    if (flags & 1) throw new BinFail(`'${name}' is encrypted`, p);
+  let p = 0;
+  for (let e = 0; e < count; e++) {
+    if (p + 46 > cd.length || u32(cd, p) !== 0x02014b50) throw new BinFail('corrupt .npz: bad zip directory entry', base + p);
+    const flags = u16(cd, p + 8);
+    const method = u16(cd, p + 10);
+    const crc = u32(cd, p + 16);
+    let compressedSize = u32(cd, p + 20);
+    let size = u32(cd, p + 24);
+    const nameLen = u16(cd, p + 28);
+    const extraLen = u16(cd, p + 30);
+    const commentLen = u16(cd, p + 32);
+    let localOffset = u32(cd, p + 42);
+    const name = new TextDecoder('utf-8').decode(cd.subarray(p + 46, p + 46 + nameLen));
+    if (flags & 1) throw new BinFail(`'${name}' is encrypted`, base + p);
     // zip64 extra field: the 0xFFFFFFFF fields, in order.
     let x = p + 46 + nameLen;
     const xEnd = x + extraLen;
-    while (x + 4 <= xEnd) {
-      const id = u16(bytes, x);
-      const sz = u16(bytes, x + 2);
+    while (x + 4 <= xEnd && x + 4 <= cd.length) {
+      const id = u16(cd, x);
+      const sz = u16(cd, x + 2);
       if (id === 1) {
         let q = x + 4;
         if (size === 0xffffffff) {
-          size = u64(bytes, q);
+          size = u64(cd, q);
           q += 8;
         }
         if (compressedSize === 0xffffffff) {
-          compressedSize = u64(bytes, q);
+          compressedSize = u64(cd, q);
           q += 8;
         }
-        if (localOffset === 0xffffffff) localOffset = u64(bytes, q);
+        if (localOffset === 0xffffffff) localOffset = u64(cd, q);
       }
       x += 4 + sz;
     }

@@ -12,6 +12,7 @@
  *   scikit-learn by test/fixtures/shapes/sklearn_datasets.py).
  */
 import { Inflate } from 'fflate';
+import { readZipCentralDirectory, type ZipEntry } from '../linalg/npy';
 import { type ShapeHost, displayPath, joinPath, isAbsolutePath } from './host';
 import type { ShapeStep } from './types';
 import { type ClassDef, type Value, UNKNOWN, stepOf, tensor, shapeText } from './values';
@@ -132,38 +133,13 @@ export function npzHeaders(host: ShapeHost, path: string, size: number): Map<str
   const cd = host.readBytes(path, cdOffset, cdSize);
   if (!cd || cd.length < cdSize) return undefined;
   const out = new Map<string, { shape: number[]; kind: string }>();
-  let p = 0;
-  for (let e = 0; e < entries; e++) {
-    if (p + 46 > cd.length || u32(cd, p) !== 0x02014b50) return undefined;
-    const method = u16(cd, p + 10);
-    let compressed = u32(cd, p + 20);
-    let usize = u32(cd, p + 24);
-    const nameLen = u16(cd, p + 28);
-    const extraLen = u16(cd, p + 30);
-    const commentLen = u16(cd, p + 32);
-    let local = u32(cd, p + 42);
-    let name = '';
-    for (let i = p + 46; i < p + 46 + nameLen && i < cd.length; i++) name += String.fromCharCode(cd[i]!);
-    let x = p + 46 + nameLen;
-    const xEnd = x + extraLen;
-    while (x + 4 <= xEnd && x + 4 <= cd.length) {
-      const id = u16(cd, x);
-      const sz = u16(cd, x + 2);
-      if (id === 1) {
-        let q = x + 4;
-        if (usize === 0xffffffff) {
-          usize = u64(cd, q);
-          q += 8;
-        }
-        if (compressed === 0xffffffff) {
-          compressed = u64(cd, q);
-          q += 8;
-        }
-        if (local === 0xffffffff) local = u64(cd, q);
-      }
-      x += 4 + sz;
-    }
-    p = xEnd + commentLen;
+  let members: ZipEntry[];
+  try {
+    members = readZipCentralDirectory(cd, entries, cdOffset);
+  } catch {
+    return undefined; // a corrupt or encrypted archive: unknown, never an error
+  }
+  for (const { name, method, compressedSize: compressed, localOffset: local } of members) {
     if (!name.endsWith('.npy')) continue;
     const lh = host.readBytes(path, local, 30);
     if (!lh || lh.length < 30 || u32(lh, 0) !== 0x04034b50) return undefined;
