@@ -95,35 +95,26 @@ function fold(e: Expr, assignments: readonly { name: string; expr: Expr }[], bud
     // A name for a bare variable or number would only rename it.
     if (value.kind !== 'sym' && value.kind !== 'num' && value.kind !== 'float') byKey.set(key(value), a.name);
   }
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr): Expr => {
-    const hit = memo.get(x);
-    if (hit) return hit;
-    budget.tick();
+  return rewriteSubtrees(e, budget, (x) => {
     const name = byKey.get(key(x));
-    let out: Expr;
-    if (name !== undefined) out = sym(name);
-    else {
-      const kids = children(x);
-      const next = kids.map(go);
-      out = next.some((k, i) => k !== kids[i]) ? withChildren(x, next) : x;
-    }
-    memo.set(x, out);
-    return out;
-  };
-  return go(e);
+    return name === undefined ? undefined : sym(name);
+  });
 }
 
 /** Replace every subtree equal to `what` by `by`. */
 function replace(e: Expr, what: Expr, by: Expr, budget: Budget): Expr {
+  return rewriteSubtrees(e, budget, (x) => (equals(x, what) ? by : undefined));
+}
+
+/** `e` with each subtree that `swap` maps to a replacement replaced (outermost first; shared subtrees once). */
+function rewriteSubtrees(e: Expr, budget: Budget, swap: (x: Expr) => Expr | undefined): Expr {
   const memo = new Map<Expr, Expr>();
   const go = (x: Expr): Expr => {
     const hit = memo.get(x);
     if (hit) return hit;
     budget.tick();
-    let out: Expr;
-    if (equals(x, what)) out = by;
-    else {
+    let out = swap(x);
+    if (out === undefined) {
       const kids = children(x);
       const next = kids.map(go);
       out = next.some((k, i) => k !== kids[i]) ? withChildren(x, next) : x;
@@ -134,7 +125,6 @@ function replace(e: Expr, what: Expr, by: Expr, budget: Budget): Expr {
   return go(e);
 }
 
-/** The factors of a product, numbers gathered into one leading coefficient, the rest in order. */
 function chain(parts: readonly Expr[]): Expr {
   let coeff: Expr = ONE;
   const rest: Expr[] = [];
